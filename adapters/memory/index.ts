@@ -1,0 +1,69 @@
+/**
+ * The `memory` target: keeps delivered events in the process, newest last,
+ * up to `maxEvents` (oldest dropped first). For tests and the console.
+ */
+import { type Adapter, type AdapterFactory, acked } from "../../src/adapter/adapter.js";
+import type { CloudEvent } from "../../src/event/cloud-event.js";
+
+export interface MemoryOptions {
+  readonly maxEvents?: number;
+}
+
+export interface StoredEvent {
+  readonly event: CloudEvent;
+  readonly address: string | undefined;
+  readonly sequence: number;
+}
+
+export interface MemoryAdapter extends Adapter {
+  /** Everything stored, oldest first. */
+  events(): readonly StoredEvent[];
+  clear(): void;
+}
+
+export function createMemoryAdapter(options: MemoryOptions = {}): MemoryAdapter {
+  const maxEvents = options.maxEvents ?? 10_000;
+  let stored: StoredEvent[] = [];
+  let sequence = 0;
+  return {
+    type: "memory",
+    capabilities: {
+      batching: true,
+      orderingKeys: true,
+      brokerDedup: false,
+      modes: ["binary", "structured"],
+      runsOnWorkers: true,
+      maxEventBytes: Number.POSITIVE_INFINITY,
+    },
+    async publish(messages) {
+      return messages.map((message) => {
+        sequence += 1;
+        stored.push({ event: message.event, address: message.address, sequence });
+        if (stored.length > maxEvents) stored = stored.slice(stored.length - maxEvents);
+        return acked({ id: String(sequence) });
+      });
+    },
+    async ready() {
+      return true;
+    },
+    async close() {},
+    events: () => stored,
+    clear() {
+      stored = [];
+    },
+  };
+}
+
+export const memoryTarget: AdapterFactory<MemoryOptions> = {
+  type: "memory",
+  optionsSchema: {
+    type: "object",
+    description: "Keeps events in the process (tests, console).",
+    properties: {
+      type: { const: "memory" },
+      maxEvents: { type: "integer", minimum: 1, default: 10000 },
+    },
+    additionalProperties: false,
+  },
+  create: (options) => createMemoryAdapter(options),
+};

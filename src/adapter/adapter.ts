@@ -1,0 +1,88 @@
+/**
+ * The adapter contract: what every delivery target implements. Adapters only
+ * publish and classify the outcome; attempts, deadlines, retries and dead
+ * letters belong to the delivery layer.
+ */
+import type { CloudEvent } from "../event/cloud-event.js";
+
+export type ContentMode = "binary" | "structured";
+
+export interface AdapterCapabilities {
+  /** Publishes several events in one call efficiently (one request or batch). */
+  readonly batching: boolean;
+  /** Keeps per-key order when given ordering keys. */
+  readonly orderingKeys: boolean;
+  /** The broker drops duplicates of the same `source` + `id` by itself. */
+  readonly brokerDedup: boolean;
+  /** The content modes it can write. */
+  readonly modes: readonly ContentMode[];
+  /** Runs in workerd (no Node built-ins, fetch or WebSocket only). */
+  readonly runsOnWorkers: boolean;
+  /** The largest event it can carry, in bytes; may be learned on connect. */
+  readonly maxEventBytes: number;
+}
+
+/** One event to publish, with where it goes (expanded by the router). */
+export interface OutboundMessage {
+  readonly event: CloudEvent;
+  /** The target-specific address (subject, topic, URL path), once templates exist. */
+  readonly address?: string;
+  readonly orderingKey?: string;
+}
+
+export interface PublishOptions {
+  /** Aborted when the attempt's deadline passes or the request goes away. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds by which the attempt must finish. */
+  readonly deadline: number;
+}
+
+/** What the target said it did with the event. */
+export interface Receipt {
+  /** Broker message id, stream sequence, or similar. */
+  readonly id?: string;
+  /** The broker recognised the event as a duplicate and did not store it again. */
+  readonly duplicate?: boolean;
+  readonly [detail: string]: unknown;
+}
+
+export type PublishOutcome =
+  | { readonly status: "acked"; readonly receipt: Receipt }
+  | { readonly status: "retriable"; readonly reason: string; readonly retryAfterMs?: number }
+  | { readonly status: "terminal"; readonly reason: string; readonly targetStatus?: number | string };
+
+export interface Adapter {
+  readonly type: string;
+  readonly capabilities: AdapterCapabilities;
+  /** Publishes the messages; resolves to one outcome per message, in order. Never rejects for a broker failure. */
+  publish(messages: readonly OutboundMessage[], options: PublishOptions): Promise<readonly PublishOutcome[]>;
+  /** Whether the target can take events now (connected, authorised). */
+  ready(): Promise<boolean>;
+  /** Releases connections; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Runtime services an adapter may need, passed in so the core stays runtime-neutral. */
+export interface AdapterRuntime {
+  /** Writes text to the process's standard output (stdout target). */
+  readonly writeStdout: (text: string) => void | Promise<void>;
+  readonly fetch: typeof fetch;
+}
+
+/** A JSON Schema (draft 2020-12) describing a target's options. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */
+export interface AdapterFactory<Options = Record<string, unknown>> {
+  readonly type: string;
+  readonly optionsSchema: JsonSchema;
+  create(options: Options, runtime: AdapterRuntime): Adapter | Promise<Adapter>;
+}
+
+export const acked = (receipt: Receipt = {}): PublishOutcome => ({ status: "acked", receipt });
+export const retriable = (reason: string, retryAfterMs?: number): PublishOutcome =>
+  retryAfterMs === undefined
+    ? { status: "retriable", reason }
+    : { status: "retriable", reason, retryAfterMs };
+export const terminal = (reason: string, targetStatus?: number | string): PublishOutcome =>
+  targetStatus === undefined ? { status: "terminal", reason } : { status: "terminal", reason, targetStatus };

@@ -1,0 +1,16 @@
+/**
+ * Runtime services available on every runtime (Node, workerd, browsers).
+ * Entries replace them with better ones (the Node entry writes to
+ * process.stdout with backpressure).
+ */
+import type { AdapterRuntime } from "./adapter.js";
+
+export const portableRuntime: AdapterRuntime = {
+  writeStdout(text) {
+    // The stdout target's output is the product, not a log line: console is the one
+    // standard-output writer every runtime has.
+    // biome-ignore lint/suspicious/noConsole: see above
+    console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+  },
+  fetch: (input, init) => fetch(input, init),
+};

@@ -1,0 +1,56 @@
+/**
+ * Media types (RFC 2046 / RFC 9110): parsed once, compared case-insensitively
+ * on type, subtype and parameter names, as the CloudEvents spec requires.
+ */
+export interface MediaType {
+  /** Lower-cased `type/subtype`. */
+  readonly essence: string;
+  readonly type: string;
+  readonly subtype: string;
+  /** Parameters with lower-cased names; values as sent (unquoted). */
+  readonly parameters: ReadonlyMap<string, string>;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function parseMediaType(value: string): MediaType | undefined {
+  const [head = "", ...rest] = value.split(";");
+  const [type, subtype, extra] = head.trim().toLowerCase().split("/");
+  if (!type || !subtype || extra !== undefined || !TOKEN.test(type) || !TOKEN.test(subtype)) return undefined;
+  const parameters = new Map<string, string>();
+  for (const part of rest) {
+    const trimmed = part.trim();
+    if (trimmed === "") continue;
+    const eq = trimmed.indexOf("=");
+    if (eq <= 0) return undefined;
+    const name = trimmed.slice(0, eq).trim().toLowerCase();
+    let paramValue = trimmed.slice(eq + 1).trim();
+    if (paramValue.length >= 2 && paramValue.startsWith('"') && paramValue.endsWith('"')) {
+      paramValue = paramValue.slice(1, -1).replace(/\\(.)/g, "$1");
+    }
+    parameters.set(name, paramValue);
+  }
+  return { essence: `${type}/${subtype}`, type, subtype, parameters };
+}
+
+/** `application/json`, `text/json`, and any `+json` structured syntax suffix. */
+export function isJsonMediaType(mediaType: MediaType): boolean {
+  return mediaType.subtype === "json" || mediaType.subtype.endsWith("+json");
+}
+
+/**
+ * Whether data of this content type is JSON: JSON media types, or no content
+ * type at all (the JSON event format's default). Unparseable types are not.
+ */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const mediaType = parseMediaType(contentType);
+  return mediaType !== undefined && isJsonMediaType(mediaType);
+}
+
+/** Text data: `text/*`, or any type that declares a `charset`. */
+export function isTextContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const mediaType = parseMediaType(contentType);
+  return mediaType !== undefined && (mediaType.type === "text" || mediaType.parameters.has("charset"));
+}

@@ -1,0 +1,44 @@
+/**
+ * The gateway's configuration as data, and its defaults. With no config file
+ * the embedded default sends every valid event to `stdout`.
+ */
+import type { TargetConfig } from "../adapter/target-registry.js";
+import type { UnmatchedPolicy } from "../route/route.js";
+
+export interface RouteConfig {
+  readonly name: string;
+  readonly to: readonly string[];
+  readonly stop?: boolean;
+}
+
+export interface WebhookConfig {
+  /** Origins granted by the OPTIONS handshake; "*" grants any. */
+  readonly allowedOrigins?: readonly string[];
+  /** Requests per minute granted; absent means no limit ("*"). */
+  readonly allowedRate?: number;
+}
+
+export interface GatewayConfig {
+  readonly version?: 1;
+  readonly server?: {
+    readonly port?: number;
+    readonly host?: string;
+    readonly maxBodyBytes?: number;
+  };
+  readonly targets?: Readonly<Record<string, TargetConfig>>;
+  readonly routes?: readonly RouteConfig[];
+  readonly unmatched?: UnmatchedPolicy;
+  readonly delivery?: { readonly timeoutMs?: number };
+  readonly ingest?: { readonly webhook?: WebhookConfig };
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+
+export const EMBEDDED_DEFAULT_CONFIG: GatewayConfig = {
+  version: 1,
+  targets: { stdout: { type: "stdout" } },
+  routes: [{ name: "everything-to-stdout", to: ["stdout"] }],
+};

@@ -1,0 +1,72 @@
+/**
+ * The decode stage for the CloudEvents HTTP binding: picks the content mode
+ * from Content-Type (case-insensitively) and turns the request into raw
+ * events, or throws a problem for the request as a whole (400, 415).
+ */
+import { JsonSyntaxError, scanJsonArrayDocument, scanJsonObjectDocument } from "../codec/json-scan.js";
+import { parseMediaType } from "../codec/media-type.js";
+import { malformedBody, unsupportedMediaType } from "../errors/errors.js";
+import { decodeBinaryMode } from "./binary-mode.js";
+import { rawEventFromJson } from "./json-event.js";
+import type { RawEvent } from "./raw-event.js";
+
+export type ContentMode = "binary" | "structured" | "batch";
+
+export interface DecodedRequest {
+  readonly mode: ContentMode;
+  readonly events: readonly RawEvent[];
+}
+
+export function contentModeOf(contentType: string | null): ContentMode {
+  const lower = contentType?.trimStart().toLowerCase() ?? "";
+  if (lower.startsWith("application/cloudevents-batch")) return "batch";
+  if (lower.startsWith("application/cloudevents")) return "structured";
+  return "binary";
+}
+
+/** Structured and batched bodies must be the JSON format, in UTF-8. */
+function requireJsonFormat(contentType: string, essence: string): void {
+  const mediaType = parseMediaType(contentType);
+  if (mediaType === undefined) throw unsupportedMediaType(`Unparseable Content-Type "${contentType}"`);
+  if (mediaType.essence !== essence) {
+    throw unsupportedMediaType(`Event format "${mediaType.essence}" is not supported; use ${essence}`);
+  }
+  const charset = mediaType.parameters.get("charset");
+  if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
+    throw unsupportedMediaType(`charset "${charset}" is not supported; the JSON format is UTF-8`);
+  }
+}
+
+function scan<T>(scanner: () => T): T {
+  try {
+    return scanner();
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw malformedBody(`The body is not valid JSON: ${error.message}`, [
+        { code: "invalid-json", detail: error.message, pointer: "" },
+      ]);
+    }
+    throw error;
+  }
+}
+
+export function decodeHttpRequest(headers: Headers, body: Uint8Array): DecodedRequest {
+  const contentType = headers.get("content-type");
+  const mode = contentModeOf(contentType);
+  if (mode === "binary") return { mode, events: [decodeBinaryMode(headers, body)] };
+
+  if (mode === "structured") {
+    requireJsonFormat(contentType ?? "", "application/cloudevents+json");
+    const scanned = scan(() => scanJsonObjectDocument(body));
+    if (scanned.members === undefined) throw malformedBody("A structured-mode body must be a JSON object");
+    return { mode, events: [rawEventFromJson(body, scanned, 0, "")] };
+  }
+
+  requireJsonFormat(contentType ?? "", "application/cloudevents-batch+json");
+  const { elements } = scan(() => scanJsonArrayDocument(body));
+  if (elements === undefined) throw malformedBody("A batched-mode body must be a JSON array");
+  return {
+    mode,
+    events: elements.map((element, index) => rawEventFromJson(body, element, index, `/${index}`)),
+  };
+}

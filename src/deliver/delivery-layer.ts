@@ -1,0 +1,88 @@
+/**
+ * The deliver stage: executes a delivery plan against the adapters. For now
+ * one attempt per target, bounded by the request's deadline; retries, the
+ * outbox and dead letters arrive here later, behind the same interface.
+ */
+import { type Adapter, type PublishOutcome, retriable } from "../adapter/adapter.js";
+import type { TargetRegistry } from "../adapter/target-registry.js";
+import type { RequestContext } from "../context/request-context.js";
+import type { Observer } from "../observe/observer.js";
+import type { DeliveryPlan, PlannedDelivery } from "../route/plan-deliveries.js";
+
+export interface DeliveryResult {
+  readonly eventIndex: number;
+  readonly target: string;
+  readonly outcome: PublishOutcome;
+}
+
+export interface DeliveryLayer {
+  deliver(plan: DeliveryPlan, ctx: RequestContext): Promise<readonly DeliveryResult[]>;
+}
+
+function groupByTarget(deliveries: readonly PlannedDelivery[]): Map<string, PlannedDelivery[]> {
+  const groups = new Map<string, PlannedDelivery[]>();
+  for (const delivery of deliveries) {
+    const group = groups.get(delivery.target);
+    if (group === undefined) groups.set(delivery.target, [delivery]);
+    else group.push(delivery);
+  }
+  return groups;
+}
+
+/** Resolves when the signal aborts, so an adapter that ignores it cannot hold the request past its deadline. */
+function whenAborted(signal: AbortSignal): Promise<"aborted"> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve("aborted");
+    else signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
+}
+
+async function attempt(adapter: Adapter, group: readonly PlannedDelivery[], ctx: RequestContext) {
+  const messages = group.map((d) => d.message);
+  try {
+    const result = await Promise.race([
+      adapter.publish(messages, { signal: ctx.signal, deadline: ctx.deadline }),
+      whenAborted(ctx.signal),
+    ]);
+    if (result === "aborted") return group.map(() => retriable("The delivery deadline passed"));
+    return group.map(
+      (_, i) =>
+        result[i] ?? retriable(`The adapter returned ${result.length} outcomes for ${group.length} events`),
+    );
+  } catch (error) {
+    // Adapters must classify failures themselves; an exception leaves the outcome unknown, so retrying is the safe answer.
+    return group.map(() =>
+      retriable(`The adapter failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+}
+
+export function createSyncDelivery(targets: TargetRegistry, observer: Observer): DeliveryLayer {
+  return {
+    async deliver(plan, ctx) {
+      const groups = [...groupByTarget(plan.deliveries)];
+      const perTarget = await Promise.all(
+        groups.map(async ([target, group]) => {
+          const started = ctx.clock.now();
+          const outcomes = await targets.get(target).then(
+            (adapter) => attempt(adapter, group, ctx),
+            (error: unknown) =>
+              group.map(() =>
+                retriable(
+                  `Target "${target}" is not available: ${error instanceof Error ? error.message : error}`,
+                ),
+              ),
+          );
+          const durationMs = ctx.clock.now() - started;
+          return group.map((delivery, i): DeliveryResult => {
+            const outcome = outcomes[i] as PublishOutcome;
+            const { id, source } = delivery.message.event.attributes;
+            observer.report({ stage: "delivered", ctx, target, eventId: id, source, outcome, durationMs });
+            return { eventIndex: delivery.eventIndex, target, outcome };
+          });
+        }),
+      );
+      return perTarget.flat();
+    },
+  };
+}

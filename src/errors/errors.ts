@@ -1,0 +1,73 @@
+/**
+ * The gateway's error classes. Each carries a stable `code` (see
+ * problem-types.ts), the HTTP status it maps to, whether a retry may succeed,
+ * and the failures it is made of, each naming the field at fault. Branch on
+ * `code`, never on message text.
+ */
+import { PROBLEM_TYPES, type ProblemCode } from "./problem-types.js";
+
+/** One failure inside a request, pointing at the field at fault. */
+export interface FieldFailure {
+  /** Position of the event in a batch (0 for a single event). */
+  readonly index?: number;
+  /** JSON Pointer into the event's JSON form (`/id`, `/data`), or "" for the whole event. */
+  readonly pointer?: string;
+  /** The HTTP header at fault, in binary mode. */
+  readonly header?: string;
+  /** The delivery target at fault, for routing and delivery failures. */
+  readonly target?: string;
+  /** A stable, machine-readable reason such as `missing-attribute`. */
+  readonly code: string;
+  readonly detail: string;
+}
+
+export interface GatewayErrorOptions {
+  readonly failures?: readonly FieldFailure[];
+  readonly retryAfterMs?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cause?: unknown;
+}
+
+/** Marker checked by duck typing, so errors survive a package loaded twice. */
+const GATEWAY_ERROR = "ceGatewayError";
+
+export class GatewayError extends Error {
+  readonly [GATEWAY_ERROR] = true;
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly failures: readonly FieldFailure[];
+  readonly retryAfterMs: number | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ProblemCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "GatewayError";
+    this.code = code;
+    this.status = PROBLEM_TYPES[code].status;
+    this.failures = options.failures ?? [];
+    this.retryAfterMs = options.retryAfterMs;
+    this.headers = options.headers ?? {};
+  }
+
+  /** A retry of the same request may succeed (503 and 413 to a smaller target never). */
+  get retriable(): boolean {
+    return this.code === "target-unavailable";
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[GATEWAY_ERROR] === true
+  );
+}
+
+export const invalidEvent = (message: string, failures: readonly FieldFailure[]) =>
+  new GatewayError("invalid-event", message, { failures });
+
+export const malformedBody = (message: string, failures: readonly FieldFailure[] = []) =>
+  new GatewayError("malformed-body", message, { failures });
+
+export const payloadTooLarge = (limit: number) =>
+  new GatewayError("payload-too-large", `The request body exceeds the limit of ${limit} bytes`);
+
+export const unsupportedMediaType = (message: string) => new GatewayError("unsupported-media-type", message);

@@ -1,0 +1,47 @@
+/**
+ * The one place where errors become HTTP responses: RFC 9457
+ * `application/problem+json`, with the failures that make up the error.
+ */
+import { GatewayError, isGatewayError } from "./errors.js";
+import { PROBLEM_TYPES, type ProblemCode, problemTypeUri } from "./problem-types.js";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ProblemCode;
+  readonly instance?: string;
+  readonly errors?: GatewayError["failures"];
+}
+
+export function toProblemBody(error: GatewayError, requestId?: string): ProblemBody {
+  const entry = PROBLEM_TYPES[error.code];
+  return {
+    type: problemTypeUri(error.code),
+    title: entry.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(requestId === undefined ? {} : { instance: `urn:ce-gateway:request:${requestId}` }),
+    ...(error.failures.length > 0 ? { errors: error.failures } : {}),
+  };
+}
+
+export function problemResponse(error: GatewayError, requestId?: string): Response {
+  const headers = new Headers(error.headers);
+  headers.set("content-type", PROBLEM_CONTENT_TYPE);
+  if (error.retryAfterMs !== undefined) {
+    headers.set("retry-after", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+  }
+  if (requestId !== undefined) headers.set("x-request-id", requestId);
+  return new Response(JSON.stringify(toProblemBody(error, requestId)), { status: error.status, headers });
+}
+
+/** Maps anything thrown to a problem; unknown errors become an opaque 500 that leaks nothing. */
+export function asGatewayError(thrown: unknown): GatewayError {
+  if (isGatewayError(thrown)) return thrown;
+  return new GatewayError("internal", "The gateway failed to handle the request", { cause: thrown });
+}

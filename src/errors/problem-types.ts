@@ -1,0 +1,28 @@
+/**
+ * The catalogue of problems the gateway can answer with: one stable code per
+ * kind of failure, its HTTP status and title. `docs/problems.md` documents each
+ * one; a test keeps the two in step.
+ */
+export const PROBLEM_TYPES = {
+  "malformed-body": { status: 400, title: "The request body is not well-formed" },
+  "invalid-event": { status: 400, title: "The request does not carry valid CloudEvents" },
+  "body-incomplete": { status: 400, title: "The request body ended before its declared length" },
+  "not-found": { status: 404, title: "No such resource" },
+  "method-not-allowed": { status: 405, title: "Method not allowed on this resource" },
+  "origin-not-allowed": { status: 403, title: "The webhook origin is not allowed" },
+  "payload-too-large": { status: 413, title: "The request body is larger than the gateway accepts" },
+  "event-too-large": { status: 413, title: "An event is larger than a matched target can carry" },
+  "unsupported-media-type": { status: 415, title: "Unsupported media type or event format" },
+  "contract-violation": { status: 422, title: "The event breaks its data contract" },
+  "no-route": { status: 422, title: "No route matches the event" },
+  "target-refused": { status: 502, title: "A target refused the event" },
+  "target-unavailable": { status: 503, title: "A target is unavailable; retry later" },
+  internal: { status: 500, title: "Internal gateway error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_TYPES;
+
+/** Problem `type` URIs are stable identifiers, documented in docs/problems.md. */
+export function problemTypeUri(code: ProblemCode): string {
+  return `urn:ce-gateway:problem:${code}`;
+}

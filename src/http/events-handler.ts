@@ -1,0 +1,69 @@
+/**
+ * POST /events: the whole pipeline, one stage per line.
+ * decode -> normalize -> validate -> route -> deliver -> respond.
+ */
+import type { TargetRegistry } from "../adapter/target-registry.js";
+import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
+import { decodeHttpRequest } from "../decode/http-binding.js";
+import { readBodyLimited } from "../decode/read-body.js";
+import type { DeliveryLayer } from "../deliver/delivery-layer.js";
+import { asGatewayError, problemResponse } from "../errors/problem-response.js";
+import { normalizeEvents } from "../normalize/normalize-event.js";
+import type { Observer } from "../observe/observer.js";
+import { summarizeDelivery } from "../respond/accepted-response.js";
+import { planDeliveries } from "../route/plan-deliveries.js";
+import type { Route, UnmatchedPolicy } from "../route/route.js";
+import { type EventValidator, validateEvents } from "../validate/event-validator.js";
+
+export interface PipelineDeps {
+  readonly maxBodyBytes: number;
+  readonly deliveryTimeoutMs: number;
+  readonly routes: readonly Route[];
+  readonly unmatched: UnmatchedPolicy;
+  readonly targets: TargetRegistry;
+  readonly validator: EventValidator;
+  readonly delivery: DeliveryLayer;
+  readonly observer: Observer;
+  readonly clock: Clock;
+  readonly newId: () => string;
+}
+
+export function eventsHandler(deps: PipelineDeps) {
+  return async function handleEvents(request: Request): Promise<Response> {
+    const ctx: RequestContext = createRequestContext(request, {
+      clock: deps.clock,
+      timeoutMs: deps.deliveryTimeoutMs,
+      newId: deps.newId,
+    });
+    try {
+      const body = await readBodyLimited(request, deps.maxBodyBytes);
+      const decoded = decodeHttpRequest(request.headers, body);
+      deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
+      const events = normalizeEvents(decoded.events);
+      validateEvents(events, deps.validator);
+      const plan = await planDeliveries(events, deps.routes, deps.unmatched, deps.targets);
+      deps.observer.report({
+        stage: "routed",
+        ctx,
+        deliveries: plan.deliveries.map((d) => ({
+          eventId: d.message.event.attributes.id,
+          target: d.target,
+        })),
+      });
+      const results = await deps.delivery.deliver(plan, ctx);
+      const accepted = summarizeDelivery(events, results);
+      return Response.json(accepted, { status: 202, headers: { "x-request-id": ctx.requestId } });
+    } catch (thrown) {
+      const error = asGatewayError(thrown);
+      deps.observer.report({
+        stage: "rejected",
+        ctx,
+        status: error.status,
+        code: error.code,
+        detail: error.message,
+        failures: error.failures,
+      });
+      return problemResponse(error, ctx.requestId);
+    }
+  };
+}

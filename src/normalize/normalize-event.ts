@@ -1,0 +1,192 @@
+/**
+ * The normalize stage: checks a raw event against the CloudEvents 1.0 core
+ * spec and turns it into the pipeline's immutable CloudEvent. Nothing is
+ * invented or rewritten; every violation is reported with its pointer.
+ */
+import { decodeBase64 } from "../codec/base64.js";
+import { JsonSyntaxError, scanJsonDocument } from "../codec/json-scan.js";
+import { isJsonContentType, isTextContentType, parseMediaType } from "../codec/media-type.js";
+import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
+import type { RawAttribute, RawData, RawEvent } from "../decode/raw-event.js";
+import { type FieldFailure, invalidEvent } from "../errors/errors.js";
+import {
+  type AttributeValue,
+  type CloudEvent,
+  type CoreAttributes,
+  createCloudEvent,
+  EventData,
+  isCoreAttributeName,
+} from "../event/cloud-event.js";
+import {
+  isAbsoluteUri,
+  isRfc3339Timestamp,
+  isUriReference,
+  isValidAttributeName,
+  parseInteger,
+  stringViolation,
+} from "./attribute-rules.js";
+
+export type NormalizeResult =
+  | { readonly ok: true; readonly event: CloudEvent }
+  | { readonly ok: false; readonly failures: readonly FieldFailure[] };
+
+/** Records a failure; returns undefined so a check can `return fail(...)`. */
+type Fail = (attribute: Pick<RawAttribute, "pointer" | "header">, code: string, detail: string) => undefined;
+
+/** Per core attribute: the extra rule its String value must meet, if any. */
+const CORE_RULES: Record<string, ((value: string) => string | undefined) | undefined> = {
+  id: (v) => (v === "" ? "must be a non-empty String" : undefined),
+  type: (v) => (v === "" ? "must be a non-empty String" : undefined),
+  subject: (v) => (v === "" ? "must be a non-empty String" : undefined),
+  source: (v) => (v !== "" && isUriReference(v) ? undefined : "must be a non-empty URI-reference (RFC 3986)"),
+  dataschema: (v) => (v !== "" && isAbsoluteUri(v) ? undefined : "must be an absolute URI (RFC 3986)"),
+  time: (v) => (isRfc3339Timestamp(v) ? undefined : "must be an RFC 3339 timestamp"),
+  datacontenttype: (v) => (parseMediaType(v) ? undefined : "must be a media type (RFC 2046)"),
+  specversion: (v) =>
+    v === "1.0" ? undefined : `"${v}" is not supported; only CloudEvents 1.0 ("1.0") is accepted`,
+};
+
+const REQUIRED = ["specversion", "id", "source", "type"] as const;
+
+function checkValue(attribute: RawAttribute, fail: Fail): AttributeValue | undefined {
+  const { name, value } = attribute;
+  const core = isCoreAttributeName(name);
+  switch (value.kind) {
+    case "string": {
+      const violation = stringViolation(value.value);
+      if (violation !== undefined)
+        return fail(attribute, "invalid-string", `${name} contains a ${violation}`);
+      const ruleViolation = CORE_RULES[name]?.(value.value);
+      if (ruleViolation !== undefined) {
+        const code = name === "specversion" ? "unsupported-specversion" : `invalid-${name}`;
+        return fail(attribute, code, `${name} ${ruleViolation}`);
+      }
+      return value.value;
+    }
+    case "number": {
+      if (core) return fail(attribute, "invalid-type", `${name} must be a String, not a number`);
+      const integer = parseInteger(value.text);
+      if (integer === undefined) {
+        return fail(
+          attribute,
+          "invalid-integer",
+          `${name} must be an Integer (int32, no fraction): ${value.text}`,
+        );
+      }
+      return integer;
+    }
+    case "boolean":
+      if (core) return fail(attribute, "invalid-type", `${name} must be a String, not a Boolean`);
+      return value.value;
+    case "unsupported":
+      return fail(
+        attribute,
+        "invalid-type",
+        `${name} must be a String, Integer or Boolean, not ${value.description}`,
+      );
+  }
+}
+
+function eventData(raw: RawData | undefined, contentType: string | undefined, fail: Fail, prefix: string) {
+  const pointer = { pointer: `${prefix}/data` };
+  if (raw === undefined) return undefined;
+  switch (raw.from) {
+    case "base64": {
+      const bytes = decodeBase64(raw.text);
+      if (bytes === undefined) {
+        fail({ pointer: `${prefix}/data_base64` }, "invalid-base64", "data_base64 is not valid base64");
+        return undefined;
+      }
+      return new EventData(bytes, "binary");
+    }
+    case "json-member":
+      // A JSON string under a non-JSON content type is text; under a JSON one it is a JSON value.
+      if (raw.isJsonString && !isJsonContentType(contentType)) {
+        return new EventData(encodeUtf8(JSON.parse(new TextDecoder().decode(raw.bytes)) as string), "text");
+      }
+      return new EventData(raw.bytes, "json");
+    case "body":
+      if (isJsonContentType(contentType)) {
+        try {
+          scanJsonDocument(raw.bytes);
+          return new EventData(raw.bytes, "json");
+        } catch (error) {
+          // The producer said JSON (no content type only implies it).
+          if (contentType === undefined) return new EventData(raw.bytes, "binary");
+          const detail = error instanceof JsonSyntaxError ? error.message : "invalid JSON";
+          fail(
+            pointer,
+            "invalid-json",
+            `The body is declared ${contentType} but is not valid JSON: ${detail}`,
+          );
+          return undefined;
+        }
+      }
+      if (isTextContentType(contentType) && isValidUtf8(raw.bytes)) return new EventData(raw.bytes, "text");
+      return new EventData(raw.bytes, "binary");
+  }
+}
+
+export function normalizeEvent(raw: RawEvent): NormalizeResult {
+  const failures: FieldFailure[] = [...raw.failures];
+  const fail: Fail = (where, code, detail) => {
+    failures.push({
+      index: raw.index,
+      pointer: where.pointer,
+      ...(where.header ? { header: where.header } : {}),
+      code,
+      detail,
+    });
+    return undefined;
+  };
+
+  const core: Record<string, string> = {};
+  const extensions = new Map<string, AttributeValue>();
+  for (const attribute of raw.attributes) {
+    if (!isValidAttributeName(attribute.name)) {
+      fail(
+        attribute,
+        "invalid-attribute-name",
+        `"${attribute.name}" is not a valid attribute name (only a-z and 0-9)`,
+      );
+      continue;
+    }
+    const value = checkValue(attribute, fail);
+    if (value === undefined) continue;
+    if (isCoreAttributeName(attribute.name)) core[attribute.name] = value as string;
+    else extensions.set(attribute.name, value);
+  }
+  for (const name of REQUIRED) {
+    const present = raw.attributes.some((a) => a.name === name);
+    if (!present)
+      fail({ pointer: `${raw.pointerPrefix}/${name}` }, "missing-attribute", `${name} is required`);
+  }
+
+  const data = eventData(raw.data, core.datacontenttype, fail, raw.pointerPrefix);
+  if (failures.length > 0) return { ok: false, failures };
+  return {
+    ok: true,
+    event: createCloudEvent({
+      attributes: core as unknown as CoreAttributes,
+      extensions,
+      data,
+      encoded: raw.encoded,
+    }),
+  };
+}
+
+/** Normalizes every event of a request; a batch is atomic, so one failure refuses it, listing all. */
+export function normalizeEvents(raws: readonly RawEvent[]): CloudEvent[] {
+  const events: CloudEvent[] = [];
+  const failures: FieldFailure[] = [];
+  for (const raw of raws) {
+    const result = normalizeEvent(raw);
+    if (result.ok) events.push(result.event);
+    else failures.push(...result.failures);
+  }
+  if (failures.length > 0) {
+    const count = new Set(failures.map((f) => f.index)).size;
+    throw invalidEvent(`${count} of ${raws.length} event(s) are not valid CloudEvents 1.0`, failures);
+  }
+  return events;
+}

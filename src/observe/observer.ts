@@ -1,0 +1,59 @@
+/**
+ * The one hook every stage reports to. Logs use it now; metrics, traces and
+ * the console's live tail subscribe to the same reports later.
+ */
+import type { PublishOutcome } from "../adapter/adapter.js";
+import type { RequestContext } from "../context/request-context.js";
+import type { FieldFailure } from "../errors/errors.js";
+import type { ProblemCode } from "../errors/problem-types.js";
+
+export type GatewayReport =
+  | {
+      readonly stage: "received";
+      readonly ctx: RequestContext;
+      readonly mode: string;
+      readonly count: number;
+    }
+  | {
+      readonly stage: "rejected";
+      readonly ctx: RequestContext | undefined;
+      readonly status: number;
+      readonly code: ProblemCode;
+      readonly detail: string;
+      readonly failures: readonly FieldFailure[];
+    }
+  | {
+      readonly stage: "routed";
+      readonly ctx: RequestContext;
+      readonly deliveries: readonly { readonly eventId: string; readonly target: string }[];
+    }
+  | {
+      readonly stage: "delivered";
+      readonly ctx: RequestContext;
+      readonly target: string;
+      readonly eventId: string;
+      readonly source: string;
+      readonly outcome: PublishOutcome;
+      readonly durationMs: number;
+    };
+
+export interface Observer {
+  report(report: GatewayReport): void;
+}
+
+export const silentObserver: Observer = { report() {} };
+
+/** Sends every report to several observers; one throwing does not stop the others or the request. */
+export function combineObservers(...observers: Observer[]): Observer {
+  return {
+    report(report) {
+      for (const observer of observers) {
+        try {
+          observer.report(report);
+        } catch {
+          // An observer must never break the pipeline.
+        }
+      }
+    },
+  };
+}

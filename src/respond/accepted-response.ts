@@ -1,0 +1,70 @@
+/**
+ * The respond stage: 202 when every (event, target) pair was acked; otherwise
+ * the problem that lets the producer retry safely (DELIVERY.md): 502 when any
+ * failure is terminal, else 503 with Retry-After.
+ */
+import type { DeliveryResult } from "../deliver/delivery-layer.js";
+import { type FieldFailure, GatewayError } from "../errors/errors.js";
+import type { CloudEvent } from "../event/cloud-event.js";
+
+/** When no target said how long to wait. */
+export const DEFAULT_RETRY_AFTER_MS = 5_000;
+
+export interface AcceptedEvent {
+  readonly id: string;
+  readonly source: string;
+  /** Set when a target recognised the event as one it already had. */
+  readonly duplicate?: true;
+}
+
+export interface AcceptedBody {
+  readonly accepted: number;
+  readonly events: readonly AcceptedEvent[];
+}
+
+/** Throws the delivery problem, or returns the 202 body. */
+export function summarizeDelivery(
+  events: readonly CloudEvent[],
+  results: readonly DeliveryResult[],
+): AcceptedBody {
+  const failures: FieldFailure[] = [];
+  let anyTerminal = false;
+  let retryAfterMs: number | undefined;
+  const duplicates = new Set<number>();
+  for (const { eventIndex, target, outcome } of results) {
+    if (outcome.status === "acked") {
+      if (outcome.receipt.duplicate === true) duplicates.add(eventIndex);
+      continue;
+    }
+    if (outcome.status === "terminal") anyTerminal = true;
+    else if (outcome.retryAfterMs !== undefined)
+      retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
+    failures.push({
+      index: eventIndex,
+      pointer: "",
+      target,
+      code: `delivery-${outcome.status}`,
+      detail: outcome.reason,
+    });
+  }
+  if (anyTerminal) {
+    throw new GatewayError(
+      "target-refused",
+      "A target refused an event for good; the request was not accepted",
+      { failures },
+    );
+  }
+  if (failures.length > 0) {
+    throw new GatewayError("target-unavailable", "A target is unavailable; retry the request later", {
+      failures,
+      retryAfterMs: retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
+    });
+  }
+  return {
+    accepted: events.length,
+    events: events.map((event, index) => {
+      const { id, source } = event.attributes;
+      return duplicates.has(index) ? { id, source, duplicate: true } : { id, source };
+    }),
+  };
+}
