@@ -128,6 +128,8 @@ function eventData(raw: RawData | undefined, contentType: string | undefined, fa
 }
 
 export function normalizeEvent(raw: RawEvent): NormalizeResult {
+  // Something that is not an event at all has nothing more worth reporting.
+  if (raw.failures.some((f) => f.code === "not-an-object")) return { ok: false, failures: raw.failures };
   const failures: FieldFailure[] = [...raw.failures];
   const fail: Fail = (where, code, detail) => {
     failures.push({
