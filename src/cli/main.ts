@@ -64,7 +64,10 @@ async function serveCommand(args: string[]): Promise<void> {
     DEFAULT_PORT;
   const host = values.host ?? (process.env.HOST || undefined) ?? config.server?.host ?? DEFAULT_HOST;
   const logger = stderrLogger();
-  const running = await serveGateway({ config, port, host, logger });
+  const running = await serveGateway({ config, port, host, logger }).catch((error: unknown) => {
+    if (error instanceof ConfigError) fail(`invalid config ${values.config ?? ""}:\n${error.message}`);
+    throw error;
+  });
   logger.info({ url: running.url, config: values.config ?? "embedded default" }, "ce-gateway listening");
 
   const shutdown = (signal: string) => {

@@ -51,9 +51,17 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     stopping ??= (async () => {
       gateway.drain();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
-        if ("closeIdleConnections" in server) server.closeIdleConnections();
+        // Keep-alive sockets would hold close() open until they time out: close each one as soon as
+        // it is idle, so busy ones finish their request first.
+        const closeIdle = () => {
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        };
+        const sweeper = setInterval(closeIdle, 50);
+        server.close(() => {
+          clearInterval(sweeper);
+          resolve();
+        });
+        closeIdle();
       });
       await gateway.close();
     })();
