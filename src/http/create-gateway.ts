@@ -17,7 +17,7 @@ import { type Clock, systemClock } from "../context/request-context.js";
 import { createSyncDelivery } from "../deliver/delivery-layer.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
-import { type Observer, silentObserver } from "../observe/observer.js";
+import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { eventsHandler } from "./events-handler.js";
 import { webhookHandshake } from "./webhook-handshake.js";
@@ -50,7 +50,8 @@ export function createGateway(
   config: GatewayConfig = EMBEDDED_DEFAULT_CONFIG,
   options: GatewayOptions = {},
 ): Gateway {
-  const observer = options.observer ?? silentObserver;
+  // Wrapped so an observer that throws can never fail a request.
+  const observer = combineObservers(options.observer ?? silentObserver);
   const targets = new TargetRegistry(
     config.targets ?? {},
     { ...portableRuntime, ...options.runtime },

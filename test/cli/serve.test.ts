@@ -40,11 +40,17 @@ describe("ce-gateway serve", () => {
     const examples = readmeCurlExamples();
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const example of examples) {
-      const output = execFileSync("bash", ["-c", example.replaceAll("http://localhost:8080", cli.url)], { encoding: "utf8" });
+      const output = execFileSync("bash", ["-c", example.replaceAll("http://localhost:8080", cli.url)], {
+        encoding: "utf8",
+      });
       expect(output).toMatch(/^HTTP\/1\.1 202/);
     }
     await expect.poll(() => cli.stdout().trim().split("\n").length).toBe(4);
-    const lines = cli.stdout().trim().split("\n").map((line) => JSON.parse(line));
+    const lines = cli
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((e) => e.id)).toEqual(["order-1001", "order-1002", "a-1", "a-2"]);
     expect(lines[0].region).toBe("Euro €");
     expect(cli.stdout()).toContain('"data":{"orderId": 1001, "total": 25.50}');
@@ -57,7 +63,13 @@ describe("ce-gateway serve", () => {
     const body = '{"specversion":"1.0","id":"late","source":"/s","type":"t"}';
     const response = new Promise<number>((resolve, reject) => {
       const req = request(
-        { hostname, port, path: "/events", method: "POST", headers: { "content-type": "application/cloudevents+json", "content-length": body.length } },
+        {
+          hostname,
+          port,
+          path: "/events",
+          method: "POST",
+          headers: { "content-type": "application/cloudevents+json", "content-length": body.length },
+        },
         (res) => resolve(res.statusCode ?? 0),
       );
       req.on("error", reject);
@@ -78,7 +90,7 @@ describe("ce-gateway serve", () => {
     const raw = await new Promise<string>((resolve) => {
       const socket = connect(Number(port), hostname, () => {
         socket.write(
-          "POST /events HTTP/1.1\r\nHost: x\r\ncontent-type: application/cloudevents+json\r\ncontent-length: 100\r\n\r\n{\"specversion\":",
+          'POST /events HTTP/1.1\r\nHost: x\r\ncontent-type: application/cloudevents+json\r\ncontent-length: 100\r\n\r\n{"specversion":',
         );
         setTimeout(() => socket.end(), 100);
       });
@@ -97,7 +109,9 @@ describe("ce-gateway serve", () => {
   it("takes the port from the flag, then PORT, then the config file", async () => {
     const [flagPort, envPort, filePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const config = tempConfig(`version: 1\nserver: { port: ${filePort} }\n`);
-    const byFlag = await start(["serve", "--config", config, "--port", String(flagPort)], { PORT: String(envPort) });
+    const byFlag = await start(["serve", "--config", config, "--port", String(flagPort)], {
+      PORT: String(envPort),
+    });
     expect(new URL(byFlag.url).port).toBe(String(flagPort));
     const byEnv = await start(["serve", "--config", config], { PORT: String(envPort) });
     expect(new URL(byEnv.url).port).toBe(String(envPort));
@@ -117,7 +131,9 @@ describe("ce-gateway serve", () => {
   });
 
   it("refuses to start on an invalid config, naming what is wrong", async () => {
-    const config = tempConfig("targets:\n  out: { type: stdout }\nroutes:\n  - { name: all, to: [ot] }\nextra: 1\n");
+    const config = tempConfig(
+      "targets:\n  out: { type: stdout }\nroutes:\n  - { name: all, to: [ot] }\nextra: 1\n",
+    );
     const run = runCli(["serve", "--config", config, "--port", "0"]);
     expect(await run.exited).toBe(2);
     expect(run.output().stderr).toContain('extra: unknown key "extra"');
@@ -128,7 +144,8 @@ describe("ce-gateway serve", () => {
   });
 
   it("prints usage for --help and the version for --version", () => {
-    const run = (arg: string) => execFileSync(process.execPath, [join(projectRoot, "bin/ce-gateway.js"), arg], { encoding: "utf8" });
+    const run = (arg: string) =>
+      execFileSync(process.execPath, [join(projectRoot, "bin/ce-gateway.js"), arg], { encoding: "utf8" });
     expect(run("--help")).toContain("ce-gateway serve");
     const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
     expect(run("--version").trim()).toBe(version);

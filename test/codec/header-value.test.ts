@@ -7,7 +7,7 @@ describe("header value percent-encoding", () => {
     expect(encodeHeaderValue("Euro € 😀")).toBe("Euro%20%E2%82%AC%20%F0%9F%98%80");
   });
 
-  it('encodes space, double quote and percent, and leaves other printable ASCII alone', () => {
+  it("encodes space, double quote and percent, and leaves other printable ASCII alone", () => {
     expect(encodeHeaderValue(' "%')).toBe("%20%22%25");
     expect(encodeHeaderValue("a-Z_0~!#$&'()*+,/:;<=>?@[\\]^`{|}")).toBe("a-Z_0~!#$&'()*+,/:;<=>?@[\\]^`{|}");
   });

@@ -26,11 +26,21 @@ function parseAccepts(text: string): boolean {
 describe("the JSON scanner", () => {
   it("accepts exactly what JSON.parse accepts for generated JSON and mutations of it", () => {
     const mutated = fc
-      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "{", "}", ",", '"', "\\", "1", ".", "e", " ", "]", "\u0001"))
-      .map(([json, at, insert]) => json.slice(0, at % (json.length + 1)) + insert + json.slice(at % (json.length + 1)));
-    fc.assert(fc.property(fc.oneof(fc.json(), mutated), (text) => scanAccepts(text) === parseAccepts(text)), {
-      numRuns: 2000,
-    });
+      .tuple(
+        fc.json(),
+        fc.nat(),
+        fc.constantFrom("", "{", "}", ",", '"', "\\", "1", ".", "e", " ", "]", "\u0001"),
+      )
+      .map(
+        ([json, at, insert]) =>
+          json.slice(0, at % (json.length + 1)) + insert + json.slice(at % (json.length + 1)),
+      );
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), mutated), (text) => scanAccepts(text) === parseAccepts(text)),
+      {
+        numRuns: 2000,
+      },
+    );
   });
 
   it.each(["01", "1.", ".5", "-", "+1", "1e", "tru", "nul", '"\\x"', '"\\u12"', "[1,]", '{"a"}', "{,}"])(

@@ -7,7 +7,10 @@ const tricky = '{"z":1.0,"2":"two","1":12345678901234567890,"nested":{"b":[1.50,
 describe("forwarding never re-serializes data", () => {
   it("writes a binary-mode JSON event in the JSON format with the data bytes spliced in", async () => {
     const gw = testGateway();
-    await gw.post({ headers: binaryHeaders({ "content-type": "application/json", "ce-n": "x" }), body: tricky });
+    await gw.post({
+      headers: binaryHeaders({ "content-type": "application/json", "ce-n": "x" }),
+      body: tricky,
+    });
     const [event] = gw.received();
     expect(text(toJsonFormat(event!))).toBe(
       `{"specversion":"1.0","id":"evt-1","source":"/test/source","type":"com.example.test","datacontenttype":"application/json","n":"x","data":${tricky}}`,
@@ -33,9 +36,18 @@ describe("forwarding never re-serializes data", () => {
 
   it("writes text data as a JSON string and other data as data_base64", async () => {
     const gw = testGateway();
-    await gw.post({ headers: binaryHeaders({ "content-type": "text/plain; charset=utf-8" }), body: 'say "hi" €' });
-    await gw.post({ headers: binaryHeaders({ "content-type": "image/png" }), body: new Uint8Array([137, 80, 78, 71]) });
-    await gw.post({ headers: binaryHeaders({ "content-type": "text/plain" }), body: new Uint8Array([0xff, 0xfe]) });
+    await gw.post({
+      headers: binaryHeaders({ "content-type": "text/plain; charset=utf-8" }),
+      body: 'say "hi" €',
+    });
+    await gw.post({
+      headers: binaryHeaders({ "content-type": "image/png" }),
+      body: new Uint8Array([137, 80, 78, 71]),
+    });
+    await gw.post({
+      headers: binaryHeaders({ "content-type": "text/plain" }),
+      body: new Uint8Array([0xff, 0xfe]),
+    });
     const written = gw.received().map((e) => JSON.parse(text(toJsonFormat(e))!));
     expect(written[0].data).toBe('say "hi" €');
     expect(written[1].data_base64).toBe("iVBORw==");

@@ -4,7 +4,11 @@ import { BATCH, problemOf, structuredEvent, testGateway } from "../support/gatew
 describe("POST /events in batched mode", () => {
   it("accepts every event of a batch in order with 202", async () => {
     const gw = testGateway();
-    const batch = [structuredEvent({ id: "1" }), structuredEvent({ id: "2", data: [1.0] }), structuredEvent({ id: "3" })];
+    const batch = [
+      structuredEvent({ id: "1" }),
+      structuredEvent({ id: "2", data: [1.0] }),
+      structuredEvent({ id: "3" }),
+    ];
     const response = await gw.post({ headers: BATCH, body: JSON.stringify(batch) });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({
@@ -24,7 +28,10 @@ describe("POST /events in batched mode", () => {
   it("refuses the whole batch when one event is bad, listing each failure with index and pointer", async () => {
     const gw = testGateway();
     const batch = [structuredEvent({ id: "1" }), structuredEvent({ id: "", type: undefined }), 42];
-    const response = await gw.post({ headers: { "content-type": "application/cloudevents-batch+json; charset=utf-8" }, body: JSON.stringify(batch) });
+    const response = await gw.post({
+      headers: { "content-type": "application/cloudevents-batch+json; charset=utf-8" },
+      body: JSON.stringify(batch),
+    });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
     expect(problem.errors).toEqual([

@@ -5,7 +5,10 @@ describe("POST /events in binary mode", () => {
   it("accepts an event with 202, listing its id, and delivers its attributes and data unchanged", async () => {
     const gw = testGateway();
     const response = await gw.post({
-      headers: binaryHeaders({ "content-type": "application/json", "ce-time": "2018-04-05T03:56:24.123+01:00" }),
+      headers: binaryHeaders({
+        "content-type": "application/json",
+        "ce-time": "2018-04-05T03:56:24.123+01:00",
+      }),
       body: '{"b":1,"2":1.0,"big":12345678901234567890}',
     });
     expect(response.status).toBe(202);
@@ -74,7 +77,9 @@ describe("POST /events in binary mode", () => {
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
     expect(problem.code).toBe("invalid-event");
-    expect(problem.errors).toContainEqual(expect.objectContaining({ header: "ce-bad", pointer: "/bad", code }));
+    expect(problem.errors).toContainEqual(
+      expect.objectContaining({ header: "ce-bad", pointer: "/bad", code }),
+    );
     expect(gw.received()).toHaveLength(0);
   });
 
@@ -112,7 +117,10 @@ describe("POST /events in binary mode", () => {
 
   it("rejects a body declared JSON that is not JSON with 400 at /data", async () => {
     const gw = testGateway();
-    const response = await gw.post({ headers: binaryHeaders({ "content-type": "application/json" }), body: "{oops" });
+    const response = await gw.post({
+      headers: binaryHeaders({ "content-type": "application/json" }),
+      body: "{oops",
+    });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors).toContainEqual(
       expect.objectContaining({ pointer: "/data", code: "invalid-json" }),
@@ -121,9 +129,15 @@ describe("POST /events in binary mode", () => {
 
   it("accepts any +json type as JSON and checks it", async () => {
     const gw = testGateway();
-    const bad = await gw.post({ headers: binaryHeaders({ "content-type": "application/vnd.x+json" }), body: "[1," });
+    const bad = await gw.post({
+      headers: binaryHeaders({ "content-type": "application/vnd.x+json" }),
+      body: "[1,",
+    });
     expect(bad.status).toBe(400);
-    const good = await gw.post({ headers: binaryHeaders({ "content-type": "application/vnd.x+json" }), body: "[1]" });
+    const good = await gw.post({
+      headers: binaryHeaders({ "content-type": "application/vnd.x+json" }),
+      body: "[1]",
+    });
     expect(good.status).toBe(202);
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { acked, retriable, terminal } from "../../src/adapter/adapter.js";
-import { BATCH, binaryHeaders, problemOf, STRUCTURED, structuredEvent, testGateway } from "../support/gateway.js";
+import {
+  BATCH,
+  binaryHeaders,
+  problemOf,
+  STRUCTURED,
+  structuredEvent,
+  testGateway,
+} from "../support/gateway.js";
 import { scriptedAdapter } from "../support/scripted-adapter.js";
 
 const batchOf = (...ids: string[]) => JSON.stringify(ids.map((id) => structuredEvent({ id })));
@@ -43,7 +50,9 @@ describe("delivery outcomes become responses", () => {
   });
 
   it("answers 502 when any failure is terminal, listing each failed pair", async () => {
-    const broker = scriptedAdapter((m) => (m.event.attributes.id === "2" ? terminal("rejected", 400) : retriable("busy")));
+    const broker = scriptedAdapter((m) =>
+      m.event.attributes.id === "2" ? terminal("rejected", 400) : retriable("busy"),
+    );
     const gw = testGateway({}, { broker });
     const response = await gw.post({ headers: BATCH, body: batchOf("1", "2") });
     expect(response.status).toBe(502);
@@ -105,7 +114,9 @@ describe("delivery outcomes become responses", () => {
     const noRoutes = testGateway({ routes: [], targets: {} });
     expect((await noRoutes.post({ headers: BATCH, body: batchOf("1") })).status).toBe(422);
 
-    const mixed = scriptedAdapter((m) => (m.event.attributes.id === "1" ? retriable("busy") : terminal("no")));
+    const mixed = scriptedAdapter((m) =>
+      m.event.attributes.id === "1" ? retriable("busy") : terminal("no"),
+    );
     const gwMixed = testGateway({}, { mixed });
     expect((await gwMixed.post({ headers: BATCH, body: batchOf("1", "2") })).status).toBe(502);
   });
@@ -125,12 +136,15 @@ describe("delivery outcomes become responses", () => {
 
   it("sends an event once to each distinct target of all matching routes", async () => {
     const other = scriptedAdapter(() => acked());
-    const gw = testGateway({
-      routes: [
-        { name: "a", to: ["memory", "other"] },
-        { name: "b", to: ["other", "memory"] },
-      ],
-    }, { other });
+    const gw = testGateway(
+      {
+        routes: [
+          { name: "a", to: ["memory", "other"] },
+          { name: "b", to: ["other", "memory"] },
+        ],
+      },
+      { other },
+    );
     expect((await gw.post({ headers: binaryHeaders() })).status).toBe(202);
     expect(gw.received()).toHaveLength(1);
     expect(other.calls.flatMap((c) => c.messages)).toHaveLength(1);

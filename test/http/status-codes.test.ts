@@ -67,7 +67,8 @@ describe("status codes outside delivery", () => {
   it("carries events of 64 KiB and 1 MiB (the body limit) and refuses one byte more", async () => {
     const gw = testGateway();
     const envelope = JSON.stringify(structuredEvent({ datacontenttype: "text/plain", data: "" }));
-    const sized = (total: number) => envelope.replace('"data":""', `"data":"${"x".repeat(total - envelope.length)}"`);
+    const sized = (total: number) =>
+      envelope.replace('"data":""', `"data":"${"x".repeat(total - envelope.length)}"`);
     for (const size of [64 * 1024, 1024 * 1024]) {
       const response = await gw.post({ headers: STRUCTURED, body: sized(size) });
       expect(response.status, `event of ${size} bytes`).toBe(202);
@@ -82,7 +83,10 @@ describe("status codes outside delivery", () => {
     expect((await gw.gateway.request("/healthz")).status).toBe(200);
     expect((await gw.gateway.request("/readyz")).status).toBe(200);
     const status = await gw.gateway.request("/status");
-    expect(await status.json()).toEqual({ ready: true, targets: { memory: { type: "memory", ready: true } } });
+    expect(await status.json()).toEqual({
+      ready: true,
+      targets: { memory: { type: "memory", ready: true } },
+    });
     gw.gateway.drain();
     expect((await gw.gateway.request("/readyz")).status).toBe(503);
     expect((await gw.gateway.request("/healthz")).status).toBe(200);
@@ -111,10 +115,18 @@ describe("OPTIONS /events: the webhook abuse-protection handshake", () => {
   });
 
   it("grants the configured rate, never more than requested", async () => {
-    const gw = testGateway({ ingest: { webhook: { allowedOrigins: ["eventgrid.azure.net"], allowedRate: 100 } } });
-    const lower = await handshake(gw, { "WebHook-Request-Origin": "EventGrid.Azure.net", "WebHook-Request-Rate": "30" });
+    const gw = testGateway({
+      ingest: { webhook: { allowedOrigins: ["eventgrid.azure.net"], allowedRate: 100 } },
+    });
+    const lower = await handshake(gw, {
+      "WebHook-Request-Origin": "EventGrid.Azure.net",
+      "WebHook-Request-Rate": "30",
+    });
     expect(lower.headers.get("webhook-allowed-rate")).toBe("30");
-    const higher = await handshake(gw, { "WebHook-Request-Origin": "eventgrid.azure.net", "WebHook-Request-Rate": "500" });
+    const higher = await handshake(gw, {
+      "WebHook-Request-Origin": "eventgrid.azure.net",
+      "WebHook-Request-Rate": "500",
+    });
     expect(higher.headers.get("webhook-allowed-rate")).toBe("100");
     const none = await handshake(gw, { "WebHook-Request-Origin": "eventgrid.azure.net" });
     expect(none.headers.get("webhook-allowed-rate")).toBe("100");

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { binaryHeaders, problemOf, STRUCTURED, structuredEvent, testGateway, text } from "../support/gateway.js";
+import {
+  binaryHeaders,
+  problemOf,
+  STRUCTURED,
+  structuredEvent,
+  testGateway,
+  text,
+} from "../support/gateway.js";
 
-const post = (gw: ReturnType<typeof testGateway>, body: string, contentType = "application/cloudevents+json") =>
-  gw.post({ headers: { "content-type": contentType }, body });
+const post = (
+  gw: ReturnType<typeof testGateway>,
+  body: string,
+  contentType = "application/cloudevents+json",
+) => gw.post({ headers: { "content-type": contentType }, body });
 
 describe("POST /events in structured mode", () => {
   it("keeps the event's bytes, numbers and key order exactly as received", async () => {

@@ -30,7 +30,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } } {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: projectRoot,
     env: { ...process.env, PORT: "", HOST: "", ...env },

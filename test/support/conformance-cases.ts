@@ -42,7 +42,8 @@ export interface FeatureCase {
   readonly data: unknown;
 }
 
-const docStrings = (text: string) => [...text.matchAll(/"""\n([\s\S]*?)\n\s*"""/g)].map((m) => dedent(m[1] ?? ""));
+const docStrings = (text: string) =>
+  [...text.matchAll(/"""\n([\s\S]*?)\n\s*"""/g)].map((m) => dedent(m[1] ?? ""));
 const tableRows = (text: string) =>
   text
     .split("\n")
@@ -57,7 +58,9 @@ const tableRows = (text: string) =>
 
 function dedent(block: string): string {
   const lines = block.split("\n");
-  const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length));
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length),
+  );
   return lines.map((l) => l.slice(indent)).join("\n");
 }
 
@@ -70,11 +73,15 @@ export function readFeatureCases(path: string): FeatureCase[] {
     .flatMap((scenario) => {
       const [title = ""] = scenario.split("\n");
       const [request = "", dataJson = "null"] = docStrings(scenario);
-      const attributesSection = scenario.slice(scenario.indexOf("Then the attributes are:"), scenario.indexOf("And the data"));
+      const attributesSection = scenario.slice(
+        scenario.indexOf("Then the attributes are:"),
+        scenario.indexOf("And the data"),
+      );
       const attributeRows = tableRows(attributesSection).slice(1);
       const [header = [], ...examples] = tableRows(scenario.slice(scenario.indexOf("Examples:")));
       return examples.map((example) => {
-        const substitute = (s: string) => header.reduce((out, name, i) => out.replaceAll(`<${name}>`, example[i] ?? ""), s);
+        const substitute = (s: string) =>
+          header.reduce((out, name, i) => out.replaceAll(`<${name}>`, example[i] ?? ""), s);
         const [head = "", ...bodyParts] = substitute(request).split("\n\n");
         const headers: Record<string, string> = {};
         for (const line of head.split("\n").slice(1)) {

@@ -16,7 +16,10 @@ export interface TestGateway {
   post(init: { headers?: Record<string, string>; body?: BodyInit | null }): Promise<Response>;
 }
 
-export function testGateway(config: GatewayConfig = {}, extraTargets: Record<string, Adapter> = {}): TestGateway {
+export function testGateway(
+  config: GatewayConfig = {},
+  extraTargets: Record<string, Adapter> = {},
+): TestGateway {
   const memory = createMemoryAdapter();
   const gateway = createGateway(
     { routes: [{ name: "all", to: ["memory", ...Object.keys(extraTargets)] }], ...config },
@@ -56,14 +59,24 @@ export interface ProblemJson {
   status: number;
   detail: string;
   code: string;
-  errors?: { index?: number; pointer?: string; header?: string; target?: string; code: string; detail: string }[];
+  errors?: {
+    index?: number;
+    pointer?: string;
+    header?: string;
+    target?: string;
+    code: string;
+    detail: string;
+  }[];
 }
 
 export async function problemOf(response: Response): Promise<ProblemJson> {
   if (response.headers.get("content-type") !== "application/problem+json") {
-    throw new Error(`expected problem+json, got ${response.headers.get("content-type")}: ${await response.text()}`);
+    throw new Error(
+      `expected problem+json, got ${response.headers.get("content-type")}: ${await response.text()}`,
+    );
   }
   return (await response.json()) as ProblemJson;
 }
 
-export const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+export const text = (bytes: Uint8Array | undefined) =>
+  bytes === undefined ? undefined : new TextDecoder().decode(bytes);
