@@ -205,7 +205,14 @@ const textDecoder = new TextDecoder();
 
 /** Decodes a scanned JSON string span (quotes included) to its value. */
 export function decodeJsonString(bytes: Uint8Array, span: { start: number; end: number }): string {
-  // Member names and attribute values are short; JSON.parse handles escapes exactly.
+  // Hot path (every member name and attribute): plain ASCII without escapes maps byte to char.
+  let plain = span.end - span.start < 256;
+  for (let i = span.start + 1; plain && i < span.end - 1; i++) {
+    const b = bytes[i] as number;
+    if (b === BACKSLASH || b >= 0x80) plain = false;
+  }
+  if (plain) return String.fromCharCode(...bytes.subarray(span.start + 1, span.end - 1));
+  // Otherwise JSON.parse handles escapes and surrogates exactly.
   return JSON.parse(textDecoder.decode(bytes.subarray(span.start, span.end))) as string;
 }
 

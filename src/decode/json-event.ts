@@ -7,7 +7,8 @@ import type { FieldFailure } from "../errors/errors.js";
 import type { RawAttribute, RawAttributeValue, RawData, RawEvent } from "./raw-event.js";
 
 /** RFC 6901 escaping of a member name inside a pointer. */
-export const pointerToken = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
+export const pointerToken = (name: string) =>
+  /[~/]/.test(name) ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
 
 function attributeValue(bytes: Uint8Array, member: JsonMember): RawAttributeValue {
   const { value } = member;

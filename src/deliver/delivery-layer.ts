@@ -29,20 +29,45 @@ function groupByTarget(deliveries: readonly PlannedDelivery[]): Map<string, Plan
   return groups;
 }
 
-/** Resolves when the signal aborts, so an adapter that ignores it cannot hold the request past its deadline. */
-function whenAborted(signal: AbortSignal): Promise<"aborted"> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve("aborted");
-    else signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-  });
+interface AttemptWindow {
+  readonly signal: AbortSignal;
+  /** Resolves when the window closes, so an adapter that ignores the signal cannot hold the request. */
+  readonly closed: Promise<"aborted">;
+  dispose(): void;
 }
 
-async function attempt(adapter: Adapter, group: readonly PlannedDelivery[], ctx: RequestContext) {
+/** The time an attempt may take: until the request's deadline, or until the client goes away. */
+function openAttemptWindow(ctx: RequestContext): AttemptWindow {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, Math.max(0, ctx.deadline - ctx.clock.now()));
+  if (ctx.signal.aborted) abort();
+  else ctx.signal.addEventListener("abort", abort, { once: true });
+  const closed = new Promise<"aborted">((resolve) => {
+    if (controller.signal.aborted) resolve("aborted");
+    else controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
+  return {
+    signal: controller.signal,
+    closed,
+    dispose() {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", abort);
+    },
+  };
+}
+
+async function attempt(
+  adapter: Adapter,
+  group: readonly PlannedDelivery[],
+  ctx: RequestContext,
+  window: AttemptWindow,
+) {
   const messages = group.map((d) => d.message);
   try {
     const result = await Promise.race([
-      adapter.publish(messages, { signal: ctx.signal, deadline: ctx.deadline }),
-      whenAborted(ctx.signal),
+      adapter.publish(messages, { signal: window.signal, deadline: ctx.deadline }),
+      window.closed,
     ]);
     if (result === "aborted") return group.map(() => retriable("The delivery deadline passed"));
     return group.map(
@@ -61,11 +86,12 @@ export function createSyncDelivery(targets: TargetRegistry, observer: Observer):
   return {
     async deliver(plan, ctx) {
       const groups = [...groupByTarget(plan.deliveries)];
+      const window = openAttemptWindow(ctx);
       const perTarget = await Promise.all(
         groups.map(async ([target, group]) => {
           const started = ctx.clock.now();
           const outcomes = await targets.get(target).then(
-            (adapter) => attempt(adapter, group, ctx),
+            (adapter) => attempt(adapter, group, ctx, window),
             (error: unknown) =>
               group.map(() =>
                 retriable(
@@ -81,7 +107,7 @@ export function createSyncDelivery(targets: TargetRegistry, observer: Observer):
             return { eventIndex: delivery.eventIndex, target, outcome };
           });
         }),
-      );
+      ).finally(() => window.dispose());
       return perTarget.flat();
     },
   };

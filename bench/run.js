@@ -1,0 +1,8 @@
+/**
+ * `npm run bench`: every benchmark, each reporting ratios to baselines
+ * measured in the same run. Needs a build (`npm run build`).
+ */
+import { run as ingest } from "./ingest.js";
+
+console.log(`# ce-gateway benchmarks (node ${process.version})`);
+await ingest();
