@@ -4,7 +4,8 @@
  */
 import { CloudEvent, HTTP } from "cloudevents";
 import { Hono } from "hono";
-import { createGateway, createMemoryAdapter } from "../dist/src/index.js";
+import { createMemoryAdapter } from "../dist/adapters/memory/index.js";
+import { createGateway } from "../dist/src/index.js";
 import { compare } from "./harness.js";
 
 const discard = createMemoryAdapter({ maxEvents: 1 });

@@ -9,7 +9,6 @@
  * app.route("/ingest", createGateway({ targets: { audit: { type: "stdout" } }, routes: [{ name: "all", to: ["audit"] }] }));
  */
 
-export { createMemoryAdapter, type MemoryAdapter } from "../adapters/memory/index.js";
 export type {
   Adapter,
   AdapterCapabilities,

@@ -4,14 +4,19 @@
  */
 import { type Adapter, type AdapterFactory, acked } from "../../src/adapter/adapter.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
+import { memoryDescriptor } from "./descriptor.js";
 
 export interface MemoryOptions {
   readonly maxEvents?: number;
+  /** Template expanded by the router; recorded with each event. */
+  readonly address?: string;
+  readonly orderingKey?: string;
 }
 
 export interface StoredEvent {
   readonly event: CloudEvent;
   readonly address: string | undefined;
+  readonly orderingKey: string | undefined;
   readonly sequence: number;
 }
 
@@ -38,7 +43,12 @@ export function createMemoryAdapter(options: MemoryOptions = {}): MemoryAdapter 
     async publish(messages) {
       return messages.map((message) => {
         sequence += 1;
-        stored.push({ event: message.event, address: message.address, sequence });
+        stored.push({
+          event: message.event,
+          address: message.address,
+          orderingKey: message.orderingKey,
+          sequence,
+        });
         if (stored.length > maxEvents) stored = stored.slice(stored.length - maxEvents);
         return acked({ id: String(sequence) });
       });
@@ -55,15 +65,6 @@ export function createMemoryAdapter(options: MemoryOptions = {}): MemoryAdapter 
 }
 
 export const memoryTarget: AdapterFactory<MemoryOptions> = {
-  type: "memory",
-  optionsSchema: {
-    type: "object",
-    description: "Keeps events in the process (tests, console).",
-    properties: {
-      type: { const: "memory" },
-      maxEvents: { type: "integer", minimum: 1, default: 10000 },
-    },
-    additionalProperties: false,
-  },
+  ...memoryDescriptor,
   create: (options) => createMemoryAdapter(options),
 };

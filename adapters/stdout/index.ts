@@ -2,21 +2,18 @@
  * The `stdout` target: one structured-mode JSON CloudEvent per line on the
  * process's standard output. Acked once the line is handed to the stream.
  */
+
 import { type Adapter, type AdapterFactory, acked, retriable } from "../../src/adapter/adapter.js";
+import { describeError } from "../../src/errors/errors.js";
 import { toJsonLine } from "../../src/event/json-format.js";
+import { stdoutDescriptor } from "./descriptor.js";
 
 export type StdoutOptions = Record<string, never>;
 
 const decoder = new TextDecoder();
 
 export const stdoutTarget: AdapterFactory<StdoutOptions> = {
-  type: "stdout",
-  optionsSchema: {
-    type: "object",
-    description: "Writes each event as one line of JSON (structured mode) to standard output.",
-    properties: { type: { const: "stdout" } },
-    additionalProperties: false,
-  },
+  ...stdoutDescriptor,
   create(_options, runtime): Adapter {
     return {
       type: "stdout",
@@ -35,7 +32,7 @@ export const stdoutTarget: AdapterFactory<StdoutOptions> = {
           await runtime.writeStdout(text);
           return messages.map(() => acked());
         } catch (error) {
-          const reason = `stdout write failed: ${error instanceof Error ? error.message : String(error)}`;
+          const reason = `stdout write failed: ${describeError(error)}`;
           return messages.map(() => retriable(reason));
         }
       },

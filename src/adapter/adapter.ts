@@ -56,6 +56,8 @@ export interface Adapter {
   readonly capabilities: AdapterCapabilities;
   /** Publishes the messages; resolves to one outcome per message, in order. Never rejects for a broker failure. */
   publish(messages: readonly OutboundMessage[], options: PublishOptions): Promise<readonly PublishOutcome[]>;
+  /** The exact size of the message as this target would send it, checked against maxEventBytes at ingress. */
+  encodedSize?(message: OutboundMessage): number;
   /** Whether the target can take events now (connected, authorised). */
   ready(): Promise<boolean>;
   /** Releases connections; safe to call more than once. */
@@ -72,10 +74,32 @@ export interface AdapterRuntime {
 /** A JSON Schema (draft 2020-12) describing a target's options. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
-/** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */
-export interface AdapterFactory<Options = Record<string, unknown>> {
+/**
+ * Which of a target's options are templates over event attributes
+ * (`"events.{type}"`), expanded per event by the router.
+ */
+export interface TargetAddressing {
+  /** The option holding the address template (a NATS subject, a Pub/Sub topic). */
+  readonly address?: string;
+  /** The option holding the ordering key template. */
+  readonly orderingKey?: string;
+  /** Why an expanded address cannot be used by this target; undefined when it can. */
+  readonly checkAddress?: (address: string) => string | undefined;
+}
+
+/**
+ * What the config loader and router know of a target type without loading its
+ * adapter: small and static, so the whole config can be checked up front.
+ */
+export interface TargetDescriptor {
   readonly type: string;
+  /** JSON Schema of the target's options (the `type` key included). */
   readonly optionsSchema: JsonSchema;
+  readonly addressing: TargetAddressing;
+}
+
+/** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */
+export interface AdapterFactory<Options = Record<string, unknown>> extends TargetDescriptor {
   create(options: Options, runtime: AdapterRuntime): Adapter | Promise<Adapter>;
 }
 

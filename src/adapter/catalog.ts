@@ -1,12 +1,26 @@
 /**
- * Built-in target types, each loaded lazily by name so that a deployment only
- * ever loads the adapters (and SDKs) its config names.
+ * Built-in target types: a small static descriptor each (options schema,
+ * addressing), and the adapter itself loaded lazily by name, so a deployment
+ * only ever loads the adapters (and SDKs) its config names.
  */
-import type { AdapterFactory } from "./adapter.js";
+import { memoryDescriptor } from "../../adapters/memory/descriptor.js";
+import { stdoutDescriptor } from "../../adapters/stdout/descriptor.js";
+import type { AdapterFactory, TargetDescriptor } from "./adapter.js";
 
-type FactoryLoader = () => Promise<AdapterFactory<never>>;
+export interface TargetType {
+  readonly descriptor: TargetDescriptor;
+  readonly load: () => Promise<AdapterFactory<never>>;
+}
 
-export const BUILTIN_TARGETS: Readonly<Record<string, FactoryLoader>> = {
-  stdout: () => import("../../adapters/stdout/index.js").then((m) => m.stdoutTarget),
-  memory: () => import("../../adapters/memory/index.js").then((m) => m.memoryTarget),
+export type TargetCatalog = Readonly<Record<string, TargetType>>;
+
+export const BUILTIN_TARGETS: TargetCatalog = {
+  stdout: {
+    descriptor: stdoutDescriptor,
+    load: () => import("../../adapters/stdout/index.js").then((m) => m.stdoutTarget),
+  },
+  memory: {
+    descriptor: memoryDescriptor,
+    load: () => import("../../adapters/memory/index.js").then((m) => m.memoryTarget),
+  },
 };

@@ -2,8 +2,9 @@
  * The configured targets by name. Adapters are created on first use (so a
  * gateway starts even while a broker is down) and closed together.
  */
+import { describeError } from "../errors/errors.js";
 import type { Adapter, AdapterFactory, AdapterRuntime } from "./adapter.js";
-import { BUILTIN_TARGETS } from "./catalog.js";
+import { BUILTIN_TARGETS, type TargetCatalog } from "./catalog.js";
 
 export interface TargetConfig {
   readonly type: string;
@@ -19,8 +20,9 @@ export interface TargetStatus {
 export class TargetRegistry {
   readonly #configs: ReadonlyMap<string, TargetConfig>;
   readonly #runtime: AdapterRuntime;
-  readonly #catalog: Readonly<Record<string, () => Promise<AdapterFactory<never>>>>;
+  readonly #catalog: TargetCatalog;
   readonly #adapters = new Map<string, Promise<Adapter>>();
+  readonly #provided: Readonly<Record<string, Adapter>>;
   #closed = false;
 
   constructor(
@@ -35,6 +37,7 @@ export class TargetRegistry {
       this.#adapters.set(name, Promise.resolve(adapter));
     }
     this.#configs = all;
+    this.#provided = provided;
     this.#runtime = runtime;
     this.#catalog = catalog;
   }
@@ -61,11 +64,34 @@ export class TargetRegistry {
     if (this.#closed) throw new Error("The gateway is closed");
     const config = this.#configs.get(name);
     if (config === undefined) throw new Error(`Unknown target "${name}"`);
-    const load = this.#catalog[config.type];
+    const load = this.#catalog[config.type]?.load;
     if (load === undefined) throw new Error(`Unknown target type "${config.type}"`);
     const factory = (await load()) as AdapterFactory<Record<string, unknown>>;
     const { type: _type, ...options } = config;
     return factory.create(options, this.#runtime);
+  }
+
+  /**
+   * The registry for a new config: adapters of targets whose config did not
+   * change (and adapters provided in code) carry over with their connections;
+   * the others are returned as retired, for the caller to close once no
+   * request uses them.
+   */
+  successor(configs: Readonly<Record<string, TargetConfig>>): {
+    next: TargetRegistry;
+    retired: Promise<Adapter>[];
+  } {
+    const next = new TargetRegistry(configs, this.#runtime, this.#provided, this.#catalog);
+    const retired: Promise<Adapter>[] = [];
+    for (const [name, pending] of this.#adapters) {
+      if (name in this.#provided) continue;
+      const before = this.#configs.get(name);
+      const after = configs[name];
+      if (after !== undefined && JSON.stringify(before) === JSON.stringify(after))
+        next.#adapters.set(name, pending);
+      else retired.push(pending);
+    }
+    return { next, retired };
   }
 
   async status(): Promise<Record<string, TargetStatus>> {
@@ -76,10 +102,7 @@ export class TargetRegistry {
           const adapter = await this.get(name);
           return [name, { type, ready: await adapter.ready() }];
         } catch (error) {
-          return [
-            name,
-            { type, ready: false, error: error instanceof Error ? error.message : String(error) },
-          ];
+          return [name, { type, ready: false, error: describeError(error) }];
         }
       }),
     );

@@ -221,9 +221,13 @@ export function spanText(bytes: Uint8Array, span: { start: number; end: number }
   return textDecoder.decode(bytes.subarray(span.start, span.end));
 }
 
+const hasBom = (bytes: Uint8Array) => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
+/** The bytes without a leading UTF-8 byte order mark (RFC 8259 lets parsers ignore one). */
+export const withoutBom = (bytes: Uint8Array): Uint8Array => (hasBom(bytes) ? bytes.subarray(3) : bytes);
+
 function documentStart(scanner: Scanner, bytes: Uint8Array): number {
-  const pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return scanner.skipWhitespace(pos);
+  return scanner.skipWhitespace(hasBom(bytes) ? 3 : 0);
 }
 
 function documentEnd(scanner: Scanner, bytes: Uint8Array, valueEnd: number): void {

@@ -13,8 +13,32 @@ export interface MediaType {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Splits at semicolons outside quoted strings (a quoted parameter value may hold one). */
+function splitParameters(value: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] as string;
+    if (quoted && c === "\\") {
+      current += c + (value[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (c === ";" && !quoted) {
+      parts.push(current);
+      current = "";
+    } else {
+      current += c;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
 export function parseMediaType(value: string): MediaType | undefined {
-  const [head = "", ...rest] = value.split(";");
+  const [head = "", ...rest] = splitParameters(value);
   const [type, subtype, extra] = head.trim().toLowerCase().split("/");
   if (!type || !subtype || extra !== undefined || !TOKEN.test(type) || !TOKEN.test(subtype)) return undefined;
   const parameters = new Map<string, string>();

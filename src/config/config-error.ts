@@ -7,6 +7,8 @@ export interface ConfigIssue {
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
+  /** The underlying error (a CESQL parse error carries its position in the expression). */
+  readonly cause?: unknown;
 }
 
 export class ConfigError extends Error {

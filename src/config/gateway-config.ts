@@ -3,12 +3,22 @@
  * the embedded default sends every valid event to `stdout`.
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
+import type { FilterConfig } from "../filter/filter-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
 
 export interface RouteConfig {
   readonly name: string;
+  /** All must match; none means every event. */
+  readonly filters?: readonly FilterConfig[];
   readonly to: readonly string[];
   readonly stop?: boolean;
+}
+
+export interface AdminConfig {
+  readonly port: number;
+  readonly host?: string;
+  /** Bearer token every admin request must carry. */
+  readonly token: string;
 }
 
 export interface WebhookConfig {
@@ -25,6 +35,7 @@ export interface GatewayConfig {
     readonly host?: string;
     readonly maxBodyBytes?: number;
   };
+  readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;
   readonly routes?: readonly RouteConfig[];
   readonly unmatched?: UnmatchedPolicy;

@@ -44,7 +44,7 @@ export function decodeBinaryMode(headers: Headers, body: Uint8Array): RawEvent {
     attributes.push({ name, value: { kind: "string", value: decoded.value }, pointer, header });
   });
   const contentType = headers.get("content-type");
-  if (contentType !== null) {
+  if (contentType !== null && contentType.trim() !== "") {
     attributes.push({
       name: "datacontenttype",
       value: { kind: "string", value: contentType },

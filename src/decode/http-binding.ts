@@ -10,14 +10,14 @@ import { decodeBinaryMode } from "./binary-mode.js";
 import { rawEventFromJson } from "./json-event.js";
 import type { RawEvent } from "./raw-event.js";
 
-export type ContentMode = "binary" | "structured" | "batch";
+export type HttpContentMode = "binary" | "structured" | "batch";
 
 export interface DecodedRequest {
-  readonly mode: ContentMode;
+  readonly mode: HttpContentMode;
   readonly events: readonly RawEvent[];
 }
 
-export function contentModeOf(contentType: string | null): ContentMode {
+export function contentModeOf(contentType: string | null): HttpContentMode {
   const lower = contentType?.trimStart().toLowerCase() ?? "";
   if (lower.startsWith("application/cloudevents-batch")) return "batch";
   if (lower.startsWith("application/cloudevents")) return "structured";
@@ -32,7 +32,7 @@ function requireJsonFormat(contentType: string, essence: string): void {
     throw unsupportedMediaType(`Event format "${mediaType.essence}" is not supported; use ${essence}`);
   }
   const charset = mediaType.parameters.get("charset");
-  if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
+  if (charset !== undefined && !["utf-8", "utf8"].includes(charset.toLowerCase())) {
     throw unsupportedMediaType(`charset "${charset}" is not supported; the JSON format is UTF-8`);
   }
 }

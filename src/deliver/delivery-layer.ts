@@ -3,9 +3,11 @@
  * one attempt per target, bounded by the request's deadline; retries, the
  * outbox and dead letters arrive here later, behind the same interface.
  */
+
 import { type Adapter, type PublishOutcome, retriable } from "../adapter/adapter.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import type { RequestContext } from "../context/request-context.js";
+import { describeError } from "../errors/errors.js";
 import type { Observer } from "../observe/observer.js";
 import type { DeliveryPlan, PlannedDelivery } from "../route/plan-deliveries.js";
 
@@ -69,16 +71,19 @@ async function attempt(
       adapter.publish(messages, { signal: window.signal, deadline: ctx.deadline }),
       window.closed,
     ]);
-    if (result === "aborted") return group.map(() => retriable("The delivery deadline passed"));
+    if (result === "aborted") {
+      const reason = ctx.signal.aborted
+        ? "The client went away before delivery finished"
+        : "The delivery deadline passed";
+      return group.map(() => retriable(reason));
+    }
     return group.map(
       (_, i) =>
         result[i] ?? retriable(`The adapter returned ${result.length} outcomes for ${group.length} events`),
     );
   } catch (error) {
     // Adapters must classify failures themselves; an exception leaves the outcome unknown, so retrying is the safe answer.
-    return group.map(() =>
-      retriable(`The adapter failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    return group.map(() => retriable(`The adapter failed: ${describeError(error)}`));
   }
 }
 

@@ -61,6 +61,10 @@ export function isGatewayError(value: unknown): value is GatewayError {
   );
 }
 
+/** The message of anything thrown, for failure texts. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
 export const invalidEvent = (message: string, failures: readonly FieldFailure[]) =>
   new GatewayError("invalid-event", message, { failures });
 

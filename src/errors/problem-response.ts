@@ -7,6 +7,9 @@ import { PROBLEM_TYPES, type ProblemCode, problemTypeUri } from "./problem-types
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
+/** At most this many failures are listed, so a hostile request cannot make a huge response. */
+export const MAX_LISTED_FAILURES = 100;
+
 export interface ProblemBody {
   readonly type: string;
   readonly title: string;
@@ -15,6 +18,8 @@ export interface ProblemBody {
   readonly code: ProblemCode;
   readonly instance?: string;
   readonly errors?: GatewayError["failures"];
+  /** How many further failures were left out of `errors`. */
+  readonly errorsOmitted?: number;
 }
 
 export function toProblemBody(error: GatewayError, requestId?: string): ProblemBody {
@@ -26,7 +31,10 @@ export function toProblemBody(error: GatewayError, requestId?: string): ProblemB
     detail: error.message,
     code: error.code,
     ...(requestId === undefined ? {} : { instance: `urn:ce-gateway:request:${requestId}` }),
-    ...(error.failures.length > 0 ? { errors: error.failures } : {}),
+    ...(error.failures.length > 0 ? { errors: error.failures.slice(0, MAX_LISTED_FAILURES) } : {}),
+    ...(error.failures.length > MAX_LISTED_FAILURES
+      ? { errorsOmitted: error.failures.length - MAX_LISTED_FAILURES }
+      : {}),
   };
 }
 

@@ -64,9 +64,10 @@ export function toJsonBatch(events: readonly CloudEvent[]): Uint8Array {
 }
 
 /**
- * The event's size on the wire, as an upper-bound estimate used to refuse at
- * ingress an event no matched target could carry: the data bytes plus every
- * attribute's name and value. Adapters check their exact encoding themselves.
+ * The event's size in the JSON format, or for other events an estimate (the
+ * data bytes plus every attribute's name and value), used to refuse at
+ * ingress an event no matched target could carry. An adapter that knows its
+ * exact encoding declares `encodedSize`, which the router prefers.
  */
 export function eventWireSize(event: CloudEvent): number {
   if (event.encoded !== undefined) return event.encoded.length;

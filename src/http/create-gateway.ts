@@ -1,26 +1,19 @@
 /**
  * createGateway(config): the gateway as a Hono app that any runtime can serve
- * and any Hono app can mount (`app.route("/ingest", gateway)`).
+ * and any Hono app can mount (`app.route("/ingest", gateway)`), with hot
+ * reload: `gateway.reload(config)` swaps in a new generation atomically.
  */
 import { Hono } from "hono";
 import type { Adapter, AdapterRuntime } from "../adapter/adapter.js";
 import { portableRuntime } from "../adapter/default-runtime.js";
 import { TargetRegistry } from "../adapter/target-registry.js";
-import { compileRoutes } from "../config/compile-routes.js";
-import {
-  DEFAULT_DELIVERY_TIMEOUT_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  EMBEDDED_DEFAULT_CONFIG,
-  type GatewayConfig,
-} from "../config/gateway-config.js";
+import { EMBEDDED_DEFAULT_CONFIG, type GatewayConfig } from "../config/gateway-config.js";
 import { type Clock, systemClock } from "../context/request-context.js";
-import { createSyncDelivery } from "../deliver/delivery-layer.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
-import { eventsHandler } from "./events-handler.js";
-import { webhookHandshake } from "./webhook-handshake.js";
+import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 
 export interface GatewayOptions {
   /** Receives every stage's reports (logs, metrics). */
@@ -37,7 +30,14 @@ export interface GatewayOptions {
 }
 
 export interface GatewayHandle {
-  readonly targets: TargetRegistry;
+  /** The current generation (1 at start, +1 per successful reload). */
+  readonly state: GatewayState;
+  /**
+   * Swaps in a new config. Throws ConfigError, keeping the current one, when it
+   * is invalid. Requests in flight finish on the old generation; adapters the
+   * new one no longer uses are closed once they are done.
+   */
+  reload(config: GatewayConfig): number;
   /** Marks the gateway as shutting down: /readyz answers 503 from now on. */
   drain(): void;
   /** Closes every target's connections. Idempotent. */
@@ -46,37 +46,54 @@ export interface GatewayHandle {
 
 export type Gateway = Hono & GatewayHandle;
 
+/** Counts the requests of one generation, so its retired adapters close only when idle. */
+class InFlight {
+  #count = 0;
+  #idle: (() => void)[] = [];
+  enter() {
+    this.#count++;
+  }
+  leave() {
+    this.#count--;
+    if (this.#count === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+  whenIdle(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
+
 export function createGateway(
   config: GatewayConfig = EMBEDDED_DEFAULT_CONFIG,
   options: GatewayOptions = {},
 ): Gateway {
-  // Wrapped so an observer that throws can never fail a request.
-  const observer = combineObservers(options.observer ?? silentObserver);
-  const targets = new TargetRegistry(
-    config.targets ?? {},
-    { ...portableRuntime, ...options.runtime },
-    options.targets ?? {},
-  );
-  const routes = compileRoutes(config.routes ?? [], targets);
-  let draining = false;
-
-  const handleEvents = eventsHandler({
-    maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
-    routes,
-    unmatched: config.unmatched ?? "reject",
-    targets,
-    validator: options.validator ?? acceptAllEvents,
-    delivery: createSyncDelivery(targets, observer),
-    observer,
+  const deps: StableDeps = {
+    // Wrapped so an observer that throws can never fail a request.
+    observer: combineObservers(options.observer ?? silentObserver),
     clock: options.clock ?? systemClock,
     newId: options.newId ?? (() => crypto.randomUUID()),
-  });
-  const handleHandshake = webhookHandshake(config.ingest?.webhook);
+    runtime: { ...portableRuntime, ...options.runtime },
+    validator: options.validator ?? acceptAllEvents,
+  };
+  const firstTargets = new TargetRegistry(config.targets ?? {}, deps.runtime, options.targets ?? {});
+  let current = buildState(1, config, firstTargets, deps);
+  let inFlight = new InFlight();
+  let draining = false;
+
+  /** Runs a request on the generation current when it arrived. */
+  const onCurrent = async (handle: (state: GatewayState) => Response | Promise<Response>) => {
+    const state = current;
+    const counter = inFlight;
+    counter.enter();
+    try {
+      return await handle(state);
+    } finally {
+      counter.leave();
+    }
+  };
 
   const app = new Hono();
-  app.post("/events", (c) => handleEvents(c.req.raw));
-  app.options("/events", (c) => handleHandshake(c.req.raw));
+  app.post("/events", (c) => onCurrent((state) => state.handleEvents(c.req.raw)));
+  app.options("/events", (c) => onCurrent((state) => state.handleHandshake(c.req.raw)));
   app.all("/events", () =>
     problemResponse(
       new GatewayError("method-not-allowed", "Send events with POST", {
@@ -86,15 +103,30 @@ export function createGateway(
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready" })));
-  app.get("/status", async (c) => c.json({ ready: !draining, targets: await targets.status() }));
+  app.get("/status", async (c) => {
+    const state = current;
+    return c.json({ ready: !draining, generation: state.generation, targets: await state.targets.status() });
+  });
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`)));
   app.onError((thrown) => problemResponse(asGatewayError(thrown)));
 
-  return Object.assign(app, {
-    targets,
+  const handle: GatewayHandle = {
+    get state() {
+      return current;
+    },
+    reload(next) {
+      const { next: targets, retired } = current.targets.successor(next.targets ?? {});
+      const state = buildState(current.generation + 1, next, targets, deps);
+      const previous = inFlight;
+      current = state;
+      inFlight = new InFlight();
+      void previous.whenIdle().then(() => Promise.allSettled(retired.map(async (p) => (await p).close())));
+      return state.generation;
+    },
     drain() {
       draining = true;
     },
-    close: () => targets.close(),
-  });
+    close: () => current.targets.close(),
+  };
+  return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;
 }

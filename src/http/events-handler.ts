@@ -12,14 +12,13 @@ import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { Observer } from "../observe/observer.js";
 import { summarizeDelivery } from "../respond/accepted-response.js";
 import { planDeliveries } from "../route/plan-deliveries.js";
-import type { Route, UnmatchedPolicy } from "../route/route.js";
+import type { RoutingTable } from "../route/routing-table.js";
 import { type EventValidator, validateEvents } from "../validate/event-validator.js";
 
 export interface PipelineDeps {
   readonly maxBodyBytes: number;
   readonly deliveryTimeoutMs: number;
-  readonly routes: readonly Route[];
-  readonly unmatched: UnmatchedPolicy;
+  readonly routing: RoutingTable;
   readonly targets: TargetRegistry;
   readonly validator: EventValidator;
   readonly delivery: DeliveryLayer;
@@ -41,7 +40,7 @@ export function eventsHandler(deps: PipelineDeps) {
       deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
       validateEvents(events, deps.validator);
-      const plan = await planDeliveries(events, deps.routes, deps.unmatched, deps.targets);
+      const plan = await planDeliveries(events, deps.routing, deps.targets);
       deps.observer.report({
         stage: "routed",
         ctx,

@@ -32,7 +32,8 @@ export function webhookHandshake(config: WebhookConfig = {}) {
         "webhook-allowed-rate",
         String(Math.min(config.allowedRate, requestedRate ?? config.allowedRate)),
       );
-    } else if (request.headers.has("webhook-request-rate")) {
+    } else {
+      // No limit configured: "*" grants any rate (MUST answer when a rate was requested, SHOULD otherwise).
       headers.set("webhook-allowed-rate", "*");
     }
     return new Response(null, { status: 200, headers });

@@ -32,6 +32,11 @@ export function stringViolation(value: string): string | undefined {
   return undefined;
 }
 
+/** True when the string has a UTF-16 surrogate without its pair (no UTF-8 form exists). */
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+}
+
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
 
 // RFC 3986 characters: unreserved, reserved (gen-delims and sub-delims) and "%".

@@ -4,7 +4,7 @@
  * invented or rewritten; every violation is reported with its pointer.
  */
 import { decodeBase64 } from "../codec/base64.js";
-import { JsonSyntaxError, scanJsonDocument } from "../codec/json-scan.js";
+import { decodeJsonString, JsonSyntaxError, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
 import { isJsonContentType, isTextContentType, parseMediaType } from "../codec/media-type.js";
 import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
 import type { RawAttribute, RawData, RawEvent } from "../decode/raw-event.js";
@@ -18,6 +18,7 @@ import {
   isCoreAttributeName,
 } from "../event/cloud-event.js";
 import {
+  hasLoneSurrogate,
   isAbsoluteUri,
   isRfc3339Timestamp,
   isUriReference,
@@ -102,14 +103,20 @@ function eventData(raw: RawData | undefined, contentType: string | undefined, fa
     case "json-member":
       // A JSON string under a non-JSON content type is text; under a JSON one it is a JSON value.
       if (raw.isJsonString && !isJsonContentType(contentType)) {
-        return new EventData(encodeUtf8(JSON.parse(new TextDecoder().decode(raw.bytes)) as string), "text");
+        const text = decodeJsonString(raw.bytes, { start: 0, end: raw.bytes.length });
+        if (hasLoneSurrogate(text)) {
+          fail(pointer, "invalid-data", "Text data holds a lone surrogate, which has no UTF-8 form");
+          return undefined;
+        }
+        return new EventData(encodeUtf8(text), "text");
       }
       return new EventData(raw.bytes, "json");
     case "body":
       if (isJsonContentType(contentType)) {
         try {
           scanJsonDocument(raw.bytes);
-          return new EventData(raw.bytes, "json");
+          // A BOM is allowed before JSON text but is not part of it: keep it out of the data.
+          return new EventData(withoutBom(raw.bytes), "json");
         } catch (error) {
           // The producer said JSON (no content type only implies it).
           if (contentType === undefined) return new EventData(raw.bytes, "binary");
@@ -158,10 +165,11 @@ export function normalizeEvent(raw: RawEvent): NormalizeResult {
     if (isCoreAttributeName(attribute.name)) core[attribute.name] = value as string;
     else extensions.set(attribute.name, value);
   }
+  const alreadyFailed = new Set(raw.failures.map((f) => f.pointer));
   for (const name of REQUIRED) {
-    const present = raw.attributes.some((a) => a.name === name);
-    if (!present)
-      fail({ pointer: `${raw.pointerPrefix}/${name}` }, "missing-attribute", `${name} is required`);
+    const pointer = `${raw.pointerPrefix}/${name}`;
+    const present = raw.attributes.some((a) => a.name === name) || alreadyFailed.has(pointer);
+    if (!present) fail({ pointer }, "missing-attribute", `${name} is required`);
   }
 
   const data = eventData(raw.data, core.datacontenttype, fail, raw.pointerPrefix);
@@ -184,7 +192,8 @@ export function normalizeEvents(raws: readonly RawEvent[]): CloudEvent[] {
   for (const raw of raws) {
     const result = normalizeEvent(raw);
     if (result.ok) events.push(result.event);
-    else failures.push(...result.failures);
+    // A loop, not push(...spread): one event can have more failures than the stack has room for arguments.
+    else for (const failure of result.failures) failures.push(failure);
   }
   if (failures.length > 0) {
     const count = new Set(failures.map((f) => f.index)).size;

@@ -1,14 +1,15 @@
 /**
  * The route stage: turns validated events into a delivery plan, one entry per
- * (event, distinct target), or refuses the request (422 no route, 413 an event
- * too large for a matched target). Failures of all events are listed together.
+ * (event, distinct target) with the target's expanded address, or refuses the
+ * request: 413 an event too large for a matched target, 422 no route or an
+ * address the target cannot use. Failures of all events are listed together.
  */
 import type { Adapter, OutboundMessage } from "../adapter/adapter.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
 import { eventWireSize } from "../event/json-format.js";
-import type { Route, UnmatchedPolicy } from "./route.js";
+import { addressFor, matchTargets, type RoutingTable } from "./routing-table.js";
 
 export interface PlannedDelivery {
   readonly eventIndex: number;
@@ -21,17 +22,6 @@ export interface DeliveryPlan {
   readonly deliveries: readonly PlannedDelivery[];
 }
 
-/** Distinct targets of every matching route, in route order, honouring `stop`. */
-export function matchTargets(event: CloudEvent, routes: readonly Route[]): string[] {
-  const targets: string[] = [];
-  for (const route of routes) {
-    if (!route.matches(event)) continue;
-    for (const target of route.to) if (!targets.includes(target)) targets.push(target);
-    if (route.stop) break;
-  }
-  return targets;
-}
-
 async function adapterOrUndefined(targets: TargetRegistry, name: string): Promise<Adapter | undefined> {
   // A target whose adapter cannot be created now is reported by delivery (503), not here.
   return targets.get(name).catch(() => undefined);
@@ -39,40 +29,43 @@ async function adapterOrUndefined(targets: TargetRegistry, name: string): Promis
 
 export async function planDeliveries(
   events: readonly CloudEvent[],
-  routes: readonly Route[],
-  unmatched: UnmatchedPolicy,
+  table: RoutingTable,
   targets: TargetRegistry,
 ): Promise<DeliveryPlan> {
   const deliveries: PlannedDelivery[] = [];
-  const noRoute: FieldFailure[] = [];
   const tooLarge: FieldFailure[] = [];
+  const unroutable: FieldFailure[] = [];
   const adapters = new Map<string, Promise<Adapter | undefined>>();
 
   for (const [eventIndex, event] of events.entries()) {
-    const matched = matchTargets(event, routes);
-    if (matched.length === 0 && unmatched === "reject") {
-      noRoute.push({
-        index: eventIndex,
-        pointer: "",
-        code: "no-route",
-        detail: `No route matches type "${event.attributes.type}"`,
-      });
+    const matched = matchTargets(event, table);
+    if (matched.length === 0 && table.unmatched === "reject") {
+      const detail = `No route matches type "${event.attributes.type}" from "${event.attributes.source}"`;
+      unroutable.push({ index: eventIndex, pointer: "", code: "no-route", detail });
     }
-    const size = eventWireSize(event);
     for (const target of matched) {
       if (!adapters.has(target)) adapters.set(target, adapterOrUndefined(targets, target));
       const adapter = await adapters.get(target);
-      const limit = adapter?.capabilities.maxEventBytes ?? Number.POSITIVE_INFINITY;
-      if (size > limit) {
-        tooLarge.push({
+      const addressed = addressFor(event, target, table);
+      if (!addressed.ok) {
+        unroutable.push({
           index: eventIndex,
           pointer: "",
           target,
-          code: "event-too-large",
-          detail: `The event is ${size} bytes; target "${target}" carries at most ${limit}`,
+          code: "invalid-address",
+          detail: addressed.reason,
         });
+        continue;
       }
-      deliveries.push({ eventIndex, target, message: { event } });
+      const { ok: _ok, ...where } = addressed;
+      const message = { event, ...where };
+      const limit = adapter?.capabilities.maxEventBytes ?? Number.POSITIVE_INFINITY;
+      const size = adapter?.encodedSize?.(message) ?? eventWireSize(event);
+      if (size > limit) {
+        const detail = `The event is ${size} bytes; target "${target}" carries at most ${limit}`;
+        tooLarge.push({ index: eventIndex, pointer: "", target, code: "event-too-large", detail });
+      }
+      deliveries.push({ eventIndex, target, message });
     }
   }
 
@@ -81,8 +74,15 @@ export async function planDeliveries(
       failures: tooLarge,
     });
   }
-  if (noRoute.length > 0) {
-    throw new GatewayError("no-route", "No route matches an event of the request", { failures: noRoute });
+  if (unroutable.length > 0) {
+    const onlyNoRoute = unroutable.every((f) => f.code === "no-route");
+    throw new GatewayError(
+      onlyNoRoute ? "no-route" : "invalid-address",
+      onlyNoRoute
+        ? "No route matches an event of the request"
+        : "An event cannot be addressed to a matched target",
+      { failures: unroutable },
+    );
   }
   return { events, deliveries };
 }

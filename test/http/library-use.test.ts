@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { createGateway, createMemoryAdapter, type GatewayReport } from "../../src/index.js";
+import { createMemoryAdapter } from "../../adapters/memory/index.js";
+import { createGateway, type GatewayReport } from "../../src/index.js";
 import { binaryHeaders } from "../support/gateway.js";
 
 describe("createGateway as a library", () => {

@@ -85,6 +85,7 @@ describe("status codes outside delivery", () => {
     const status = await gw.gateway.request("/status");
     expect(await status.json()).toEqual({
       ready: true,
+      generation: 1,
       targets: { memory: { type: "memory", ready: true } },
     });
     gw.gateway.drain();

@@ -1,35 +1,82 @@
 /**
- * The Node entry: serves the gateway over HTTP with @hono/node-server, logs
- * JSON lines to stderr, and shuts down gracefully.
+ * The Node entry: serves the gateway (and the admin listener when configured)
+ * with @hono/node-server, logs JSON lines to stderr, reloads its config on
+ * request, and shuts down gracefully.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { type ServerType, serve } from "@hono/node-server";
 import { pino } from "pino";
+import { ConfigError } from "../../config/config-error.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
+import { createAdminApp } from "../../http/admin-app.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
+import { watchConfigFile } from "./config-watcher.js";
 import { writeProcessStdout } from "./stdout-writer.js";
+
+export type NodeLogger = Logger & { error(object: object, message: string): void };
+
+export interface ConfigSource {
+  readonly path: string;
+  /** Reads and parses the file; throws ConfigError when it is invalid. */
+  load(): GatewayConfig;
+}
 
 export interface ServeOptions {
   readonly config: GatewayConfig;
   readonly port: number;
   readonly host: string;
-  readonly logger?: Logger & { error(object: object, message: string): void };
+  readonly logger?: NodeLogger;
+  /** Where the config came from: enables reload (SIGHUP, file changes, admin POST /reload). */
+  readonly source?: ConfigSource;
 }
 
 export interface RunningGateway {
   readonly gateway: Gateway;
   readonly url: string;
+  readonly adminUrl: string | undefined;
+  /** Re-reads the config file and swaps it in; throws ConfigError and keeps the current one when invalid. */
+  reload(): Promise<number>;
   /** Stops accepting, lets in-flight requests finish, then closes the targets. */
   stop(): Promise<void>;
 }
 
-export function stderrLogger() {
+export function stderrLogger(): NodeLogger {
   return pino(
     { base: undefined, level: process.env.LOG_LEVEL ?? "info" },
     pino.destination({ dest: 2, sync: true }),
   );
 }
+
+async function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string) {
+  const server = serve({ fetch, port, hostname: host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return { server, url: `http://${shown}:${address.port}` };
+}
+
+/** Stops accepting; each keep-alive socket is closed as soon as it is idle, so busy ones finish first. */
+function closeGracefully(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    const closeIdle = () => {
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+    };
+    const sweeper = setInterval(closeIdle, 50);
+    server.close(() => {
+      clearInterval(sweeper);
+      resolve();
+    });
+    closeIdle();
+  });
+}
+
+const digest = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? stderrLogger();
@@ -37,35 +84,60 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     observer: logObserver(logger),
     runtime: { writeStdout: writeProcessStdout },
   });
-  const server = serve({ fetch: gateway.fetch, port: options.port, hostname: options.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { source } = options;
+  let loadedDigest = source === undefined ? undefined : digest(source.path);
+
+  const reload = async (): Promise<number> => {
+    if (source === undefined)
+      throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
+    const fileDigest = digest(source.path);
+    const config = source.load();
+    const generation = gateway.reload(config);
+    loadedDigest = fileDigest;
+    if (
+      JSON.stringify(config.admin) !== JSON.stringify(options.config.admin) ||
+      JSON.stringify(config.server) !== JSON.stringify(options.config.server)
+    ) {
+      logger.warn({ generation }, "server and admin settings change only on restart");
+    }
+    logger.info({ generation, config: source.path }, "config reloaded");
+    return generation;
+  };
+  /** A reload that logs instead of throwing (signals and file changes have no one to answer). */
+  const reloadAndLog = (cause: string) => {
+    if (source !== undefined && digest(source.path) === loadedDigest && cause === "file change") return;
+    reload().catch((error: unknown) => {
+      const issues = error instanceof ConfigError ? error.issues : undefined;
+      logger.error(
+        { cause, issues, err: issues ? undefined : error },
+        "config reload failed; the current config stays",
+      );
+    });
+  };
+
+  const main = await listen(gateway.fetch, options.port, options.host);
+  const admin = options.config.admin
+    ? await listen(
+        createAdminApp({ gateway, token: options.config.admin.token, ...(source && { reload }) }).fetch,
+        options.config.admin.port,
+        options.config.admin.host ?? "127.0.0.1",
+      )
+    : undefined;
+  const stopWatching =
+    source === undefined ? () => {} : watchConfigFile(source.path, () => reloadAndLog("file change"));
+  const onHangup = () => reloadAndLog("SIGHUP");
+  if (source !== undefined) process.on("SIGHUP", onHangup);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      stopWatching();
+      process.off("SIGHUP", onHangup);
       gateway.drain();
-      await new Promise<void>((resolve) => {
-        // Keep-alive sockets would hold close() open until they time out: close each one as soon as
-        // it is idle, so busy ones finish their request first.
-        const closeIdle = () => {
-          if ("closeIdleConnections" in server) server.closeIdleConnections();
-        };
-        const sweeper = setInterval(closeIdle, 50);
-        server.close(() => {
-          clearInterval(sweeper);
-          resolve();
-        });
-        closeIdle();
-      });
+      await Promise.all([closeGracefully(main.server), admin && closeGracefully(admin.server)]);
       await gateway.close();
     })();
     return stopping;
   };
-  return { gateway, url, stop };
+  return { gateway, url: main.url, adminUrl: admin?.url, reload, stop };
 }

@@ -1,0 +1,25 @@
+/** The `memory` target's options and addressing (loaded without the adapter). */
+import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { addressCharacterViolation } from "../../src/route/address-rules.js";
+
+export const memoryDescriptor: TargetDescriptor = {
+  type: "memory",
+  optionsSchema: {
+    type: "object",
+    description: "Keeps events in the process, newest last (tests, the console).",
+    properties: {
+      type: { const: "memory" },
+      maxEvents: {
+        type: "integer",
+        minimum: 1,
+        default: 10000,
+        description: "Oldest events are dropped beyond this.",
+      },
+      address: { type: "string", description: "Template recorded with each event, e.g. `orders.{type}`." },
+      orderingKey: { type: "string", description: "Template recorded as each event's ordering key." },
+    },
+    required: ["type"],
+    additionalProperties: false,
+  },
+  addressing: { address: "address", orderingKey: "orderingKey", checkAddress: addressCharacterViolation },
+};

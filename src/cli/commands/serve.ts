@@ -1,0 +1,59 @@
+/**
+ * `ce-gateway serve [--config FILE] [--port N] [--host H]`.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../config/config-error.js";
+import { DEFAULT_HOST, DEFAULT_PORT, EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
+import { serveGateway, stderrLogger } from "../../entries/node/serve.js";
+import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+
+function portFrom(value: string | undefined, what: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliExit(2, `${what} must be a port number, got "${value}"`);
+  return port;
+}
+
+export async function serveCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
+    strict: true,
+  });
+  const file = values.config;
+  const source = file === undefined ? undefined : { path: file, load: () => loadConfigFile(file) };
+  let config = EMBEDDED_DEFAULT_CONFIG;
+  try {
+    if (source !== undefined) config = source.load();
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new CliExit(2, `invalid config, not starting:\n${formatConfigError(file ?? "", error)}`);
+    throw error;
+  }
+  const port =
+    portFrom(values.port, "--port") ??
+    portFrom(process.env.PORT, "PORT") ??
+    config.server?.port ??
+    DEFAULT_PORT;
+  const host = values.host ?? (process.env.HOST || undefined) ?? config.server?.host ?? DEFAULT_HOST;
+  const logger = stderrLogger();
+  const running = await serveGateway({ config, port, host, logger, ...(source && { source }) });
+  logger.info(
+    { url: running.url, adminUrl: running.adminUrl, config: file ?? "embedded default", generation: 1 },
+    "ce-gateway listening",
+  );
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}

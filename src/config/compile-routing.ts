@@ -1,0 +1,83 @@
+/**
+ * Compiles the routing part of a config (routes, filters, target address
+ * templates) into the routing table, checking every reference. Throws one
+ * ConfigError listing every problem, each with its path.
+ */
+
+import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import type { TargetConfig } from "../adapter/target-registry.js";
+import { describeError } from "../errors/errors.js";
+import { allOf, compileFilter } from "../filter/compile-filter.js";
+import { type Route, typeKeyOf } from "../route/route.js";
+import { RouteIndex } from "../route/route-index.js";
+import type { RoutingTable, TargetAddressPlan } from "../route/routing-table.js";
+import { compileTemplate, type Template } from "../route/template.js";
+import { ConfigError, type ConfigIssue } from "./config-error.js";
+import type { GatewayConfig } from "./gateway-config.js";
+import { formatPath } from "./yaml-positions.js";
+
+/** Compiles, recording a failure as an issue instead of throwing. */
+function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | undefined {
+  try {
+    return compile();
+  } catch (error) {
+    issues.push({ path, message: describeError(error), cause: error });
+    return undefined;
+  }
+}
+
+function addressPlan(name: string, target: TargetConfig, catalog: TargetCatalog, issues: ConfigIssue[]) {
+  const addressing = catalog[target.type]?.descriptor.addressing;
+  if (addressing === undefined) return undefined;
+  const template = (option: string | undefined): Template | undefined => {
+    const source = option === undefined ? undefined : target[option];
+    if (typeof source !== "string") return undefined;
+    return attempt(issues, formatPath(["targets", name, option ?? ""]), () => compileTemplate(source));
+  };
+  const plan: TargetAddressPlan = {
+    ...(addressing.address && { address: template(addressing.address) }),
+    ...(addressing.orderingKey && { orderingKey: template(addressing.orderingKey) }),
+    ...(addressing.checkAddress && { checkAddress: addressing.checkAddress }),
+  };
+  return plan;
+}
+
+export function compileRouting(
+  config: GatewayConfig,
+  knownTargets: ReadonlySet<string>,
+  catalog: TargetCatalog = BUILTIN_TARGETS,
+): RoutingTable {
+  const issues: ConfigIssue[] = [];
+  const names = new Set<string>();
+  const routes: Route[] = [];
+  (config.routes ?? []).forEach((route, i) => {
+    if (names.has(route.name))
+      issues.push({ path: `routes[${i}].name`, message: `duplicate route name "${route.name}"` });
+    names.add(route.name);
+    route.to.forEach((target, j) => {
+      if (!knownTargets.has(target))
+        issues.push({ path: `routes[${i}].to[${j}]`, message: `unknown target "${target}"` });
+    });
+    const filters = route.filters ?? [];
+    const compiled = filters.map((filter, j) =>
+      attempt(issues, `routes[${i}].filters[${j}]`, () => compileFilter(filter)),
+    );
+    if (compiled.every((f) => f !== undefined)) {
+      routes.push({
+        name: route.name,
+        to: [...new Set(route.to)],
+        stop: route.stop ?? false,
+        filter: allOf(compiled),
+        typeKey: typeKeyOf(filters),
+      });
+    }
+  });
+
+  const addressing = new Map<string, TargetAddressPlan>();
+  for (const [name, target] of Object.entries(config.targets ?? {})) {
+    const plan = addressPlan(name, target, catalog, issues);
+    if (plan !== undefined) addressing.set(name, plan);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { routes, index: new RouteIndex(routes), unmatched: config.unmatched ?? "reject", addressing };
+}

@@ -1,0 +1,175 @@
+/**
+ * The JSON Schema of the whole config file (version 1), assembled from the
+ * gateway's own sections and each target type's options schema. Printed by
+ * `ce-gateway config schema` for editors; the loader validates against it.
+ */
+import type { JsonSchema } from "../adapter/adapter.js";
+import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+
+const attributeMap = (what: string): JsonSchema => ({
+  type: "object",
+  description: `Attribute name to ${what}; every entry must match (case-sensitive). A missing attribute never matches.`,
+  minProperties: 1,
+  propertyNames: { pattern: "^[a-z0-9]+$" },
+  additionalProperties: { type: "string" },
+});
+
+const filter: JsonSchema = {
+  type: "object",
+  description: "One filter of the CloudEvents Subscriptions API: exactly one dialect.",
+  minProperties: 1,
+  maxProperties: 1,
+  properties: {
+    exact: attributeMap("the exact value"),
+    prefix: attributeMap("a prefix of the value"),
+    suffix: attributeMap("a suffix of the value"),
+    all: {
+      type: "array",
+      minItems: 1,
+      items: { $ref: "#/$defs/filter" },
+      description: "Every filter must match.",
+    },
+    any: {
+      type: "array",
+      minItems: 1,
+      items: { $ref: "#/$defs/filter" },
+      description: "At least one must match.",
+    },
+    not: { $ref: "#/$defs/filter", description: "Matches when the filter does not." },
+    sql: {
+      type: "string",
+      minLength: 1,
+      description: "A CESQL v1 expression; matches only on TRUE without error.",
+    },
+  },
+  additionalProperties: false,
+};
+
+const reserved = (what: string): JsonSchema => ({
+  type: "object",
+  description: `Reserved for ${what}; no keys are accepted yet.`,
+  additionalProperties: false,
+});
+
+const port = { type: "integer", minimum: 0, maximum: 65535 };
+
+export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSchema {
+  const types = Object.keys(catalog);
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "urn:ce-gateway:config:v1",
+    title: "ce-gateway configuration, version 1",
+    description:
+      "Strings may use ${env:NAME}, ${env:NAME:-default} and ${file:PATH} (a secret mounted as a file); $${ writes a literal ${.",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      version: { const: 1, description: "The config format version." },
+      server: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          port: { ...port, default: 8080 },
+          host: { type: "string", default: "127.0.0.1" },
+          maxBodyBytes: {
+            type: "integer",
+            // CloudEvents intermediaries MUST forward events of up to 64 KiB.
+            minimum: 65536,
+            default: 1048576,
+            description:
+              "Larger bodies get 413; at least 64 KiB, which CloudEvents requires intermediaries to carry.",
+          },
+        },
+      },
+      admin: {
+        type: "object",
+        description:
+          "The admin listener (route explain, reload; later admin endpoints). Off unless configured.",
+        additionalProperties: false,
+        required: ["port", "token"],
+        properties: {
+          port,
+          host: { type: "string", default: "127.0.0.1" },
+          token: {
+            type: "string",
+            minLength: 16,
+            description: "Bearer token every admin request must carry.",
+          },
+        },
+      },
+      targets: {
+        type: "object",
+        description: "Delivery targets by name.",
+        propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" },
+        additionalProperties: {
+          type: "object",
+          required: ["type"],
+          properties: { type: { enum: types } },
+          allOf: types.map((type) => ({
+            if: { properties: { type: { const: type } } },
+            // biome-ignore lint/style/noNonNullAssertion: type comes from the catalog's own keys
+            then: catalog[type]!.descriptor.optionsSchema,
+          })),
+        },
+      },
+      routes: {
+        type: "array",
+        description:
+          "Evaluated in order; an event goes once to each distinct target of every matching route.",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["name", "to"],
+          properties: {
+            name: { type: "string", minLength: 1 },
+            filters: {
+              type: "array",
+              items: { $ref: "#/$defs/filter" },
+              description: "All must match; none means all events.",
+            },
+            to: { type: "array", minItems: 1, items: { type: "string" }, description: "Target names." },
+            stop: {
+              type: "boolean",
+              default: false,
+              description: "When this route matches, later routes are skipped.",
+            },
+          },
+        },
+      },
+      unmatched: {
+        enum: ["reject", "accept"],
+        default: "reject",
+        description: "An event no route matches: reject (422 no-route) or accept (202, delivered nowhere).",
+      },
+      delivery: {
+        type: "object",
+        description: "Delivery attempts. Retries, outbox and dead letters will be configured here.",
+        additionalProperties: false,
+        properties: { timeoutMs: { type: "integer", minimum: 1, default: 10000 } },
+      },
+      ingest: {
+        type: "object",
+        description: "HTTP ingest. Ingest profiles (normalizers) will be configured here.",
+        additionalProperties: false,
+        properties: {
+          webhook: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              allowedOrigins: { type: "array", items: { type: "string" }, default: ["*"] },
+              allowedRate: {
+                type: "integer",
+                minimum: 1,
+                description: "Requests per minute granted; absent: no limit.",
+              },
+            },
+          },
+        },
+      },
+      schemas: reserved("the schema registry (dir, mode, requireSchema, compatibility, store)"),
+      auth: reserved("authentication and grants (API keys, JWT/JWKS, rate limits)"),
+      observability: reserved("metrics, tracing and logging"),
+    },
+    $defs: { filter },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * One generation of the gateway's configuration, compiled: targets, routing
+ * and the pipeline built on them. A reload builds the next generation beside
+ * the current one and swaps it in; requests keep the generation they started on.
+ */
+import type { AdapterRuntime } from "../adapter/adapter.js";
+import type { TargetRegistry } from "../adapter/target-registry.js";
+import { compileRouting } from "../config/compile-routing.js";
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  type GatewayConfig,
+} from "../config/gateway-config.js";
+import type { Clock } from "../context/request-context.js";
+import { createSyncDelivery } from "../deliver/delivery-layer.js";
+import type { Observer } from "../observe/observer.js";
+import type { RoutingTable } from "../route/routing-table.js";
+import type { EventValidator } from "../validate/event-validator.js";
+import { eventsHandler } from "./events-handler.js";
+import { webhookHandshake } from "./webhook-handshake.js";
+
+export interface StableDeps {
+  readonly observer: Observer;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly runtime: AdapterRuntime;
+  readonly validator: EventValidator;
+}
+
+export interface GatewayState {
+  readonly generation: number;
+  readonly config: GatewayConfig;
+  readonly targets: TargetRegistry;
+  readonly routing: RoutingTable;
+  readonly handleEvents: (request: Request) => Promise<Response>;
+  readonly handleHandshake: (request: Request) => Response;
+}
+
+/** Compiles a config into a generation; throws ConfigError and changes nothing when it is invalid. */
+export function buildState(
+  generation: number,
+  config: GatewayConfig,
+  targets: TargetRegistry,
+  deps: StableDeps,
+): GatewayState {
+  const routing = compileRouting(config, new Set(targets.names()));
+  const handleEvents = eventsHandler({
+    maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    routing,
+    targets,
+    validator: deps.validator,
+    delivery: createSyncDelivery(targets, deps.observer),
+    observer: deps.observer,
+    clock: deps.clock,
+    newId: deps.newId,
+  });
+  return {
+    generation,
+    config,
+    targets,
+    routing,
+    handleEvents,
+    handleHandshake: webhookHandshake(config.ingest?.webhook),
+  };
+}

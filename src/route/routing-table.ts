@@ -1,0 +1,65 @@
+/**
+ * Everything the route stage needs, compiled from the config once: the routes
+ * and their index, the unmatched policy, and each target's address templates.
+ */
+import type { CloudEvent } from "../event/cloud-event.js";
+import type { Route, UnmatchedPolicy } from "./route.js";
+import type { RouteIndex } from "./route-index.js";
+import type { Template } from "./template.js";
+
+export interface TargetAddressPlan {
+  readonly address?: Template;
+  readonly orderingKey?: Template;
+  readonly checkAddress?: (address: string) => string | undefined;
+}
+
+export interface RoutingTable {
+  readonly routes: readonly Route[];
+  readonly index: RouteIndex;
+  readonly unmatched: UnmatchedPolicy;
+  readonly addressing: ReadonlyMap<string, TargetAddressPlan>;
+}
+
+/** Distinct targets of every matching route, in route order. */
+export function matchTargets(event: CloudEvent, table: RoutingTable): string[] {
+  const targets: string[] = [];
+  for (const route of table.index.matching(event)) {
+    for (const target of route.to) if (!targets.includes(target)) targets.push(target);
+  }
+  return targets;
+}
+
+export type Addressed =
+  | { readonly ok: true; readonly address?: string; readonly orderingKey?: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** Expands a target's templates for an event, refusing an address the target could not use. */
+export function addressFor(event: CloudEvent, target: string, table: RoutingTable): Addressed {
+  const plan = table.addressing.get(target);
+  if (plan === undefined) return { ok: true };
+  let address: string | undefined;
+  let orderingKey: string | undefined;
+  if (plan.address !== undefined) {
+    const expanded = plan.address.expand(event);
+    if (!expanded.ok) return { ok: false, reason: `address "${plan.address.source}": ${expanded.reason}` };
+    const violation = plan.checkAddress?.(expanded.value);
+    if (violation !== undefined) {
+      return {
+        ok: false,
+        reason: `address ${JSON.stringify(expanded.value)} from "${plan.address.source}" ${violation}`,
+      };
+    }
+    address = expanded.value;
+  }
+  if (plan.orderingKey !== undefined) {
+    const expanded = plan.orderingKey.expand(event);
+    if (!expanded.ok)
+      return { ok: false, reason: `ordering key "${plan.orderingKey.source}": ${expanded.reason}` };
+    orderingKey = expanded.value;
+  }
+  return {
+    ok: true,
+    ...(address === undefined ? {} : { address }),
+    ...(orderingKey === undefined ? {} : { orderingKey }),
+  };
+}

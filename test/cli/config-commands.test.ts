@@ -1,0 +1,154 @@
+/**
+ * `config check`, `config schema`, `routes explain` and the admin listener,
+ * through the real command.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { projectRoot, type RunningCli, startCli } from "../support/cli-process.js";
+
+const bin = join(projectRoot, "bin/ce-gateway.js");
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ADMIN_TOKEN: "test-admin-token-0123456789" },
+  });
+
+function files(entries: Record<string, string>): (name: string) => string {
+  const dir = mkdtempSync(join(tmpdir(), "ce-gateway-cfg-"));
+  for (const [name, text] of Object.entries(entries)) writeFileSync(join(dir, name), text);
+  return (name) => join(dir, name);
+}
+
+const CONFIG = `version: 1
+admin: { port: 0, token: "\${env:ADMIN_TOKEN}" }
+targets:
+  bus: { type: memory, address: "orders.{type}" }
+  audit: { type: stdout }
+routes:
+  - name: eu-orders
+    filters:
+      - prefix: { type: "com.example.order." }
+      - sql: "source LIKE '/shop/eu/%'"
+    to: [bus, audit]
+  - name: audit-all
+    to: [audit]
+`;
+const EVENT = JSON.stringify({
+  specversion: "1.0",
+  id: "1",
+  source: "/shop/us/1",
+  type: "com.example.order.created",
+});
+
+describe("ce-gateway config", () => {
+  it("check passes a valid file and exits 0", () => {
+    const path = files({ "gateway.yaml": CONFIG });
+    const result = cli(["config", "check", path("gateway.yaml")]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("check lists every error as FILE:LINE:COLUMN: PATH: MESSAGE and exits 1", () => {
+    const path = files({
+      "bad.yaml":
+        'targets:\n  audit: { type: stdout }\nroutes:\n  - name: r\n    to: [ordrs]\n  - { name: s, to: [audit], filters: [{ sql: "a =" }] }\n',
+    });
+    const result = cli(["config", "check", path("bad.yaml")]);
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines[0]).toBe(`${path("bad.yaml")}:5:10: routes[0].to[0]: unknown target "ordrs"`);
+    expect(lines[1]).toMatch(new RegExp(`^${path("bad.yaml")}:6:\\d+: routes\\[1\\]\\.filters\\[0\\]: `));
+  });
+
+  it("schema prints a JSON Schema that validates the documented config", () => {
+    const schema = JSON.parse(
+      execFileSync(process.execPath, [bin, "config", "schema"], { encoding: "utf8" }),
+    );
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining([
+        "server",
+        "admin",
+        "targets",
+        "routes",
+        "unmatched",
+        "schemas",
+        "delivery",
+        "auth",
+        "ingest",
+        "observability",
+      ]),
+    );
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate({ targets: { a: { type: "stdout" } }, routes: [{ name: "r", to: ["a"] }] })).toBe(true);
+    expect(validate({ targets: { a: { type: "stdout", extra: 1 } } })).toBe(false);
+  });
+});
+
+describe("ce-gateway routes explain", () => {
+  it("prints each route with matched or failed and why, and the expanded addresses", () => {
+    const path = files({ "gateway.yaml": CONFIG, "event.json": EVENT });
+    const result = cli(["routes", "explain", "--config", path("gateway.yaml"), path("event.json")]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "✗ eu-orders -> [bus, audit]: sql \"source LIKE '/shop/eu/%'\" gave false",
+    );
+    expect(result.stdout).toContain("✓ audit-all -> [audit]");
+    expect(result.stdout).toContain("outcome: deliver");
+  });
+
+  it("gives machines JSON with --json", () => {
+    const eu = JSON.stringify({
+      specversion: "1.0",
+      id: "2",
+      source: "/shop/eu/9",
+      type: "com.example.order.created",
+    });
+    const path = files({ "gateway.yaml": CONFIG, "event.json": eu });
+    const result = cli(["routes", "explain", "--config", path("gateway.yaml"), path("event.json"), "--json"]);
+    const explanation = JSON.parse(result.stdout);
+    expect(explanation.routes.map((r: { matched: boolean }) => r.matched)).toEqual([true, true]);
+    expect(explanation.targets).toEqual([
+      { target: "bus", address: "orders.com.example.order.created" },
+      { target: "audit" },
+    ]);
+  });
+});
+
+describe("the admin listener", () => {
+  let running: RunningCli | undefined;
+  afterEach(async () => {
+    await running?.stop("SIGKILL");
+  });
+
+  it("requires the bearer token and explains routes over HTTP", async () => {
+    const path = files({ "gateway.yaml": CONFIG });
+    running = await startCli(["serve", "--config", path("gateway.yaml"), "--port", "0"], {
+      ADMIN_TOKEN: "test-admin-token-0123456789",
+    });
+    const adminUrl = /"adminUrl":"(http:[^"]+)"/.exec(running.stderr())?.[1];
+    expect(adminUrl).toBeDefined();
+    const explain = (token?: string) =>
+      fetch(`${adminUrl}/routes/explain`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/cloudevents+json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: EVENT,
+      });
+    const anonymous = await explain();
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("content-type")).toBe("application/problem+json");
+    expect((await explain("wrong-token-wrong-token")).status).toBe(401);
+    const ok = await explain("test-admin-token-0123456789");
+    expect(ok.status).toBe(200);
+    const body = await ok.json();
+    expect(body.explanations[0].routes[0]).toMatchObject({ route: "eu-orders", matched: false });
+    // The ingest listener does not serve admin endpoints.
+    expect((await fetch(`${running.url}/routes/explain`, { method: "POST" })).status).toBe(404);
+  });
+});

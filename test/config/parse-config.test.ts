@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, type ConfigIssue } from "../../src/config/config-error.js";
+import { parseConfig } from "../../src/config/parse-config.js";
+
+function issuesOf(text: string, options: Parameters<typeof parseConfig>[1] = {}): ConfigIssue[] {
+  try {
+    parseConfig(text, options);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+const lines = (...l: string[]) => `${l.join("\n")}\n`;
+
+describe("parseConfig", () => {
+  it("accepts the documented example", () => {
+    const config = parseConfig(
+      lines(
+        "version: 1",
+        "server: { port: 8080, host: 127.0.0.1, maxBodyBytes: 1048576 }",
+        'admin: { port: 9090, token: "${env:ADMIN_TOKEN}" }',
+        "targets:",
+        '  bus: { type: memory, address: "events.{type}" }',
+        "  audit: { type: stdout }",
+        "routes:",
+        "  - name: orders",
+        "    filters:",
+        '      - prefix: { type: "com.example.order." }',
+        "      - sql: \"source LIKE '/shop/eu/%' AND NOT EXISTS test\"",
+        "    to: [bus, audit]",
+        "unmatched: reject",
+      ),
+      { env: { ADMIN_TOKEN: "a-long-enough-admin-token" } },
+    );
+    expect(config.admin?.token).toBe("a-long-enough-admin-token");
+    expect(config.routes?.[0]?.filters).toHaveLength(2);
+  });
+
+  it("names the line, column and path of an unknown target", () => {
+    const issues = issuesOf(
+      lines("targets:", "  audit: { type: stdout }", "routes:", "  - name: a", "    to: [audit, ordrs]"),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "routes[0].to[1]",
+        message: 'unknown target "ordrs"',
+        line: 5,
+        column: 17,
+      }),
+    ]);
+  });
+
+  it("reports every problem at once, each with its position", () => {
+    const issues = issuesOf(
+      lines(
+        "server: { prot: 8080 }",
+        "targets:",
+        "  a: { type: stdout, colour: red }",
+        "  b: { type: nats }",
+        "routes:",
+        "  - name: r",
+        "    filters: [{ exactly: { type: x } }]",
+        "    to: [a]",
+        "  - name: r",
+        "    to: [a]",
+        "delivery: { timeoutMs: 5s }",
+      ),
+    );
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i]));
+    expect(byPath["server.prot"]).toMatchObject({ message: 'unknown key "prot"', line: 1, column: 11 });
+    expect(byPath["targets.a.colour"]).toMatchObject({ message: 'unknown key "colour"', line: 3 });
+    expect(byPath["targets.b.type"]?.message).toMatch(/unknown target type.*stdout/);
+    expect(byPath["routes[0].filters[0].exactly"]?.message).toMatch(/unknown filter dialect "exactly"/);
+    expect(byPath["delivery.timeoutMs"]).toMatchObject({ line: 11 });
+  });
+
+  it("reports semantic problems once the shape is right: duplicate names, CESQL syntax, templates", () => {
+    const issues = issuesOf(
+      lines(
+        "targets:",
+        '  m: { type: memory, address: "events.{type" }',
+        "routes:",
+        "  - { name: r, to: [m] }",
+        "  - name: r",
+        "    filters: [{ sql: \"type = 'a' AND\" }]",
+        "    to: [m]",
+      ),
+    );
+    expect(issues.map((i) => [i.path, i.line])).toEqual([
+      ["routes[1].name", 5],
+      ["routes[1].filters[0]", 6],
+      ["targets.m.address", 2],
+    ]);
+    expect(issues[2]?.message).toMatch(/unclosed "\{"/);
+  });
+
+  it("refuses duplicate keys, naming the line", () => {
+    const issues = issuesOf(lines("targets:", "  a: { type: stdout }", "  a: { type: memory }"));
+    expect(issues[0]).toMatchObject({ line: 3 });
+    expect(issues[0]?.message).toMatch(/unique/i);
+  });
+
+  it("refuses a body limit below the 64 KiB every intermediary must carry", () => {
+    expect(issuesOf("server: { maxBodyBytes: 1000 }\n")[0]?.path).toBe("server.maxBodyBytes");
+  });
+
+  it("interpolates environment variables, defaults and secret files", () => {
+    const config = parseConfig(
+      lines(
+        "server:",
+        "  port: ${env:PORT}",
+        '  host: "${env:HOST:-0.0.0.0}"',
+        'admin: { port: 9091, token: "${file:token.txt}" }',
+        'targets: { m: { type: memory, address: "literal.$${type}.{type}" } }',
+      ),
+      {
+        env: { PORT: "9000" },
+        readFile: (path) => (path === "token.txt" ? "s3cret-admin-token-value\n" : ""),
+      },
+    );
+    expect(config.server).toEqual({ port: 9000, host: "0.0.0.0" });
+    expect(config.admin?.token).toBe("s3cret-admin-token-value");
+    expect(config.targets?.m?.address).toBe("literal.${type}.{type}");
+  });
+
+  it("names a missing environment variable and where it is used", () => {
+    const issues = issuesOf(lines("admin:", "  port: 9090", "  token: ${env:ADMIN_TOKEN}"), { env: {} });
+    expect(issues[0]).toMatchObject({
+      path: "admin.token",
+      line: 3,
+      message: "environment variable ADMIN_TOKEN is not set",
+    });
+  });
+
+  it("refuses an unknown reference kind", () => {
+    expect(issuesOf('server: { host: "${vault:x}" }\n')[0]?.message).toMatch(/unknown reference/);
+  });
+});
