@@ -4,7 +4,7 @@
  * `ce-gateway config schema` for editors; the loader validates against it.
  */
 import type { JsonSchema } from "../adapter/adapter.js";
-import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import { BUILTIN_TARGETS, type TargetCatalog, type TargetType } from "../adapter/catalog.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",
@@ -107,8 +107,8 @@ export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSche
           properties: { type: { enum: types } },
           allOf: types.map((type) => ({
             if: { properties: { type: { const: type } } },
-            // biome-ignore lint/style/noNonNullAssertion: type comes from the catalog's own keys
-            then: catalog[type]!.descriptor.optionsSchema,
+            // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+            then: (catalog[type] as TargetType).descriptor.optionsSchema,
           })),
         },
       },

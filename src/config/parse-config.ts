@@ -42,10 +42,15 @@ function interpolateDocument(
         if (isScalar(pair.key)) walk(pair.value, [...path, String(pair.key.value)]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item, [...path, i]));
+      node.items.forEach((item, i) => {
+        walk(item, [...path, i]);
+      });
     } else if (isScalar(node) && typeof node.value === "string") {
       const result = interpolate(node.value, sources);
-      if (!result.ok) return fail(path, result.message);
+      if (!result.ok) {
+        fail(path, result.message);
+        return;
+      }
       if (!result.changed) return;
       // An unquoted `port: ${env:PORT}` means the number, as if written in place.
       const typed = node.type === "PLAIN" ? (parseYamlScalar(result.value) as unknown) : result.value;

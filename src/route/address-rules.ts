@@ -6,8 +6,10 @@
 /** Empty, or holding whitespace or control characters. */
 export function addressCharacterViolation(address: string): string | undefined {
   if (address === "") return "is empty";
-  const bad = /[\s\u0000-\u001f\u007f]/.exec(address);
-  return bad === null ? undefined : `contains ${JSON.stringify(bad[0])} at position ${bad.index}`;
+  const index = [...address].findIndex(
+    (c) => /\s/.test(c) || (c.codePointAt(0) ?? 0) < 0x20 || c === "\u007f",
+  );
+  return index === -1 ? undefined : `contains ${JSON.stringify([...address][index])} at position ${index}`;
 }
 
 /**
@@ -18,7 +20,7 @@ export function natsSubjectViolation(subject: string): string | undefined {
   const characters = addressCharacterViolation(subject);
   if (characters !== undefined) return characters;
   const tokens = subject.split(".");
-  const empty = tokens.findIndex((t) => t === "");
+  const empty = tokens.indexOf("");
   if (empty !== -1) return `has an empty token at position ${empty + 1}`;
   const wildcard = tokens.find((t) => t === "*" || t === ">" || t.includes("*") || t.includes(">"));
   return wildcard === undefined ? undefined : `contains the wildcard token "${wildcard}"`;
