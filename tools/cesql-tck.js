@@ -8,9 +8,6 @@
  * to the repository. Prints a table per file and exits non-zero unless it
  * found exactly 275 cases and every one passed.
  */
-// biome-ignore-all lint/suspicious/noConsole: a command-line tool reports on stdout.
-// biome-ignore-all lint/correctness/noNodejsModules: a Node-only development tool.
-// biome-ignore-all lint/style/noRestrictedGlobals: reads process.env and process.argv, sets process.exitCode.
 import { realpathSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";

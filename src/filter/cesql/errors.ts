@@ -24,7 +24,7 @@ export const cesqlError = (kind: CesqlErrorKind, message: string): CesqlError =>
   Object.freeze({ kind, message });
 
 /** Marker checked by duck typing, so the error is recognised across two copies of the package. */
-const PARSE_ERROR_CODE = "CESQL_PARSE_ERROR";
+const PARSE_ERROR_CODE = "cesql-parse-error";
 
 /**
  * Thrown by `compileCesql` for an expression that is not valid CESQL. The

@@ -84,17 +84,17 @@ function evaluate(node: Node, scope: Scope): CesqlValue {
     }
     case "in": {
       // The left operand's type is the target for every element (spec 3.7).
-      // Every element is evaluated: a set has no order to short-circuit by.
+      // Like `x = y1 OR x = y2 ...`, elements are tried left to right and the
+      // first match ends the search (as in sdk-go).
       const mark = scope.errors.length;
       const operand = evaluate(node.operand, scope);
       if (scope.errors.length > mark) return false;
-      let found = false;
       for (const element of node.set) {
         const value = castTo(evaluate(element, scope), typeOf(operand), scope.errors);
         if (scope.errors.length > mark) return false;
-        if (value === operand) found = true;
+        if (value === operand) return !node.negated;
       }
-      return found !== node.negated;
+      return node.negated;
     }
     case "call": {
       const { fn } = node;

@@ -6,8 +6,8 @@
  * String positions and lengths count characters (code points), not UTF-16 units.
  */
 import { type CesqlType, type CesqlValue, INT32_MAX, INT32_MIN } from "./casts.js";
+import { codePoints, fromCodePoints } from "./characters.js";
 import { type CesqlError, cesqlError } from "./errors.js";
-import { codePoints } from "./like.js";
 
 export interface CesqlFunction {
   /** Upper-case name, as it is looked up. */
@@ -55,12 +55,6 @@ function trim(text: string): string {
   while (end > start && isWhiteSpace(text.charCodeAt(end - 1))) end--;
   return text.slice(start, end);
 }
-
-const fromCodePoints = (chars: readonly number[]) => {
-  let out = "";
-  for (const c of chars) out += String.fromCodePoint(c);
-  return out;
-};
 
 function left(args: readonly CesqlValue[], errors: CesqlError[]): string {
   const text = str(args, 0);

@@ -108,7 +108,9 @@ function classifyWord(word: string, start: number): Token {
  * Reads a string literal starting at its opening quote. Per the grammar
  * (spec 2.2) the only escape is a backslash before the delimiting quote.
  * Any other backslash is kept as written, together with the character after
- * it, so `\%` and `\_` reach LIKE intact and `'a\\'` ends at its last quote.
+ * it, so `\%` and `\_` reach LIKE intact and `'a\\'` (value `a\\`) ends at its
+ * last quote. sdk-go reads literals the same way. The grammar leaves no way
+ * to write a string ending in one backslash, or a backslash before its quote.
  */
 function readString(source: string, open: number): { value: string; end: number } {
   const quote = source.charCodeAt(open);

@@ -4,6 +4,7 @@
  * No regular expression is built, so pattern text can never inject one, and
  * matching takes at most O(value x pattern) steps, never exponential time.
  */
+import { codePoints } from "./characters.js";
 
 /** `_`: exactly one character. */
 const ANY_ONE = -1;
@@ -18,10 +19,11 @@ export interface LikePattern {
 }
 
 /**
- * The spec (3.4.3) lets a backslash make `%` or `_` literal. As in SQL, a
- * doubled backslash is one literal backslash, so a pattern can also say
- * "a backslash, then anything" (`'C:\\%'`). A backslash before any other
- * character is an ordinary character, so `'ab\c'` matches the value `ab\c`.
+ * Escapes, read strictly as spec 3.4.3 words them: a backslash right before
+ * `%` or `_` makes that character literal; every other backslash is an
+ * ordinary character (`'ab\c'` matches the value `ab\c`), and `\\` is not an
+ * escape. This is also how sdk-go reads patterns. The cost: a literal
+ * backslash immediately followed by a wildcard cannot be written.
  */
 export function compileLikePattern(source: string): LikePattern {
   const chars = codePoints(source);
@@ -29,7 +31,7 @@ export function compileLikePattern(source: string): LikePattern {
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] ?? 0;
     const next = chars[i + 1];
-    if (c === 0x5c && (next === 0x25 || next === 0x5f || next === 0x5c)) {
+    if (c === 0x5c && (next === 0x25 || next === 0x5f)) {
       items.push(next);
       i++;
     } else if (c === 0x25) {
@@ -47,27 +49,31 @@ export function compileLikePattern(source: string): LikePattern {
 /**
  * Whole-value match with the classic two-pointer wildcard walk: on a
  * mismatch, retry from the last `%` with one more character consumed by it.
- * Only the last `%` ever needs revisiting, which bounds the work.
+ * Only the last `%` ever needs revisiting, which bounds the work. Positions
+ * are UTF-16 offsets stepped a whole code point at a time, so nothing is
+ * allocated per match.
  */
 export function likeMatches(pattern: LikePattern, value: string): boolean {
   const { items } = pattern;
-  const text = codePoints(value);
   let p = 0;
   let t = 0;
   let runAt = -1;
   let runText = 0;
-  while (t < text.length) {
+  while (t < value.length) {
     const item = items[p];
-    if (item !== undefined && (item === ANY_ONE || item === text[t])) {
+    const char = value.codePointAt(t) ?? 0;
+    if (item !== undefined && (item === ANY_ONE || item === char)) {
       p++;
-      t++;
+      t += char > 0xffff ? 2 : 1;
     } else if (item === ANY_RUN) {
+      // A final % takes whatever is left: the common prefix pattern ends here.
+      if (p === items.length - 1) return true;
       runAt = p;
       runText = t;
       p++;
     } else if (runAt >= 0) {
       p = runAt + 1;
-      runText++;
+      runText += (value.codePointAt(runText) ?? 0) > 0xffff ? 2 : 1;
       t = runText;
     } else {
       return false;
@@ -75,11 +81,4 @@ export function likeMatches(pattern: LikePattern, value: string): boolean {
   }
   while (items[p] === ANY_RUN) p++;
   return p === items.length;
-}
-
-/** The code points of a string; a lone surrogate counts as one character. */
-export function codePoints(text: string): number[] {
-  const out: number[] = [];
-  for (const ch of text) out.push(ch.codePointAt(0) ?? 0);
-  return out;
 }

@@ -26,7 +26,7 @@ export function run(expression: string, event = testEvent()): { value: CesqlValu
 }
 
 /** The value, asserting no error was raised. */
-export function valueOf(expression: string, event = testEvent()): CesqlValue {
+export function cleanValue(expression: string, event = testEvent()): CesqlValue {
   const { value, errors } = run(expression, event);
   if (errors.length > 0) throw new Error(`${expression} raised ${errors.join(", ")}`);
   return value;
