@@ -5,11 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryAdapter } from "../../adapters/memory/index.js";
 import { acked } from "../../src/adapter/adapter.js";
-import { TargetRegistry } from "../../src/adapter/target-registry.js";
 import type { TargetCatalog } from "../../src/adapter/catalog.js";
+import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { TargetRegistry } from "../../src/adapter/target-registry.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { createGateway } from "../../src/http/create-gateway.js";
-import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { binaryHeaders } from "../support/gateway.js";
 import { scriptedAdapter } from "../support/scripted-adapter.js";
 
@@ -20,10 +20,16 @@ describe("gateway.reload", () => {
     const fresh = createMemoryAdapter();
     const gateway = createGateway({ routes: [{ name: "r", to: ["slow"] }] }, { targets: { slow, fresh } });
 
-    const inFlight = gateway.request("/events", { method: "POST", headers: binaryHeaders({ "ce-id": "old" }) });
+    const inFlight = gateway.request("/events", {
+      method: "POST",
+      headers: binaryHeaders({ "ce-id": "old" }),
+    });
     await expect.poll(() => slow.calls.length).toBe(1);
     expect(gateway.reload({ routes: [{ name: "r", to: ["fresh"] }] })).toBe(2);
-    const after = await gateway.request("/events", { method: "POST", headers: binaryHeaders({ "ce-id": "new" }) });
+    const after = await gateway.request("/events", {
+      method: "POST",
+      headers: binaryHeaders({ "ce-id": "new" }),
+    });
     expect(after.status).toBe(202);
     release();
     expect((await inFlight).status).toBe(202);
@@ -60,7 +66,11 @@ describe("TargetRegistry.successor", () => {
 
   it("carries over adapters whose config is unchanged and retires the rest", async () => {
     const registry = new TargetRegistry(
-      { keep: { type: "fake", label: "keep" }, change: { type: "fake", label: "v1" }, drop: { type: "fake", label: "drop" } },
+      {
+        keep: { type: "fake", label: "keep" },
+        change: { type: "fake", label: "v1" },
+        drop: { type: "fake", label: "drop" },
+      },
       portableRuntime,
       {},
       catalog,
@@ -68,7 +78,10 @@ describe("TargetRegistry.successor", () => {
     const kept = await registry.get("keep");
     await registry.get("change");
     await registry.get("drop");
-    const { next, retired } = registry.successor({ keep: { type: "fake", label: "keep" }, change: { type: "fake", label: "v2" } });
+    const { next, retired } = registry.successor({
+      keep: { type: "fake", label: "keep" },
+      change: { type: "fake", label: "v2" },
+    });
     expect(await next.get("keep")).toBe(kept);
     expect(next.has("drop")).toBe(false);
     await Promise.all(retired.map(async (p) => (await p).close()));
