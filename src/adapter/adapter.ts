@@ -4,6 +4,7 @@
  * letters belong to the delivery layer.
  */
 import type { CloudEvent } from "../event/cloud-event.js";
+import type { SharedResources } from "./shared-resources.js";
 
 export type ContentMode = "binary" | "structured";
 
@@ -69,6 +70,8 @@ export interface AdapterRuntime {
   /** Writes text to the process's standard output (stdout target). */
   readonly writeStdout: (text: string) => void | Promise<void>;
   readonly fetch: typeof fetch;
+  /** Connections shared by the adapters of one gateway (one per NATS server set). */
+  readonly shared: SharedResources;
 }
 
 /** A JSON Schema (draft 2020-12) describing a target's options. */

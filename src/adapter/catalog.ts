@@ -4,6 +4,7 @@
  * only ever loads the adapters (and SDKs) its config names.
  */
 import { memoryDescriptor } from "../../adapters/memory/descriptor.js";
+import { natsDescriptor } from "../../adapters/nats/descriptor.js";
 import { stdoutDescriptor } from "../../adapters/stdout/descriptor.js";
 import type { AdapterFactory, TargetDescriptor } from "./adapter.js";
 
@@ -22,5 +23,9 @@ export const BUILTIN_TARGETS: TargetCatalog = {
   memory: {
     descriptor: memoryDescriptor,
     load: () => import("../../adapters/memory/index.js").then((m) => m.memoryTarget),
+  },
+  nats: {
+    descriptor: natsDescriptor,
+    load: () => import("../../adapters/nats/index.js").then((m) => m.natsTarget),
   },
 };

@@ -4,8 +4,11 @@
  * process.stdout with backpressure).
  */
 import type { AdapterRuntime } from "./adapter.js";
+import { SharedResources } from "./shared-resources.js";
 
-export const portableRuntime: AdapterRuntime = {
+/** A fresh runtime for one gateway (its shared resources belong to that gateway alone). */
+export const portableRuntime = (): AdapterRuntime => ({
+  shared: new SharedResources(),
   writeStdout(text) {
     // The stdout target's output is the product, not a log line: console is the one
     // standard-output writer every runtime has.
@@ -13,4 +16,4 @@ export const portableRuntime: AdapterRuntime = {
     console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
   },
   fetch: (input, init) => fetch(input, init),
-};
+});

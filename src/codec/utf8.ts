@@ -13,7 +13,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
-export function encodeUtf8(text: string): Uint8Array {
+export function encodeUtf8(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text);
 }
 

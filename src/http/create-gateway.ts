@@ -71,7 +71,7 @@ export function createGateway(
     observer: combineObservers(options.observer ?? silentObserver),
     clock: options.clock ?? systemClock,
     newId: options.newId ?? (() => crypto.randomUUID()),
-    runtime: { ...portableRuntime, ...options.runtime },
+    runtime: { ...portableRuntime(), ...options.runtime },
     validator: options.validator ?? acceptAllEvents,
   };
   const firstTargets = new TargetRegistry(config.targets ?? {}, deps.runtime, options.targets ?? {});

@@ -71,7 +71,7 @@ describe("TargetRegistry.successor", () => {
         change: { type: "fake", label: "v1" },
         drop: { type: "fake", label: "drop" },
       },
-      portableRuntime,
+      portableRuntime(),
       {},
       catalog,
     );

@@ -3,12 +3,29 @@
  * platform "neutral") and runs it inside workerd through Miniflare, without
  * nodejs_compat: proof that the core is runtime-neutral.
  */
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli-process.js";
 
 let mf: Miniflare;
+
+/**
+ * The NATS target's TCP transport is Node-only and loaded lazily; a Workers
+ * build replaces it (WebSocket transport), so the bundle gets a stub here.
+ */
+const withoutNodeTransports: Plugin = {
+  name: "without-node-transports",
+  setup(b) {
+    b.onResolve({ filter: /\/node\/connect\.js$/ }, (args) => ({
+      path: args.path,
+      namespace: "node-transport-stub",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "node-transport-stub" }, () => ({
+      contents: 'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
+    }));
+  },
+};
 
 beforeAll(async () => {
   const bundle = await build({
@@ -20,6 +37,9 @@ beforeAll(async () => {
     mainFields: ["module", "main"],
     write: false,
     logLevel: "silent",
+    plugins: [withoutNodeTransports],
+    // tweetnacl (NKeys, under the NATS client) falls back to require("crypto") only where WebCrypto is missing.
+    external: ["crypto"],
   });
   const script = bundle.outputFiles[0]?.text ?? "";
   mf = new Miniflare({ modules: true, script, compatibilityDate: "2025-09-01" });

@@ -1,0 +1,195 @@
+/**
+ * The `nats` target: publishes each event to its expanded subject, through
+ * core NATS (acked after a flush round trip: the server has it, nothing more)
+ * or JetStream (acked on the stream's PubAck, duplicates dropped by
+ * `Nats-Msg-Id`). The client library is loaded only when a target is created.
+ */
+import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
+import {
+  type Adapter,
+  type AdapterFactory,
+  type AdapterRuntime,
+  acked,
+  type OutboundMessage,
+  type PublishOutcome,
+  retriable,
+  terminal,
+} from "../../src/adapter/adapter.js";
+import { describeError } from "../../src/errors/errors.js";
+import { ManagedConnection } from "./connection.js";
+import { natsDescriptor } from "./descriptor.js";
+import { encodeNatsMessage, messageIdOf, type NatsPayload, natsMessageSize } from "./message.js";
+import { type NatsOptions, serversOf } from "./options.js";
+
+/** Opens a connection for the options (the transport is injected: TCP on Node, WebSocket on Workers). */
+export type NatsTransport = (options: NatsOptions, name: string) => Promise<NatsConnection>;
+
+const defaultTransport: NatsTransport = async (options, name) =>
+  (await import("./node/connect.js")).connectNode(options, name);
+
+const MSG_ID_HEADER = "Nats-Msg-Id";
+const MSG_ID_SIZE = 64;
+
+/** Connections are shared by targets with the same servers and credentials. */
+const connectionKey = (options: NatsOptions) =>
+  `nats:${JSON.stringify([serversOf(options), options.token, options.user, options.pass, options.nkey, options.creds, options.tls])}`;
+
+async function buildHeaders(payload: NatsPayload, msgId?: string): Promise<MsgHdrs> {
+  const { headers } = await import("@nats-io/nats-core");
+  const h = headers();
+  for (const [name, value] of payload.headers) h.set(name, value);
+  if (msgId !== undefined) h.set(MSG_ID_HEADER, msgId);
+  return h;
+}
+
+/** JetStream API errors carry an HTTP-like code: 4xx means the stream refused the message for good. */
+function classifyJetStreamError(error: unknown): PublishOutcome {
+  const api = (
+    error as { apiError?: () => { code: number; err_code?: number; description: string } }
+  ).apiError?.();
+  if (api !== undefined && api.code < 500 && api.code !== 408 && api.code !== 429) {
+    return terminal(
+      `JetStream refused the message: ${api.description} (${api.err_code ?? api.code})`,
+      api.code,
+    );
+  }
+  return retriable(`JetStream did not acknowledge: ${describeError(error)}`);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), Math.max(0, ms));
+    const onAbort = () => reject(new Error("the attempt was aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
+}
+
+export function createNatsAdapter(
+  options: NatsOptions,
+  runtime: AdapterRuntime,
+  transport = defaultTransport,
+): Adapter {
+  const mode = options.mode ?? "binary";
+  const useJetStream = options.jetstream !== undefined;
+  const lease = runtime.shared.acquire(
+    connectionKey(options),
+    () => new ManagedConnection(() => transport(options, "ce-gateway")),
+    (connection) => connection.close(),
+  );
+  const connection = lease.value;
+  const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
+  // The headers JetStream publishing adds count against max_payload too.
+  const jetStreamHeaders: [string, string][] = useJetStream ? [[MSG_ID_HEADER, "x".repeat(MSG_ID_SIZE)]] : [];
+  if (options.jetstream?.stream !== undefined)
+    jetStreamHeaders.push(["Nats-Expected-Stream", options.jetstream.stream]);
+  const sizeOf = (payload: NatsPayload) => natsMessageSize(payload, jetStreamHeaders);
+
+  const tooLarge = (size: number) =>
+    terminal(`The message is ${size} bytes; the NATS server's max_payload is ${connection.maxPayload}`, 413);
+
+  async function publishJetStream(
+    nc: NatsConnection,
+    messages: readonly OutboundMessage[],
+    timeout: number,
+    signal: AbortSignal,
+  ) {
+    const { jetstream } = await import("@nats-io/jetstream");
+    const js = jetstream(nc, { timeout });
+    const prepared = await Promise.all(
+      messages.map(async (message) => {
+        const payload = encodeNatsMessage(message.event, mode);
+        const msgID = await messageIdOf(message.event);
+        return { message, payload, msgID, headers: await buildHeaders(payload, msgID) };
+      }),
+    );
+    // Started in order, so the stream stores a batch in the order given.
+    const pending = prepared.map(({ message, payload, msgID, headers }): Promise<PublishOutcome> => {
+      const size = sizeOf(payload);
+      if (size > connection.maxPayload) return Promise.resolve(tooLarge(size));
+      const expect =
+        options.jetstream?.stream === undefined ? undefined : { streamName: options.jetstream.stream };
+      const published = js.publish(subjectOf(message), payload.data, {
+        msgID,
+        headers,
+        timeout,
+        ...(expect && { expect }),
+      });
+      return withTimeout(published, timeout, signal).then(
+        (ack) =>
+          acked({
+            id: `${ack.stream}:${ack.seq}`,
+            stream: ack.stream,
+            sequence: ack.seq,
+            duplicate: ack.duplicate,
+          }),
+        classifyJetStreamError,
+      );
+    });
+    return Promise.all(pending);
+  }
+
+  async function publishCore(
+    nc: NatsConnection,
+    messages: readonly OutboundMessage[],
+    timeout: number,
+    signal: AbortSignal,
+  ) {
+    const outcomes: (PublishOutcome | undefined)[] = [];
+    for (const message of messages) {
+      const payload = encodeNatsMessage(message.event, mode);
+      const size = sizeOf(payload);
+      if (size > connection.maxPayload) {
+        outcomes.push(tooLarge(size));
+        continue;
+      }
+      try {
+        nc.publish(subjectOf(message), payload.data, { headers: await buildHeaders(payload) });
+        outcomes.push(undefined);
+      } catch (error) {
+        outcomes.push(terminal(`NATS refused the message: ${describeError(error)}`));
+      }
+    }
+    // Core NATS has no acknowledgement: a flush round trip proves the server received what came before it.
+    const flushed = await withTimeout(nc.flush(), timeout, signal).then(
+      () => undefined,
+      (error: unknown) => retriable(`NATS did not confirm receipt: ${describeError(error)}`),
+    );
+    return outcomes.map((outcome) => outcome ?? flushed ?? acked());
+  }
+
+  return {
+    type: "nats",
+    capabilities: {
+      batching: true,
+      orderingKeys: false,
+      brokerDedup: useJetStream,
+      modes: ["binary", "structured"],
+      runsOnWorkers: true,
+      get maxEventBytes() {
+        return connection.maxPayload;
+      },
+    },
+    encodedSize: (message) => sizeOf(encodeNatsMessage(message.event, mode)),
+    async publish(messages, { signal, deadline }) {
+      const nc = connection.current;
+      if (nc === undefined) return messages.map(() => retriable("Not connected to NATS", 1_000));
+      const timeout = Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
+      return useJetStream
+        ? publishJetStream(nc, messages, timeout, signal)
+        : publishCore(nc, messages, timeout, signal);
+    },
+    async ready() {
+      return connection.current !== undefined;
+    },
+    close: () => lease.release(),
+  };
+}
+
+export const natsTarget: AdapterFactory<NatsOptions> = {
+  ...natsDescriptor,
+  create: (options, runtime) => createNatsAdapter(options, runtime),
+};

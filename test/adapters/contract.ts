@@ -1,0 +1,305 @@
+/**
+ * The adapter contract suite: every delivery target runs it, against a real
+ * server or a local server speaking the real wire protocol. Optional parts
+ * are gated by the adapter's declared capabilities or by the failure
+ * injections its harness offers, and skip with a visible reason.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Adapter, OutboundMessage, PublishOutcome } from "../../src/adapter/adapter.js";
+import {
+  type AttributeValue,
+  allAttributes,
+  type CloudEvent,
+  createCloudEvent,
+  EventData,
+} from "../../src/event/cloud-event.js";
+import { eventWireSize } from "../../src/event/json-format.js";
+
+export interface ReceivedEvent {
+  readonly event: CloudEvent;
+  /** Where it arrived (subject, path), when the target has addresses. */
+  readonly address?: string;
+}
+
+export interface ContractHarness {
+  readonly adapter: Adapter;
+  /** The address to publish a test's events to, under this run's unique prefix; absent when the target has none. */
+  addressFor?(runId: string, name: string): string;
+  /** Events the target received whose id starts with `idPrefix`, waiting until `count` arrived (or a timeout). */
+  received(idPrefix: string, count: number): Promise<ReceivedEvent[]>;
+  teardown(): Promise<void>;
+  /** An adapter of the same kind pointed at an address where nothing listens. */
+  unreachable?(): Promise<Adapter>;
+  /** An adapter of the same kind whose target refuses every event for good. */
+  refusing?(): Promise<Adapter>;
+  /** Takes the target down and brings it back, for ready(). */
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
+}
+
+export interface ContractSubject {
+  readonly name: string;
+  setup(): Promise<ContractHarness>;
+}
+
+const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+
+function event(
+  id: string,
+  extra: { data?: EventData; datacontenttype?: string; extensions?: [string, AttributeValue][] } = {},
+) {
+  return createCloudEvent({
+    attributes: {
+      specversion: "1.0",
+      id,
+      source: "/contract/suite",
+      type: "dev.ce-gateway.contract",
+      ...(extra.datacontenttype === undefined ? {} : { datacontenttype: extra.datacontenttype }),
+    },
+    extensions: new Map(extra.extensions ?? []),
+    data: extra.data,
+  });
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** Attributes as strings: binary modes carry every extension as a String. */
+const attributesOf = (e: CloudEvent) =>
+  Object.fromEntries([...allAttributes(e)].map(([k, v]) => [k, String(v)]));
+
+export function roundTripCases(prefix: string): [string, CloudEvent][] {
+  return [
+    [
+      "a JSON object, numbers and key order untouched",
+      event(`${prefix}-object`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes('{"z":1.0,"10":12345678901234567890,"a":[1.50]}'), "json"),
+      }),
+    ],
+    [
+      "a JSON array",
+      event(`${prefix}-array`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes('[1,"two",null,{"x":1.0}]'), "json"),
+      }),
+    ],
+    [
+      "a JSON string",
+      event(`${prefix}-string`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes('"just a string"'), "json"),
+      }),
+    ],
+    [
+      "a JSON number",
+      event(`${prefix}-number`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes("1.0"), "json"),
+      }),
+    ],
+    [
+      "JSON null",
+      event(`${prefix}-null`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes("null"), "json"),
+      }),
+    ],
+    [
+      "binary data",
+      event(`${prefix}-binary`, {
+        datacontenttype: "application/octet-stream",
+        data: new EventData(new Uint8Array([0, 1, 2, 127, 128, 253, 254, 255]), "binary"),
+      }),
+    ],
+    [
+      "text",
+      event(`${prefix}-text`, {
+        datacontenttype: "text/plain; charset=utf-8",
+        data: new EventData(bytes("Grüße, 🌎"), "text"),
+      }),
+    ],
+    ["no data", event(`${prefix}-nodata`)],
+    [
+      "extensions and values that need percent-encoding",
+      event(`${prefix}-extensions`, {
+        extensions: [
+          ["greeting", 'Euro € 😀 "quoted" 100% done'],
+          ["count", 42],
+          ["minimum", -2147483648],
+          ["flag", true],
+        ],
+      }),
+    ],
+  ];
+}
+
+export function describeAdapterContract(subject: ContractSubject): void {
+  describe(`adapter contract: ${subject.name}`, () => {
+    let harness: ContractHarness;
+    const runId = `run${randomUUID().slice(0, 8)}`;
+    beforeAll(async () => {
+      harness = await subject.setup();
+    }, 60_000);
+    afterAll(async () => {
+      await harness?.teardown();
+    });
+
+    const message = (e: CloudEvent, name: string): OutboundMessage => {
+      const address = harness.addressFor?.(runId, name);
+      return address === undefined ? { event: e } : { event: e, address };
+    };
+    const expectAcked = (outcomes: readonly PublishOutcome[]) => {
+      for (const outcome of outcomes)
+        expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: "acked" });
+    };
+
+    it("publishes one event, acked and received unchanged", async () => {
+      const e = event(`${runId}-one`, {
+        datacontenttype: "application/json",
+        data: new EventData(bytes('{"n":1}'), "json"),
+      });
+      const outcomes = await harness.adapter.publish([message(e, "one")], options());
+      expect(outcomes).toHaveLength(1);
+      expectAcked(outcomes);
+      const [received] = await harness.received(`${runId}-one`, 1);
+      expect(attributesOf(received?.event as CloudEvent)).toEqual(attributesOf(e));
+      if (harness.addressFor !== undefined) expect(received?.address).toBe(harness.addressFor(runId, "one"));
+    });
+
+    it("publishes a batch, one outcome per event, received in order", async () => {
+      const events = Array.from({ length: 10 }, (_, i) =>
+        event(`${runId}-batch-${String(i).padStart(2, "0")}`),
+      );
+      const outcomes = await harness.adapter.publish(
+        events.map((e) => message(e, "batch")),
+        options(),
+      );
+      expect(outcomes).toHaveLength(10);
+      expectAcked(outcomes);
+      const received = await harness.received(`${runId}-batch-`, 10);
+      expect(received.map((r) => r.event.attributes.id)).toEqual(events.map((e) => e.attributes.id));
+    });
+
+    describe("round trips without loss", () => {
+      for (const [what, make] of roundTripCases("rt").map(([w, e]) => [w, e] as const)) {
+        it(what, async () => {
+          const e = createCloudEvent({
+            attributes: { ...make.attributes, id: `${runId}-${make.attributes.id}` },
+            extensions: make.extensions,
+            data: make.data,
+          });
+          expectAcked(await harness.adapter.publish([message(e, "roundtrip")], options()));
+          const [received] = await harness.received(e.attributes.id, 1);
+          const got = received?.event as CloudEvent;
+          expect(attributesOf(got)).toEqual(attributesOf(e));
+          if (e.data === undefined) expect(got.data).toBeUndefined();
+          else
+            expect(new TextDecoder("latin1").decode(got.data?.bytes)).toBe(
+              new TextDecoder("latin1").decode(e.data.bytes),
+            );
+        });
+      }
+    });
+
+    it("carries a 64 KiB event", async () => {
+      const e = event(`${runId}-64k`, {
+        datacontenttype: "text/plain",
+        data: new EventData(bytes("x".repeat(64 * 1024)), "text"),
+      });
+      expectAcked(await harness.adapter.publish([message(e, "big")], options()));
+      const [received] = await harness.received(`${runId}-64k`, 1);
+      expect(received?.event.data?.bytes.length).toBe(64 * 1024);
+    });
+
+    describe("the declared maxEventBytes", () => {
+      const sized = (id: string, total: number, name: string) => {
+        // Plain ASCII text grows byte for byte in every encoding (base64 would not).
+        const probe = (n: number) =>
+          message(
+            event(id, { datacontenttype: "text/plain", data: new EventData(bytes("x".repeat(n)), "text") }),
+            name,
+          );
+        const sizeOf = (m: OutboundMessage) => harness.adapter.encodedSize?.(m) ?? eventWireSize(m.event);
+        const overhead = sizeOf(probe(0));
+        return probe(total - overhead);
+      };
+
+      it("carries an event of exactly maxEventBytes", async (ctx) => {
+        const max = harness.adapter.capabilities.maxEventBytes;
+        if (!Number.isFinite(max)) return ctx.skip(`${subject.name} declares no size limit`);
+        const m = sized(`${runId}-max`, max, "max");
+        expect(harness.adapter.encodedSize?.(m) ?? eventWireSize(m.event)).toBe(max);
+        expectAcked(await harness.adapter.publish([m], options()));
+        await harness.received(`${runId}-max`, 1);
+      });
+
+      it("refuses one byte more as terminal, before sending", async (ctx) => {
+        const max = harness.adapter.capabilities.maxEventBytes;
+        if (!Number.isFinite(max)) return ctx.skip(`${subject.name} declares no size limit`);
+        const m = sized(`${runId}-over`, max + 1, "over");
+        const [outcome] = await harness.adapter.publish([m], options());
+        expect(outcome?.status).toBe("terminal");
+        expect(await harness.received(`${runId}-over`, 0)).toEqual([]);
+      });
+    });
+
+    it("gives retriable when the target is unreachable", async (ctx) => {
+      if (harness.unreachable === undefined)
+        return ctx.skip(`${subject.name} runs in process and cannot be unreachable`);
+      const adapter = await harness.unreachable();
+      try {
+        const [outcome] = await adapter.publish(
+          [message(event(`${runId}-unreachable`), "unreachable")],
+          options(),
+        );
+        expect(outcome?.status).toBe("retriable");
+        expect(await adapter.ready()).toBe(false);
+      } finally {
+        await adapter.close();
+      }
+    });
+
+    it("gives terminal when the target refuses the event", async (ctx) => {
+      if (harness.refusing === undefined) return ctx.skip(`${subject.name} never refuses an event`);
+      const adapter = await harness.refusing();
+      try {
+        const [outcome] = await adapter.publish([message(event(`${runId}-refused`), "refused")], options());
+        expect(outcome?.status).toBe("terminal");
+      } finally {
+        await adapter.close();
+      }
+    });
+
+    it("reports ready() following the connection", async (ctx) => {
+      if (harness.outage === undefined) return ctx.skip(`${subject.name} has no connection to lose`);
+      expect(await harness.adapter.ready()).toBe(true);
+      await harness.outage.stop();
+      await expect.poll(() => harness.adapter.ready(), { timeout: 10_000 }).toBe(false);
+      await harness.outage.start();
+      await expect.poll(() => harness.adapter.ready(), { timeout: 15_000 }).toBe(true);
+      expectAcked(
+        await harness.adapter.publish([message(event(`${runId}-after-outage`), "outage")], options()),
+      );
+    });
+
+    it("closes idempotently", async () => {
+      await harness.adapter.close();
+      await harness.adapter.close();
+    });
+  });
+}
+
+/** Polls `read` until `count` events with the prefix arrived; with count 0, waits a moment to see that none do. */
+export async function collect(
+  read: () => readonly ReceivedEvent[],
+  idPrefix: string,
+  count: number,
+): Promise<ReceivedEvent[]> {
+  const matching = () => read().filter((r) => r.event.attributes.id.startsWith(idPrefix));
+  const deadline = Date.now() + (count === 0 ? 300 : 10_000);
+  while (Date.now() < deadline) {
+    if (count > 0 && matching().length >= count) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return matching();
+}
