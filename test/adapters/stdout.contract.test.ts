@@ -10,7 +10,12 @@ describeAdapterContract({
     let output = "";
     const adapter = await stdoutTarget.create(
       {},
-      { ...portableRuntime(), writeStdout: (text) => void (output += text) },
+      {
+        ...portableRuntime(),
+        writeStdout: (text) => {
+          output += text;
+        },
+      },
     );
     // Each line must be one event in the JSON format: read it back with the gateway's own decoder.
     const read = (): ReceivedEvent[] =>
