@@ -1,10 +1,15 @@
 /**
- * The configured targets by name. Adapters are created on first use (so a
- * gateway starts even while a broker is down) and closed together.
+ * The targets of one config generation, by name. Adapters are created on
+ * first use (so a gateway starts even while a broker is down) and live in a
+ * pool shared by every generation of a gateway: a generation holds a lease on
+ * each adapter it uses, an adapter whose settings did not change is handed to
+ * the next generation, and an adapter is closed only when no live generation
+ * holds it any more.
  */
 import { describeError } from "../errors/errors.js";
 import type { Adapter, AdapterFactory, AdapterRuntime } from "./adapter.js";
 import { BUILTIN_TARGETS, type TargetCatalog } from "./catalog.js";
+import type { Lease } from "./shared-resources.js";
 
 export interface TargetConfig {
   readonly type: string;
@@ -17,13 +22,23 @@ export interface TargetStatus {
   readonly error?: string;
 }
 
+/** JSON with sorted keys, so reordering a target's options in the file is not a change. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 export class TargetRegistry {
   readonly #configs: ReadonlyMap<string, TargetConfig>;
   readonly #runtime: AdapterRuntime;
   readonly #catalog: TargetCatalog;
-  readonly #adapters = new Map<string, Promise<Adapter>>();
   readonly #provided: Readonly<Record<string, Adapter>>;
-  #closed = false;
+  readonly #leases = new Map<string, Lease<Promise<Adapter>>>();
+  #released = false;
 
   constructor(
     configs: Readonly<Record<string, TargetConfig>>,
@@ -32,14 +47,13 @@ export class TargetRegistry {
     catalog = BUILTIN_TARGETS,
   ) {
     const all = new Map(Object.entries(configs));
-    for (const [name, adapter] of Object.entries(provided)) {
-      all.set(name, { type: adapter.type });
-      this.#adapters.set(name, Promise.resolve(adapter));
-    }
+    for (const [name, adapter] of Object.entries(provided)) all.set(name, { type: adapter.type });
     this.#configs = all;
     this.#provided = provided;
     this.#runtime = runtime;
     this.#catalog = catalog;
+    // Adapters handed in are the gateway's from the start: leased now, closed with the gateway.
+    for (const name of Object.keys(provided)) void this.get(name);
   }
 
   has(name: string): boolean {
@@ -50,18 +64,37 @@ export class TargetRegistry {
     return [...this.#configs.keys()];
   }
 
+  /** The pool key: the same name with the same settings is the same adapter. */
+  #keyOf(name: string): string {
+    return name in this.#provided
+      ? `target:${name}:provided`
+      : `target:${name}:${canonical(this.#configs.get(name))}`;
+  }
+
   /** The adapter for a target, created on first use; a failed creation is retried next time. */
   get(name: string): Promise<Adapter> {
-    const existing = this.#adapters.get(name);
-    if (existing !== undefined) return existing;
-    const created = this.#create(name);
-    this.#adapters.set(name, created);
-    created.catch(() => this.#adapters.delete(name));
-    return created;
+    const held = this.#leases.get(name);
+    if (held !== undefined) return held.value;
+    if (this.#released) return Promise.reject(new Error("The gateway is closed"));
+    const lease = this.#runtime.shared.acquire(
+      this.#keyOf(name),
+      () => this.#create(name),
+      async (pending) => {
+        const adapter = await pending.catch(() => undefined);
+        await adapter?.close();
+      },
+    );
+    this.#leases.set(name, lease);
+    lease.value.catch(() => {
+      if (this.#leases.get(name) === lease) this.#leases.delete(name);
+      void lease.release();
+    });
+    return lease.value;
   }
 
   async #create(name: string): Promise<Adapter> {
-    if (this.#closed) throw new Error("The gateway is closed");
+    const provided = this.#provided[name];
+    if (provided !== undefined) return provided;
     const config = this.#configs.get(name);
     if (config === undefined) throw new Error(`Unknown target "${name}"`);
     const load = this.#catalog[config.type]?.load;
@@ -72,26 +105,16 @@ export class TargetRegistry {
   }
 
   /**
-   * The registry for a new config: adapters of targets whose config did not
-   * change (and adapters provided in code) carry over with their connections;
-   * the others are returned as retired, for the caller to close once no
-   * request uses them.
+   * The registry for a new config, sharing this one's pool. Adapters of targets
+   * whose settings did not change are leased to it at once, so they stay open
+   * (with their connections) when this generation is released.
    */
-  successor(configs: Readonly<Record<string, TargetConfig>>): {
-    next: TargetRegistry;
-    retired: Promise<Adapter>[];
-  } {
+  successor(configs: Readonly<Record<string, TargetConfig>>): TargetRegistry {
     const next = new TargetRegistry(configs, this.#runtime, this.#provided, this.#catalog);
-    const retired: Promise<Adapter>[] = [];
-    for (const [name, pending] of this.#adapters) {
-      if (name in this.#provided) continue;
-      const before = this.#configs.get(name);
-      const after = configs[name];
-      if (after !== undefined && JSON.stringify(before) === JSON.stringify(after))
-        next.#adapters.set(name, pending);
-      else retired.push(pending);
+    for (const name of this.#leases.keys()) {
+      if (next.has(name) && next.#keyOf(name) === this.#keyOf(name)) void next.get(name).catch(() => {});
     }
-    return { next, retired };
+    return next;
   }
 
   async status(): Promise<Record<string, TargetStatus>> {
@@ -109,12 +132,12 @@ export class TargetRegistry {
     return Object.fromEntries(entries);
   }
 
-  /** Closes every adapter created so far; later calls do nothing. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const adapters = [...this.#adapters.values()];
-    this.#adapters.clear();
-    await Promise.allSettled(adapters.map(async (pending) => (await pending).close()));
+  /** Gives back every adapter this generation holds; those no other generation holds are closed. Idempotent. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    const leases = [...this.#leases.values()];
+    this.#leases.clear();
+    await Promise.allSettled(leases.map((lease) => lease.release()));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Adapter, AdapterRuntime } from "../adapter/adapter.js";
+import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
 import { portableRuntime } from "../adapter/default-runtime.js";
 import { TargetRegistry } from "../adapter/target-registry.js";
 import { EMBEDDED_DEFAULT_CONFIG, type GatewayConfig } from "../config/gateway-config.js";
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   readonly targets?: Readonly<Record<string, Adapter>>;
   /** The data-contract check (the schema registry); default: every event passes. */
   readonly validator?: EventValidator;
+  /** More target types (your own adapters), beside the built-in ones. */
+  readonly targetTypes?: TargetCatalog;
 }
 
 export interface GatewayHandle {
@@ -73,11 +76,19 @@ export function createGateway(
     newId: options.newId ?? (() => crypto.randomUUID()),
     runtime: { ...portableRuntime(), ...options.runtime },
     validator: options.validator ?? acceptAllEvents,
+    catalog: { ...BUILTIN_TARGETS, ...options.targetTypes },
   };
-  const firstTargets = new TargetRegistry(config.targets ?? {}, deps.runtime, options.targets ?? {});
+  const firstTargets = new TargetRegistry(
+    config.targets ?? {},
+    deps.runtime,
+    options.targets ?? {},
+    deps.catalog,
+  );
   let current = buildState(1, config, firstTargets, deps);
   let inFlight = new InFlight();
   let draining = false;
+  /** Older generations still finishing requests; each releases its adapters once idle. */
+  const retiring = new Set<Promise<void>>();
 
   /** Runs a request on the generation current when it arrived. */
   const onCurrent = async (handle: (state: GatewayState) => Response | Promise<Response>) => {
@@ -115,18 +126,29 @@ export function createGateway(
       return current;
     },
     reload(next) {
-      const { next: targets, retired } = current.targets.successor(next.targets ?? {});
-      const state = buildState(current.generation + 1, next, targets, deps);
-      const previous = inFlight;
+      const targets = current.targets.successor(next.targets ?? {});
+      let state: GatewayState;
+      try {
+        state = buildState(current.generation + 1, next, targets, deps);
+      } catch (error) {
+        void targets.release();
+        throw error;
+      }
+      const previous = { state: current, inFlight };
       current = state;
       inFlight = new InFlight();
-      void previous.whenIdle().then(() => Promise.allSettled(retired.map(async (p) => (await p).close())));
+      const retired = previous.inFlight.whenIdle().then(() => previous.state.targets.release());
+      retiring.add(retired);
+      void retired.finally(() => retiring.delete(retired));
       return state.generation;
     },
     drain() {
       draining = true;
     },
-    close: () => current.targets.close(),
+    async close() {
+      await Promise.allSettled([...retiring]);
+      await current.targets.release();
+    },
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;
 }

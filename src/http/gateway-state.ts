@@ -4,6 +4,7 @@
  * the current one and swaps it in; requests keep the generation they started on.
  */
 import type { AdapterRuntime } from "../adapter/adapter.js";
+import type { TargetCatalog } from "../adapter/catalog.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { compileRouting } from "../config/compile-routing.js";
 import {
@@ -25,6 +26,7 @@ export interface StableDeps {
   readonly newId: () => string;
   readonly runtime: AdapterRuntime;
   readonly validator: EventValidator;
+  readonly catalog: TargetCatalog;
 }
 
 export interface GatewayState {
@@ -43,7 +45,7 @@ export function buildState(
   targets: TargetRegistry,
   deps: StableDeps,
 ): GatewayState {
-  const routing = compileRouting(config, new Set(targets.names()));
+  const routing = compileRouting(config, new Set(targets.names()), deps.catalog);
   const handleEvents = eventsHandler({
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,

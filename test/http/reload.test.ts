@@ -38,6 +38,51 @@ describe("gateway.reload", () => {
     expect(gateway.state.generation).toBe(2);
   });
 
+  it("keeps an adapter open while any older generation still uses it, and closes it after", async () => {
+    const events: string[] = [];
+    let release: (() => void) | undefined;
+    const slowType: TargetCatalog = {
+      slow: {
+        descriptor: { type: "slow", optionsSchema: {}, addressing: {} },
+        load: async () => ({
+          type: "slow",
+          optionsSchema: {},
+          addressing: {},
+          create: () => {
+            let closed = false;
+            events.push("create");
+            return {
+              ...scriptedAdapter(async () => {
+                await new Promise<void>((resolve) => {
+                  release = resolve;
+                });
+                events.push(`publish closed=${closed}`);
+                return acked();
+              }),
+              close: async () => {
+                closed = true;
+                events.push("close");
+              },
+            };
+          },
+        }),
+      },
+    };
+    const sink = createMemoryAdapter();
+    const config = { targets: { x: { type: "slow" } }, routes: [{ name: "r", to: ["x"] }] };
+    const gateway = createGateway(config, { targetTypes: slowType, targets: { sink } });
+    const inFlight = gateway.request("/events", { method: "POST", headers: binaryHeaders() });
+    await expect.poll(() => release !== undefined).toBe(true);
+    gateway.reload(config); // generation 2 keeps x
+    gateway.reload({ routes: [{ name: "r", to: ["sink"] }] }); // generation 3 drops it
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(["create"]);
+    release?.();
+    expect((await inFlight).status).toBe(202);
+    await expect.poll(() => events).toEqual(["create", "publish closed=false", "close"]);
+    await gateway.close();
+  });
+
   it("keeps the current generation when the new config is invalid", () => {
     const gateway = createGateway({ targets: { a: { type: "memory" } }, routes: [{ name: "r", to: ["a"] }] });
     expect(() => gateway.reload({ routes: [{ name: "r", to: ["nowhere"] }] })).toThrow(ConfigError);
@@ -78,13 +123,15 @@ describe("TargetRegistry.successor", () => {
     const kept = await registry.get("keep");
     await registry.get("change");
     await registry.get("drop");
-    const { next, retired } = registry.successor({
-      keep: { type: "fake", label: "keep" },
+    const next = registry.successor({
       change: { type: "fake", label: "v2" },
+      keep: { label: "keep", type: "fake" },
     });
     expect(await next.get("keep")).toBe(kept);
     expect(next.has("drop")).toBe(false);
-    await Promise.all(retired.map(async (p) => (await p).close()));
+    await registry.release();
     expect(closed.sort()).toEqual(["drop", "v1"]);
+    await next.release();
+    expect(closed.sort()).toEqual(["drop", "keep", "v1"]);
   });
 });
