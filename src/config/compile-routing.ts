@@ -7,7 +7,7 @@
 import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
 import type { TargetConfig } from "../adapter/target-registry.js";
 import { describeError } from "../errors/errors.js";
-import { allOf, compileFilter } from "../filter/compile-filter.js";
+import { allOf, compileFilter, FilterCompileError } from "../filter/compile-filter.js";
 import { type Route, typeKeyOf } from "../route/route.js";
 import { RouteIndex } from "../route/route-index.js";
 import type { RoutingTable, TargetAddressPlan } from "../route/routing-table.js";
@@ -21,7 +21,10 @@ function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | 
   try {
     return compile();
   } catch (error) {
-    issues.push({ path, message: describeError(error), cause: error });
+    // A filter error says which part of the filter tree is at fault.
+    if (error instanceof FilterCompileError)
+      issues.push({ path: `${path}${error.path}`, message: describeError(error), cause: error.cause });
+    else issues.push({ path, message: describeError(error), cause: error });
     return undefined;
   }
 }
@@ -32,7 +35,16 @@ function addressPlan(name: string, target: TargetConfig, catalog: TargetCatalog,
   const template = (option: string | undefined): Template | undefined => {
     const source = option === undefined ? undefined : target[option];
     if (typeof source !== "string") return undefined;
-    return attempt(issues, formatPath(["targets", name, option ?? ""]), () => compileTemplate(source));
+    const path = formatPath(["targets", name, option ?? ""]);
+    const compiled = attempt(issues, path, () => compileTemplate(source));
+    // A template without placeholders is one fixed address: check it now rather than on every event.
+    const violation =
+      compiled?.attributes.length === 0 && option === addressing.address
+        ? addressing.checkAddress?.(source)
+        : undefined;
+    if (violation !== undefined)
+      issues.push({ path, message: `address ${JSON.stringify(source)} ${violation}` });
+    return compiled;
   };
   const plan: TargetAddressPlan = {
     ...(addressing.address && { address: template(addressing.address) }),

@@ -23,7 +23,7 @@ function resolve(reference: string, sources: InterpolationSources): { value: str
     const value = sources.env[name];
     if (value !== undefined && value !== "") return { value };
     if (fallback !== undefined) return { value: fallback };
-    return { error: `environment variable ${name} is not set` };
+    return { error: `environment variable ${name} is ${value === "" ? "empty" : "not set"}` };
   }
   const file = /^file:(.+)$/s.exec(reference);
   if (file) {
@@ -53,5 +53,7 @@ export function interpolate(text: string, sources: InterpolationSources): Interp
     }
     return resolved.value;
   });
+  if (failure === undefined && /(?<!\$)\$\{[^}]*$/.test(text))
+    failure = 'unterminated reference: "${" without its "}"';
   return failure === undefined ? { ok: true, value, changed: true } : { ok: false, message: failure };
 }

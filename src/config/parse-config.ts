@@ -6,16 +6,9 @@
  * line and column. Pure: the environment and file reader are passed in.
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import {
-  type Document,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  parse as parseYamlScalar,
-} from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileRouting } from "./compile-routing.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
@@ -28,6 +21,13 @@ export interface ParseConfigOptions {
   readonly env?: InterpolationSources["env"];
   readonly readFile?: InterpolationSources["readFile"];
   readonly catalog?: TargetCatalog;
+}
+
+/** YAML 1.2 core-schema integers, floats and booleans; anything else stays a string. */
+function typedScalar(text: string): string | number | boolean {
+  if (text === "true" || text === "false") return text === "true";
+  if (/^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  return text;
 }
 
 /** Replaces `${...}` references in every string value, in place, recording failures. */
@@ -52,9 +52,8 @@ function interpolateDocument(
         return;
       }
       if (!result.changed) return;
-      // An unquoted `port: ${env:PORT}` means the number, as if written in place.
-      const typed = node.type === "PLAIN" ? (parseYamlScalar(result.value) as unknown) : result.value;
-      node.value = typeof typed === "number" || typeof typed === "boolean" ? typed : result.value;
+      // An unquoted `port: ${env:PORT}` means the number (or boolean), as if written in place.
+      node.value = node.type === "PLAIN" ? typedScalar(result.value) : result.value;
     }
   };
   walk(document.contents, []);
@@ -90,7 +89,10 @@ function describe(
       return { segments, message: `missing required key "${error.params.missingProperty}"`, atKey: false };
     case "minProperties":
     case "maxProperties":
-      if (inFilter && segments.at(-2) !== "exact" && segments.at(-2) !== "prefix") {
+      if (["exact", "prefix", "suffix"].includes(String(segments.at(-1)))) {
+        return { segments, message: "needs at least one attribute", atKey: false };
+      }
+      if (inFilter) {
         return {
           segments,
           message: `a filter has exactly one dialect (${FILTER_DIALECTS.join(", ")})`,
@@ -127,6 +129,28 @@ function describe(
   }
 }
 
+/**
+ * Moves an issue's column from the start of a one-line string to the spot the
+ * expression's own error names (a CESQL parse error carries its line and column).
+ */
+function pointIntoExpression(
+  document: Document,
+  segments: PathSegment[],
+  issue: ConfigIssue | undefined,
+  cause: unknown,
+) {
+  const where = cause as { line?: unknown; column?: unknown } | undefined;
+  if (issue?.column === undefined || where?.line !== 1 || typeof where.column !== "number") return;
+  const node = document.getIn(segments, true);
+  if (
+    !isScalar(node) ||
+    (node.type !== "PLAIN" && node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE")
+  )
+    return;
+  const quote = node.type === "PLAIN" ? 0 : 1;
+  Object.assign(issue, { column: issue.column + quote + where.column - 1 });
+}
+
 export function parseConfig(text: string, options: ParseConfigOptions = {}): GatewayConfig {
   const catalog = options.catalog ?? BUILTIN_TARGETS;
   const lineCounter = new LineCounter();
@@ -158,7 +182,15 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Gat
     { env: options.env ?? {}, ...(options.readFile && { readFile: options.readFile }) },
     (path, message) => add(path, message),
   );
-  const config: unknown = document.toJS() ?? {};
+  let config: unknown;
+  try {
+    // Aliases expand at most 100 times: a "billion laughs" file is refused, not expanded.
+    config = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigError([
+      { path: "", message: `cannot read the YAML: ${describeError(error)}`, line: 1, column: 1 },
+    ]);
+  }
 
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(catalog));
@@ -176,11 +208,19 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Gat
   if (issues.length > 0) throw new ConfigError(issues);
 
   const typed = config as GatewayConfig;
+  const serverPort = typed.server?.port;
+  if (typed.admin !== undefined && typed.admin.port !== 0 && typed.admin.port === serverPort) {
+    add(["admin", "port"], `the admin listener cannot share the ingest port ${serverPort}`);
+  }
   try {
     compileRouting(typed, new Set(Object.keys(typed.targets ?? {})), catalog);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const issue of error.issues) add(parsePath(issue.path), issue.message, false, issue.cause);
+    for (const issue of error.issues) {
+      const segments = parsePath(issue.path);
+      add(segments, issue.message, false, issue.cause);
+      pointIntoExpression(document, segments, issues.at(-1), issue.cause);
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return typed;

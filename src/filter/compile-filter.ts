@@ -52,13 +52,25 @@ function attributeFilter(dialect: "exact" | "prefix" | "suffix", entries: Attrib
   };
 }
 
-export function compileFilter(config: FilterConfig): CompiledFilter {
+/** A filter that does not compile, with the path of the part at fault below the filter (`.all[1].sql`). */
+export class FilterCompileError extends Error {
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "FilterCompileError";
+  }
+}
+
+/** Compiles one filter; `path` locates it in the filter tree, for errors. */
+export function compileFilter(config: FilterConfig, path = ""): CompiledFilter {
   if ("exact" in config) return attributeFilter("exact", config.exact);
   if ("prefix" in config) return attributeFilter("prefix", config.prefix);
   if ("suffix" in config) return attributeFilter("suffix", config.suffix);
-  if ("all" in config) return allOf(config.all.map(compileFilter));
+  if ("all" in config) return allOf(config.all.map((f, i) => compileFilter(f, `${path}.all[${i}]`)));
   if ("any" in config) {
-    const filters = config.any.map(compileFilter);
+    const filters = config.any.map((f, i) => compileFilter(f, `${path}.any[${i}]`));
     return {
       matches: (event) => filters.some((f) => f.matches(event)),
       explain(event) {
@@ -71,7 +83,7 @@ export function compileFilter(config: FilterConfig): CompiledFilter {
     };
   }
   if ("not" in config) {
-    const inner = compileFilter(config.not);
+    const inner = compileFilter(config.not, `${path}.not`);
     return {
       matches: (event) => !inner.matches(event),
       explain(event) {
@@ -80,7 +92,12 @@ export function compileFilter(config: FilterConfig): CompiledFilter {
       },
     };
   }
-  const expression = compileCesql(config.sql);
+  let expression: ReturnType<typeof compileCesql>;
+  try {
+    expression = compileCesql(config.sql);
+  } catch (error) {
+    throw new FilterCompileError(`${path}.sql`, error);
+  }
   return {
     matches: (event) => expression.matches(event),
     explain(event) {

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { ConfigError, formatIssue } from "../config/config-error.js";
+import { DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
 import { decodeHttpRequest } from "../decode/http-binding.js";
 import { readBodyLimited } from "../decode/read-body.js";
 import { GatewayError } from "../errors/errors.js";
@@ -48,7 +49,10 @@ export function createAdminApp(options: AdminOptions): Hono {
 
   app.post("/routes/explain", async (c) => {
     const state = options.gateway.state;
-    const body = await readBodyLimited(c.req.raw, state.config.server?.maxBodyBytes ?? 1024 * 1024);
+    const body = await readBodyLimited(
+      c.req.raw,
+      state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    );
     const events = normalizeEvents(decodeHttpRequest(c.req.raw.headers, body).events);
     return c.json({
       generation: state.generation,

@@ -61,7 +61,9 @@ describe("ce-gateway config", () => {
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines[0]).toBe(`${path("bad.yaml")}:5:10: routes[0].to[0]: unknown target "ordrs"`);
-    expect(lines[1]).toMatch(new RegExp(`^${path("bad.yaml")}:6:\\d+: routes\\[1\\]\\.filters\\[0\\]: `));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${path("bad.yaml")}:6:\\d+: routes\\[1\\]\\.filters\\[0\\]\\.sql: `),
+    );
   });
 
   it("schema prints a JSON Schema that validates the documented config", () => {

@@ -3,7 +3,7 @@
  * by file change and SIGHUP, and an invalid config leaves the current one in
  * place. The test waits on the generation counter, never on timing.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -79,5 +79,26 @@ describe("config reload", () => {
     expect(statuses.filter((s) => s !== 202)).toEqual([]);
     await expect.poll(() => cli.stdout().trim().split("\n").length).toBe(statuses.length);
     expect(cli.stderr()).toContain('"issues":[{"path":"routes[0].to[0]"');
+  });
+});
+
+describe("config reload when the file goes away", () => {
+  it("logs the failure and keeps serving on the current config", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ce-gateway-gone-"));
+    const file = join(dir, "gateway.yaml");
+    writeFileSync(file, config("out"));
+    running = await startCli(["serve", "--config", file, "--port", "0"]);
+    const cli = running;
+    rmSync(file);
+    await expect.poll(() => cli.stderr(), { timeout: 10_000 }).toContain("config reload failed");
+    cli.child.kill("SIGHUP");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cli.child.exitCode).toBeNull();
+    const response = await fetch(`${cli.url}/events`, {
+      method: "POST",
+      headers: { "ce-specversion": "1.0", "ce-id": "still", "ce-source": "/s", "ce-type": "com.example.x" },
+    });
+    expect(response.status).toBe(202);
+    expect(await generation(cli.url)).toBe(1);
   });
 });

@@ -58,7 +58,7 @@ describe("parseConfig", () => {
         "server: { prot: 8080 }",
         "targets:",
         "  a: { type: stdout, colour: red }",
-        "  b: { type: nats }",
+        "  b: { type: kafka }",
         "routes:",
         "  - name: r",
         "    filters: [{ exactly: { type: x } }]",
@@ -90,7 +90,7 @@ describe("parseConfig", () => {
     );
     expect(issues.map((i) => [i.path, i.line])).toEqual([
       ["routes[1].name", 5],
-      ["routes[1].filters[0]", 6],
+      ["routes[1].filters[0].sql", 6],
       ["targets.m.address", 2],
     ]);
     expect(issues[2]?.message).toMatch(/unclosed "\{"/);
@@ -136,5 +136,74 @@ describe("parseConfig", () => {
 
   it("refuses an unknown reference kind", () => {
     expect(issuesOf('server: { host: "${vault:x}" }\n')[0]?.message).toMatch(/unknown reference/);
+  });
+});
+
+describe("parseConfig on awkward input", () => {
+  it("points a CESQL error inside all/not at the expression itself", () => {
+    const issues = issuesOf(
+      lines(
+        "targets: { a: { type: stdout } }",
+        "routes:",
+        "  - name: r",
+        "    to: [a]",
+        "    filters:",
+        "      - all:",
+        "        - not:",
+        "            sql: \"type = 'x' AND AND\"",
+      ),
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe("routes[0].filters[0].all[0].not.sql");
+    expect(issues[0]?.line).toBe(8);
+    // The string starts at column 18; the parse error is 15 characters into the expression.
+    expect(issues[0]?.column).toBeGreaterThan(18);
+  });
+
+  it("says an empty attribute map needs an attribute", () => {
+    const issues = issuesOf(
+      lines("targets: { a: { type: stdout } }", "routes: [{ name: r, to: [a], filters: [{ suffix: {} }] }]"),
+    );
+    expect(issues[0]).toMatchObject({
+      path: "routes[0].filters[0].suffix",
+      message: "needs at least one attribute",
+    });
+  });
+
+  it("refuses an alias bomb with a config error, not a crash", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (const n of ["b", "c", "d", "e", "f", "g"])
+      bomb.push(
+        `${n}: &${n} [${Array(10)
+          .fill(`*${String.fromCharCode(n.charCodeAt(0) - 1)}`)
+          .join(", ")}]`,
+      );
+    expect(issuesOf(lines(...bomb))[0]?.message).toMatch(/cannot read the YAML/);
+  });
+
+  it("keeps an interpolated value that looks like YAML syntax as a string", () => {
+    const issues = issuesOf("server:\n  host: ${env:H}\n  port: ${env:P}\n", {
+      env: { H: "[oops", P: "@x" },
+    });
+    expect(issues.map((i) => i.path)).toEqual(["server.port"]);
+  });
+
+  it("refuses an unterminated reference and names an empty variable as empty", () => {
+    expect(issuesOf('server: { host: "${env:H" }\n')[0]?.message).toMatch(/unterminated/);
+    expect(issuesOf("server:\n  host: ${env:H}\n", { env: { H: "" } })[0]?.message).toBe(
+      "environment variable H is empty",
+    );
+  });
+
+  it("refuses an admin listener on the ingest port", () => {
+    const issues = issuesOf(
+      lines("server: { port: 8080 }", 'admin: { port: 8080, token: "0123456789abcdef" }'),
+    );
+    expect(issues[0]).toMatchObject({ path: "admin.port", line: 2 });
+  });
+
+  it("checks a fixed address at load time", () => {
+    const issues = issuesOf(lines('targets: { a: { type: memory, address: "no spaces please" } }'));
+    expect(issues[0]).toMatchObject({ path: "targets.a.address" });
   });
 });

@@ -26,7 +26,7 @@ function build(configs: { filters: FilterConfig[]; stop: boolean }[]): Route[] {
     name: `r${i}`,
     to: ["t"],
     stop: c.stop,
-    filter: allOf(c.filters.map(compileFilter)),
+    filter: allOf(c.filters.map((f) => compileFilter(f))),
     typeKey: typeKeyOf(c.filters),
   }));
 }

@@ -35,7 +35,12 @@ export function explainCommand(args: string[]): void {
   const routing = compileRouting(config, new Set(Object.keys(config.targets ?? {})));
 
   // The file holds one event, or a batch, in the JSON format.
-  const body = readFileSync(eventFile);
+  let body: Buffer;
+  try {
+    body = readFileSync(eventFile);
+  } catch (error) {
+    throw new CliExit(1, `cannot read ${eventFile}: ${(error as Error).message}`);
+  }
   const isBatch = body.toString("utf8").trimStart().startsWith("[");
   const headers = new Headers({
     "content-type": isBatch ? "application/cloudevents-batch+json" : "application/cloudevents+json",

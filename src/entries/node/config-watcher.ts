@@ -1,16 +1,16 @@
 /**
- * Watches a config file for changes, including editors that replace the file
- * (rename) instead of writing it, and calls back once per burst of events.
+ * Watches a config file's folder and calls back once per burst of events.
+ * The whole folder, not the file: editors replace files (a new inode a file
+ * watch would miss), and Kubernetes updates a mounted ConfigMap by swapping
+ * a `..data` symlink, so the changed name is rarely the file's. The caller
+ * compares content to tell a real change.
  */
 import { watch } from "node:fs";
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 
 export function watchConfigFile(path: string, onChange: () => void, debounceMs = 100): () => void {
-  const name = basename(path);
   let timer: NodeJS.Timeout | undefined;
-  // The folder, not the file: a replaced file is a new inode a file watch would miss.
-  const watcher = watch(dirname(path), (_event, changed) => {
-    if (changed !== null && changed !== name) return;
+  const watcher = watch(dirname(path), () => {
     clearTimeout(timer);
     timer = setTimeout(onChange, debounceMs);
   });

@@ -76,7 +76,14 @@ function closeGracefully(server: ServerType): Promise<void> {
   });
 }
 
-const digest = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+/** The file's content hash, or undefined when it cannot be read (deleted, moved). */
+function digest(path: string): string | undefined {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
 
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? stderrLogger();
@@ -91,7 +98,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     if (source === undefined)
       throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
     const fileDigest = digest(source.path);
-    const config = source.load();
+    const config = source.load(); // a file that cannot be read is a ConfigError too
     const generation = gateway.reload(config);
     loadedDigest = fileDigest;
     if (
@@ -105,7 +112,8 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   };
   /** A reload that logs instead of throwing (signals and file changes have no one to answer). */
   const reloadAndLog = (cause: string) => {
-    if (source !== undefined && digest(source.path) === loadedDigest && cause === "file change") return;
+    // Folder events also fire for other files and for unchanged content: only a new content reloads.
+    if (cause === "file change" && source !== undefined && digest(source.path) === loadedDigest) return;
     reload().catch((error: unknown) => {
       const issues = error instanceof ConfigError ? error.issues : undefined;
       logger.error(
