@@ -3,6 +3,7 @@
  * addressing), and the adapter itself loaded lazily by name, so a deployment
  * only ever loads the adapters (and SDKs) its config names.
  */
+import { httpDescriptor } from "../../adapters/http/descriptor.js";
 import { memoryDescriptor } from "../../adapters/memory/descriptor.js";
 import { natsDescriptor } from "../../adapters/nats/descriptor.js";
 import { stdoutDescriptor } from "../../adapters/stdout/descriptor.js";
@@ -23,6 +24,10 @@ export const BUILTIN_TARGETS: TargetCatalog = {
   memory: {
     descriptor: memoryDescriptor,
     load: () => import("../../adapters/memory/index.js").then((m) => m.memoryTarget),
+  },
+  http: {
+    descriptor: httpDescriptor,
+    load: () => import("../../adapters/http/index.js").then((m) => m.httpTarget),
   },
   nats: {
     descriptor: natsDescriptor,

@@ -253,7 +253,8 @@ export function describeAdapterContract(subject: ContractSubject): void {
           options(),
         );
         expect(outcome?.status).toBe("retriable");
-        expect(await adapter.ready()).toBe(false);
+        // Only a target with a connection can know it is down before it sends.
+        if (harness.outage !== undefined) expect(await adapter.ready()).toBe(false);
       } finally {
         await adapter.close();
       }

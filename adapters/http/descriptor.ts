@@ -1,0 +1,38 @@
+/** The `http` target's options and addressing (loaded without the adapter). */
+import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+
+/** An absolute http(s) URL, or why not. */
+export function httpUrlViolation(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? undefined : "is not an http(s) URL";
+  } catch {
+    return "is not an absolute URL";
+  }
+}
+
+export const httpDescriptor: TargetDescriptor = {
+  type: "http",
+  optionsSchema: {
+    type: "object",
+    description: "Delivers CloudEvents to any HTTP endpoint per the CloudEvents HTTP binding (a webhook).",
+    properties: {
+      type: { const: "http" },
+      url: {
+        type: "string",
+        minLength: 1,
+        description: "Endpoint URL template, e.g. https://hooks.example/{type}.",
+      },
+      mode: { enum: ["binary", "structured", "batch"], default: "binary" },
+      headers: {
+        type: "object",
+        additionalProperties: { type: "string" },
+        description: "Extra request headers, e.g. Authorization: Bearer ${env:TOKEN}.",
+      },
+      timeoutMs: { type: "integer", minimum: 1, default: 10000, description: "Per request." },
+    },
+    required: ["type", "url"],
+    additionalProperties: false,
+  },
+  addressing: { address: "url", checkAddress: httpUrlViolation },
+};

@@ -1,0 +1,119 @@
+/**
+ * The `http` target: CloudEvents to any endpoint. 2xx is acked; 429 and 503
+ * are retriable after their Retry-After; other 5xx, 408, timeouts and network
+ * errors are retriable; redirects and other 4xx are terminal (the receiver
+ * refused the event). Uses the runtime's fetch, so it runs on Workers too.
+ */
+import {
+  type Adapter,
+  type AdapterFactory,
+  type AdapterRuntime,
+  acked,
+  type OutboundMessage,
+  type PublishOutcome,
+  retriable,
+  terminal,
+} from "../../src/adapter/adapter.js";
+import { describeError } from "../../src/errors/errors.js";
+import { httpDescriptor } from "./descriptor.js";
+import {
+  batchRequest,
+  binaryRequest,
+  type HttpMessage,
+  retryAfterMs,
+  structuredRequest,
+} from "./http-message.js";
+
+export interface HttpOptions {
+  /** Template; the router expands it into each message's address. */
+  readonly url: string;
+  readonly mode?: "binary" | "structured" | "batch";
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+async function classify(response: Response): Promise<PublishOutcome> {
+  if (response.status >= 200 && response.status < 300) return acked({ status: response.status });
+  const text = (await response.text().catch(() => "")).slice(0, 500);
+  const reason = `HTTP ${response.status}${text === "" ? "" : `: ${text}`}`;
+  if (response.status === 429 || response.status === 503) {
+    return retriable(reason, retryAfterMs(response.headers.get("retry-after"), Date.now()));
+  }
+  if (response.status >= 500 || response.status === 408) return retriable(reason);
+  if (response.status >= 300 && response.status < 400)
+    return terminal(`${reason} (redirects are not followed)`, response.status);
+  return terminal(reason, response.status);
+}
+
+export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime): Adapter {
+  const mode = options.mode ?? "binary";
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function send(
+    url: string,
+    message: HttpMessage,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<PublishOutcome> {
+    const timeout = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
+    try {
+      const response = await runtime.fetch(url, {
+        method: "POST",
+        headers: { ...options.headers, ...message.headers },
+        body: message.body as Uint8Array<ArrayBuffer>,
+        redirect: "manual",
+        signal: AbortSignal.any([signal, timeout]),
+      });
+      return await classify(response);
+    } catch (error) {
+      return retriable(
+        `${url}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : describeError(error)}`,
+      );
+    }
+  }
+
+  const urlOf = (message: OutboundMessage) => message.address ?? options.url;
+
+  return {
+    type: "http",
+    capabilities: {
+      batching: mode === "batch",
+      orderingKeys: false,
+      brokerDedup: false,
+      modes: ["binary", "structured"],
+      runsOnWorkers: true,
+      maxEventBytes: Number.POSITIVE_INFINITY,
+    },
+    async publish(messages, { signal, deadline }) {
+      if (mode !== "batch") {
+        const encode = mode === "binary" ? binaryRequest : structuredRequest;
+        return Promise.all(messages.map((m) => send(urlOf(m), encode(m.event), signal, deadline)));
+      }
+      // One batch per destination URL; every event of a batch shares its outcome.
+      const byUrl = new Map<string, number[]>();
+      messages.forEach((m, i) => byUrl.set(urlOf(m), [...(byUrl.get(urlOf(m)) ?? []), i]));
+      const outcomes: PublishOutcome[] = new Array(messages.length);
+      await Promise.all(
+        [...byUrl].map(async ([url, indexes]) => {
+          const outcome = await send(
+            url,
+            batchRequest(indexes.map((i) => (messages[i] as OutboundMessage).event)),
+            signal,
+            deadline,
+          );
+          for (const i of indexes) outcomes[i] = outcome;
+        }),
+      );
+      return outcomes;
+    },
+    async ready() {
+      return true;
+    },
+    async close() {},
+  };
+}
+
+export const httpTarget: AdapterFactory<HttpOptions> = {
+  ...httpDescriptor,
+  create: (options, runtime) => createHttpAdapter(options, runtime),
+};

@@ -1,0 +1,104 @@
+/**
+ * The HTTP target against a local receiver, in each content mode; the
+ * receiver reads requests with the gateway's own HTTP decoder.
+ */
+import { describe, expect, it } from "vitest";
+import { createHttpAdapter, type HttpOptions } from "../../adapters/http/index.js";
+import type { Adapter } from "../../src/adapter/adapter.js";
+import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { decodeHttpRequest } from "../../src/decode/http-binding.js";
+import { createCloudEvent } from "../../src/event/cloud-event.js";
+import { normalizeEvents } from "../../src/normalize/normalize-event.js";
+import { freePort } from "../support/cli-process.js";
+import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
+import { collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
+
+function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
+  return receiver.requests.flatMap((r) =>
+    normalizeEvents(decodeHttpRequest(new Headers(r.headers), r.body).events).map((event) => ({
+      event,
+      address: r.path,
+    })),
+  );
+}
+
+function ignoringAddress(adapter: Adapter): Adapter {
+  return {
+    ...adapter,
+    publish: (messages, options) =>
+      adapter.publish(
+        messages.map((m) => ({ event: m.event })),
+        options,
+      ),
+  };
+}
+
+function httpSubject(mode: HttpOptions["mode"]) {
+  return {
+    name: `http, ${mode} mode`,
+    async setup() {
+      const receiver = await startHttpReceiver();
+      const adapter = createHttpAdapter(
+        { url: `${receiver.url}/{type}`, mode, timeoutMs: 3_000 },
+        portableRuntime(),
+      );
+      return {
+        adapter,
+        // The address is the full URL; the receiver records the path.
+        addressFor: (runId: string, name: string) => `${receiver.url}/contract/${runId}/${name}`,
+        received: async (prefix: string, count: number) =>
+          (await collect(() => decodeAll(receiver), prefix, count)).map((r) => ({
+            ...r,
+            address: `${receiver.url}${r.address}`,
+          })),
+        // These adapters publish to their own url, whatever address the suite gives.
+        unreachable: async () =>
+          ignoringAddress(
+            createHttpAdapter({ url: `http://127.0.0.1:${await freePort()}/x`, mode }, portableRuntime()),
+          ),
+        refusing: async () =>
+          ignoringAddress(createHttpAdapter({ url: `${receiver.url}/refuse`, mode }, portableRuntime())),
+        teardown: () => receiver.close(),
+      };
+    },
+  };
+}
+
+describeAdapterContract(httpSubject("binary"));
+describeAdapterContract(httpSubject("structured"));
+describeAdapterContract(httpSubject("batch"));
+
+describe("http target status handling", () => {
+  const event = createCloudEvent({ attributes: { specversion: "1.0", id: "s1", source: "/s", type: "t" } });
+  const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 5_000 });
+
+  it("takes 503 with Retry-After as retriable after that delay", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter({ url: `${receiver.url}/busy` }, portableRuntime());
+      const [outcome] = await adapter.publish([{ event }], options());
+      expect(outcome).toMatchObject({ status: "retriable", retryAfterMs: 7_000 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("gives up on a receiver that does not answer within timeoutMs, as retriable", async () => {
+    const { createServer } = await import("node:net");
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const adapter = createHttpAdapter(
+        { url: `http://127.0.0.1:${port}/`, timeoutMs: 200 },
+        portableRuntime(),
+      );
+      const started = Date.now();
+      const [outcome] = await adapter.publish([{ event }], options());
+      expect(outcome?.status).toBe("retriable");
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      silent.close();
+    }
+  });
+});
