@@ -91,7 +91,9 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
       }
       // One batch per destination URL; every event of a batch shares its outcome.
       const byUrl = new Map<string, number[]>();
-      messages.forEach((m, i) => byUrl.set(urlOf(m), [...(byUrl.get(urlOf(m)) ?? []), i]));
+      messages.forEach((m, i) => {
+        byUrl.set(urlOf(m), [...(byUrl.get(urlOf(m)) ?? []), i]);
+      });
       const outcomes: PublishOutcome[] = new Array(messages.length);
       await Promise.all(
         [...byUrl].map(async ([url, indexes]) => {
