@@ -15,6 +15,7 @@ export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 export class ManagedConnection {
   #connection: NatsConnection | undefined;
   #connected = false;
+  #everConnected = false;
   #closed = false;
   readonly #opened: Promise<NatsConnection | undefined>;
 
@@ -27,6 +28,7 @@ export class ManagedConnection {
         }
         this.#connection = connection;
         this.#connected = true;
+        this.#everConnected = true;
         void this.#watch(connection);
         return connection;
       },
@@ -52,9 +54,21 @@ export class ManagedConnection {
     return this.#connection?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
-  /** Resolves once the first connect succeeded (or never, while the server stays down). */
-  opened(): Promise<NatsConnection | undefined> {
-    return this.#opened;
+  /**
+   * The connection for a publish: the current one, or, while the very first
+   * connect is still under way, that connect if it succeeds within `waitMs`
+   * (a gateway just started should not refuse its first events). After a
+   * disconnect there is no waiting: publishes fail fast until it is back.
+   */
+  async forPublish(waitMs: number): Promise<NatsConnection | undefined> {
+    if (this.current !== undefined || this.#everConnected || this.#closed) return this.current;
+    let timer: ReturnType<typeof globalThis.setTimeout> | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = globalThis.setTimeout(() => resolve(undefined), Math.max(0, waitMs));
+    });
+    await Promise.race([this.#opened, timeout]);
+    globalThis.clearTimeout(timer);
+    return this.current;
   }
 
   async close(): Promise<void> {

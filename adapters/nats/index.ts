@@ -175,9 +175,9 @@ export function createNatsAdapter(
     },
     encodedSize: (message) => sizeOf(encodeNatsMessage(message.event, mode)),
     async publish(messages, { signal, deadline }) {
-      const nc = connection.current;
-      if (nc === undefined) return messages.map(() => retriable("Not connected to NATS", 1_000));
       const timeout = Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
+      const nc = await connection.forPublish(timeout);
+      if (nc === undefined) return messages.map(() => retriable("Not connected to NATS", 1_000));
       return useJetStream
         ? publishJetStream(nc, messages, timeout, signal)
         : publishCore(nc, messages, timeout, signal);

@@ -117,6 +117,11 @@ export class TargetRegistry {
     return next;
   }
 
+  /** Creates every configured adapter now, in the background, so connections open before the first event. */
+  warmUp(): void {
+    for (const name of this.names()) void this.get(name).catch(() => {});
+  }
+
   async status(): Promise<Record<string, TargetStatus>> {
     const entries = await Promise.all(
       this.names().map(async (name): Promise<[string, TargetStatus]> => {

@@ -46,6 +46,7 @@ export function buildState(
   deps: StableDeps,
 ): GatewayState {
   const routing = compileRouting(config, new Set(targets.names()), deps.catalog);
+  targets.warmUp();
   const handleEvents = eventsHandler({
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
