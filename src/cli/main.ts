@@ -6,6 +6,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from "../config/gateway-config.js";
 import { configCommand } from "./commands/config.js";
 import { explainCommand } from "./commands/explain.js";
 import { serveCommand } from "./commands/serve.js";
+import { tailCommand } from "./commands/tail.js";
 import { CliExit } from "./config-file.js";
 
 const USAGE = `Usage:
@@ -17,6 +18,8 @@ const USAGE = `Usage:
   ce-gateway config schema          Prints the config file's JSON Schema.
   ce-gateway routes explain [--config FILE] EVENT.json [--json]
       Shows which routes an event (JSON format) matches and where it would go.
+  ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
+      Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway --help | --version
 `;
 
@@ -29,6 +32,8 @@ async function run(argv: string[]): Promise<void> {
       return configCommand(rest);
     case "routes":
       return explainCommand(rest);
+    case "tail":
+      return tailCommand(rest);
     case "--version":
     case "-v": {
       const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {

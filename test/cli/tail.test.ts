@@ -1,0 +1,61 @@
+/**
+ * `ce-gateway tail`: events published through the gateway to NATS, printed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGateway } from "../../src/http/create-gateway.js";
+import { runCli } from "../support/cli-process.js";
+import { binaryHeaders } from "../support/gateway.js";
+import { type NatsServer, startNatsServer } from "../support/nats-server.js";
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+}, 30_000);
+afterAll(() => server?.dispose());
+
+describe("ce-gateway tail", () => {
+  it("prints each CloudEvent arriving on the subject, readably and as JSON", async () => {
+    const readable = runCli(["tail", "--nats", server.url, "--subject", "tail.>", "--count", "2"]);
+    const json = runCli(["tail", "--nats", server.url, "--subject", "tail.>", "--count", "2", "--json"]);
+    await expect
+      .poll(() => readable.output().stderr + json.output().stderr)
+      .toMatch(/tailing tail.>[\s\S]*tailing tail.>/);
+    const gateway = createGateway({
+      targets: {
+        bin: { type: "nats", url: server.url, subject: "tail.{type}" },
+        str: { type: "nats", url: server.url, subject: "tail.structured.{type}", mode: "structured" },
+      },
+      routes: [
+        { name: "binary", filters: [{ exact: { type: "t.binary" } }], to: ["bin"] },
+        { name: "structured", filters: [{ exact: { type: "t.structured" } }], to: ["str"] },
+      ],
+    });
+    const post = (type: string, id: string) =>
+      gateway.request("/events", {
+        method: "POST",
+        headers: binaryHeaders({
+          "ce-type": type,
+          "ce-id": id,
+          "ce-region": "eu",
+          "content-type": "application/json",
+        }),
+        body: '{"n":1.0}',
+      });
+    expect((await post("t.binary", "one")).status).toBe(202);
+    expect((await post("t.structured", "two")).status).toBe(202);
+    expect(await readable.exited).toBe(0);
+    expect(await json.exited).toBe(0);
+    const text = readable.output().stdout;
+    expect(text).toContain("● t.binary  id=one  source=/test/source  on tail.t.binary");
+    expect(text).toContain('region="eu"');
+    expect(text).toContain('{"n":1.0}');
+    expect(text).toContain("● t.structured  id=two");
+    const lines = json
+      .output()
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((e) => e.id)).toEqual(["one", "two"]);
+    await gateway.close();
+  });
+});
