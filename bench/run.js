@@ -3,8 +3,10 @@
  * measured in the same run. Needs a build (`npm run build`).
  */
 import { run as ingest } from "./ingest.js";
+import { run as nats } from "./nats.js";
 import { run as routing } from "./routing.js";
 
 console.log(`# ce-gateway benchmarks (node ${process.version})`);
 await ingest();
 await routing();
+await nats();

@@ -34,9 +34,10 @@ const MSG_ID_SIZE = 64;
 const connectionKey = (options: NatsOptions) =>
   `nats:${JSON.stringify([serversOf(options), options.token, options.user, options.pass, options.nkey, options.creds, options.tls])}`;
 
-async function buildHeaders(payload: NatsPayload, msgId?: string): Promise<MsgHdrs> {
-  const { headers } = await import("@nats-io/nats-core");
-  const h = headers();
+type NatsCore = typeof import("@nats-io/nats-core");
+
+function buildHeaders(core: NatsCore, payload: NatsPayload, msgId?: string): MsgHdrs {
+  const h = core.headers();
   for (const [name, value] of payload.headers) h.set(name, value);
   if (msgId !== undefined) h.set(MSG_ID_HEADER, msgId);
   return h;
@@ -81,6 +82,8 @@ export function createNatsAdapter(
     (connection) => connection.close(),
   );
   const connection = lease.value;
+  // The client library, loaded once per adapter rather than on every publish.
+  const sdk = Promise.all([import("@nats-io/nats-core"), import("@nats-io/jetstream")]);
   const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
   // The headers JetStream publishing adds count against max_payload too.
   const jetStreamHeaders: [string, string][] = useJetStream ? [[MSG_ID_HEADER, "x".repeat(MSG_ID_SIZE)]] : [];
@@ -97,13 +100,13 @@ export function createNatsAdapter(
     timeout: number,
     signal: AbortSignal,
   ) {
-    const { jetstream } = await import("@nats-io/jetstream");
+    const [core, { jetstream }] = await sdk;
     const js = jetstream(nc, { timeout });
     const prepared = await Promise.all(
       messages.map(async (message) => {
         const payload = encodeNatsMessage(message.event, mode);
         const msgID = await messageIdOf(message.event);
-        return { message, payload, msgID, headers: await buildHeaders(payload, msgID) };
+        return { message, payload, msgID, headers: buildHeaders(core, payload, msgID) };
       }),
     );
     // Started in order, so the stream stores a batch in the order given.
@@ -138,6 +141,7 @@ export function createNatsAdapter(
     timeout: number,
     signal: AbortSignal,
   ) {
+    const [core] = await sdk;
     const outcomes: (PublishOutcome | undefined)[] = [];
     for (const message of messages) {
       const payload = encodeNatsMessage(message.event, mode);
@@ -147,7 +151,7 @@ export function createNatsAdapter(
         continue;
       }
       try {
-        nc.publish(subjectOf(message), payload.data, { headers: await buildHeaders(payload) });
+        nc.publish(subjectOf(message), payload.data, { headers: buildHeaders(core, payload) });
         outcomes.push(undefined);
       } catch (error) {
         outcomes.push(terminal(`NATS refused the message: ${describeError(error)}`));

@@ -211,7 +211,11 @@ export function decodeJsonString(bytes: Uint8Array, span: { start: number; end: 
     const b = bytes[i] as number;
     if (b === BACKSLASH || b >= 0x80) plain = false;
   }
-  if (plain) return String.fromCharCode(...bytes.subarray(span.start + 1, span.end - 1));
+  if (plain) {
+    let text = "";
+    for (let i = span.start + 1; i < span.end - 1; i++) text += String.fromCharCode(bytes[i] as number);
+    return text;
+  }
   // Otherwise JSON.parse handles escapes and surrogates exactly.
   return JSON.parse(textDecoder.decode(bytes.subarray(span.start, span.end))) as string;
 }

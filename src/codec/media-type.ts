@@ -71,10 +71,3 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   const mediaType = parseMediaType(contentType);
   return mediaType !== undefined && isJsonMediaType(mediaType);
 }
-
-/** Text data: `text/*`, or any type that declares a `charset`. */
-export function isTextContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const mediaType = parseMediaType(contentType);
-  return mediaType !== undefined && (mediaType.type === "text" || mediaType.parameters.has("charset"));
-}

@@ -5,7 +5,7 @@
  */
 import { decodeBase64 } from "../codec/base64.js";
 import { decodeJsonString, JsonSyntaxError, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
-import { isJsonContentType, isTextContentType, parseMediaType } from "../codec/media-type.js";
+import { isJsonMediaType, type MediaType, parseMediaType } from "../codec/media-type.js";
 import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
 import type { RawAttribute, RawData, RawEvent } from "../decode/raw-event.js";
 import { type FieldFailure, invalidEvent } from "../errors/errors.js";
@@ -42,7 +42,6 @@ const CORE_RULES: Record<string, ((value: string) => string | undefined) | undef
   source: (v) => (v !== "" && isUriReference(v) ? undefined : "must be a non-empty URI-reference (RFC 3986)"),
   dataschema: (v) => (v !== "" && isAbsoluteUri(v) ? undefined : "must be an absolute URI (RFC 3986)"),
   time: (v) => (isRfc3339Timestamp(v) ? undefined : "must be an RFC 3339 timestamp"),
-  datacontenttype: (v) => (parseMediaType(v) ? undefined : "must be a media type (RFC 2046)"),
   specversion: (v) =>
     v === "1.0" ? undefined : `"${v}" is not supported; only CloudEvents 1.0 ("1.0") is accepted`,
 };
@@ -88,7 +87,24 @@ function checkValue(attribute: RawAttribute, fail: Fail): AttributeValue | undef
   }
 }
 
-function eventData(raw: RawData | undefined, contentType: string | undefined, fail: Fail, prefix: string) {
+/** The data's content type, parsed once: absent means JSON (the JSON format's default). */
+interface DataType {
+  readonly declared: string | undefined;
+  readonly json: boolean;
+  readonly text: boolean;
+}
+
+function dataTypeOf(contentType: string | undefined, mediaType: MediaType | undefined): DataType {
+  if (contentType === undefined) return { declared: undefined, json: true, text: false };
+  return {
+    declared: contentType,
+    json: mediaType !== undefined && isJsonMediaType(mediaType),
+    text: mediaType !== undefined && (mediaType.type === "text" || mediaType.parameters.has("charset")),
+  };
+}
+
+function eventData(raw: RawData | undefined, type: DataType, fail: Fail, prefix: string) {
+  const contentType = type.declared;
   const pointer = { pointer: `${prefix}/data` };
   if (raw === undefined) return undefined;
   switch (raw.from) {
@@ -102,7 +118,7 @@ function eventData(raw: RawData | undefined, contentType: string | undefined, fa
     }
     case "json-member":
       // A JSON string under a non-JSON content type is text; under a JSON one it is a JSON value.
-      if (raw.isJsonString && !isJsonContentType(contentType)) {
+      if (raw.isJsonString && !type.json) {
         const text = decodeJsonString(raw.bytes, { start: 0, end: raw.bytes.length });
         if (hasLoneSurrogate(text)) {
           fail(pointer, "invalid-data", "Text data holds a lone surrogate, which has no UTF-8 form");
@@ -112,7 +128,7 @@ function eventData(raw: RawData | undefined, contentType: string | undefined, fa
       }
       return new EventData(raw.bytes, "json");
     case "body":
-      if (isJsonContentType(contentType)) {
+      if (type.json) {
         try {
           scanJsonDocument(raw.bytes);
           // A BOM is allowed before JSON text but is not part of it: keep it out of the data.
@@ -129,7 +145,7 @@ function eventData(raw: RawData | undefined, contentType: string | undefined, fa
           return undefined;
         }
       }
-      if (isTextContentType(contentType) && isValidUtf8(raw.bytes)) return new EventData(raw.bytes, "text");
+      if (type.text && isValidUtf8(raw.bytes)) return new EventData(raw.bytes, "text");
       return new EventData(raw.bytes, "binary");
   }
 }
@@ -172,7 +188,17 @@ export function normalizeEvent(raw: RawEvent): NormalizeResult {
     if (!present) fail({ pointer }, "missing-attribute", `${name} is required`);
   }
 
-  const data = eventData(raw.data, core.datacontenttype, fail, raw.pointerPrefix);
+  const contentType = core.datacontenttype;
+  const mediaType = contentType === undefined ? undefined : parseMediaType(contentType);
+  if (contentType !== undefined && mediaType === undefined) {
+    const where = raw.attributes.find((a) => a.name === "datacontenttype");
+    fail(
+      where ?? { pointer: `${raw.pointerPrefix}/datacontenttype` },
+      "invalid-datacontenttype",
+      "datacontenttype must be a media type (RFC 2046)",
+    );
+  }
+  const data = eventData(raw.data, dataTypeOf(contentType, mediaType), fail, raw.pointerPrefix);
   if (failures.length > 0) return { ok: false, failures };
   return {
     ok: true,

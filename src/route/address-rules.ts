@@ -6,10 +6,9 @@
 /** Empty, or holding whitespace or control characters. */
 export function addressCharacterViolation(address: string): string | undefined {
   if (address === "") return "is empty";
-  const index = [...address].findIndex(
-    (c) => /\s/.test(c) || (c.codePointAt(0) ?? 0) < 0x20 || c === "\u007f",
-  );
-  return index === -1 ? undefined : `contains ${JSON.stringify([...address][index])} at position ${index}`;
+  // One regex pass on the hot path: whitespace (Unicode spaces included) and control characters.
+  const bad = /[\s\p{Cc}]/u.exec(address);
+  return bad === null ? undefined : `contains ${JSON.stringify(bad[0])} at position ${bad.index}`;
 }
 
 /**
