@@ -105,7 +105,7 @@ export function createNatsAdapter(
     const prepared = await Promise.all(
       messages.map(async (message) => {
         const payload = encodeNatsMessage(message.event, mode);
-        const msgID = await messageIdOf(message.event);
+        const msgID = messageIdOf(message.event);
         return { message, payload, msgID, headers: buildHeaders(core, payload, msgID) };
       }),
     );

@@ -93,7 +93,10 @@ describe("HTTP POST -> JetStream -> consumer", () => {
     });
     expect(event.extensions.get("note")).toBe("Euro €");
     const msgId = stored?.headers.find(([k]) => k === "Nats-Msg-Id")?.[1][0];
-    expect(msgId).toBe(await messageIdOf(event));
+    expect(msgId).toBe(messageIdOf(event));
+    // Independently: hex SHA-256 of source, newline, id.
+    const { createHash } = await import("node:crypto");
+    expect(msgId).toBe(createHash("sha256").update("/test/source\npay-1").digest("hex"));
   });
 
   it("stores the same event twice only once, and says so", async () => {
@@ -131,11 +134,13 @@ describe("outages", () => {
   });
 
   it("answers 503 within the deadline when the server stops answering, not a hang", async () => {
+    const adapter = await gateway.state.targets.get("bus");
+    await expect.poll(() => adapter.ready(), { timeout: 15_000 }).toBe(true);
     server.pause();
     try {
       const started = Date.now();
       const response = await post("pay-frozen");
-      expect(response.status).toBe(503);
+      expect(response.status, await response.clone().text()).toBe(503);
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       server.resume();
