@@ -69,7 +69,7 @@ describe("JetStream over WebSocket from workerd", () => {
     for (let i = 0; i < 20; i++) {
       const response = await mf.dispatchFetch(`http://worker/?id=spike-${i}`);
       expect(response.status).toBe(200);
-      results.push(await response.json());
+      results.push((await response.json()) as (typeof results)[number]);
     }
     expect(results.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const again = await (await mf.dispatchFetch("http://worker/?id=spike-0")).json();
