@@ -53,6 +53,11 @@ const reserved = (what: string): JsonSchema => ({
 
 const port = { type: "integer", minimum: 0, maximum: 65535 };
 
+const validationMode = {
+  enum: ["enforce", "warn", "off"],
+  description: "enforce: violations get 422; warn: accepted, logged and counted; off: not checked.",
+};
+
 export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSchema {
   const types = Object.keys(catalog);
   return {
@@ -166,7 +171,69 @@ export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSche
           },
         },
       },
-      schemas: reserved("the schema registry (dir, mode, requireSchema, compatibility, store)"),
+      schemas: {
+        type: "object",
+        description: "The schema registry: data contracts enforced at ingress.",
+        additionalProperties: false,
+        properties: {
+          dir: {
+            type: "string",
+            default: "./schemas",
+            description: "Folder of <event type>/<n>.json (or .yaml) schemas.",
+          },
+          mode: { ...validationMode, default: "enforce" },
+          requireSchema: {
+            type: "boolean",
+            default: false,
+            description: "Refuse (enforce) events whose type has no schema.",
+          },
+          compatibility: {
+            enum: [
+              "BACKWARD",
+              "BACKWARD_TRANSITIVE",
+              "FORWARD",
+              "FORWARD_TRANSITIVE",
+              "FULL",
+              "FULL_TRANSITIVE",
+              "NONE",
+            ],
+            default: "BACKWARD",
+            description: "What a newly registered version must keep compatible with.",
+          },
+          types: {
+            type: "object",
+            description: "Per event type overrides.",
+            additionalProperties: {
+              type: "object",
+              additionalProperties: false,
+              properties: { mode: validationMode },
+            },
+          },
+          store: {
+            description:
+              "Where registered versions live: files (the dir) or a NATS JetStream key-value bucket every instance watches.",
+            oneOf: [
+              {
+                type: "object",
+                additionalProperties: false,
+                required: ["type"],
+                properties: { type: { const: "files" } },
+              },
+              {
+                type: "object",
+                additionalProperties: false,
+                required: ["type", "url", "bucket"],
+                properties: {
+                  type: { const: "nats-kv" },
+                  url: { type: "string" },
+                  bucket: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+                  token: { type: "string" },
+                },
+              },
+            ],
+          },
+        },
+      },
       auth: reserved("authentication and grants (API keys, JWT/JWKS, rate limits)"),
       observability: reserved("metrics, tracing and logging"),
     },

@@ -4,6 +4,17 @@
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
 import type { FilterConfig } from "../filter/filter-config.js";
+
+/** Confluent Schema Registry's compatibility modes, for registering new schema versions. */
+export type CompatibilityMode =
+  | "BACKWARD"
+  | "BACKWARD_TRANSITIVE"
+  | "FORWARD"
+  | "FORWARD_TRANSITIVE"
+  | "FULL"
+  | "FULL_TRANSITIVE"
+  | "NONE";
+
 import type { UnmatchedPolicy } from "../route/route.js";
 
 export interface RouteConfig {
@@ -28,6 +39,20 @@ export interface WebhookConfig {
   readonly allowedRate?: number;
 }
 
+export type SchemaStoreConfig =
+  | { readonly type: "files" }
+  | { readonly type: "nats-kv"; readonly url: string; readonly bucket: string; readonly token?: string };
+
+export interface SchemasConfig {
+  /** The registry folder, relative to the config file. */
+  readonly dir?: string;
+  readonly mode?: "enforce" | "warn" | "off";
+  readonly requireSchema?: boolean;
+  readonly compatibility?: CompatibilityMode;
+  readonly types?: Readonly<Record<string, { readonly mode?: "enforce" | "warn" | "off" }>>;
+  readonly store?: SchemaStoreConfig;
+}
+
 export interface GatewayConfig {
   readonly version?: 1;
   readonly server?: {
@@ -40,6 +65,7 @@ export interface GatewayConfig {
   readonly routes?: readonly RouteConfig[];
   readonly unmatched?: UnmatchedPolicy;
   readonly delivery?: { readonly timeoutMs?: number };
+  readonly schemas?: SchemasConfig;
   readonly ingest?: { readonly webhook?: WebhookConfig };
 }
 

@@ -13,12 +13,15 @@ import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import { explainRouting } from "../route/explain.js";
 import type { Gateway } from "./create-gateway.js";
+import { type RegistryApiOptions, registryApi } from "./registry-api.js";
 
 export interface AdminOptions {
   readonly gateway: Gateway;
   readonly token: string;
   /** Re-reads the config source and reloads; absent when there is nothing to re-read. */
   readonly reload?: () => Promise<number>;
+  /** The schema registry API, when a registry is configured. */
+  readonly registry?: RegistryApiOptions;
 }
 
 const encoder = new TextEncoder();
@@ -78,6 +81,8 @@ export function createAdminApp(options: AdminOptions): Hono {
       );
     }
   });
+
+  if (options.registry !== undefined) app.route("/", registryApi(options.registry));
 
   app.get("/status", async (c) => {
     const state = options.gateway.state;

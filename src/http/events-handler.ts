@@ -39,7 +39,20 @@ export function eventsHandler(deps: PipelineDeps) {
       const decoded = decodeHttpRequest(request.headers, body);
       deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
-      validateEvents(events, deps.validator);
+      const verdicts = validateEvents(events, deps.validator, decoded.mode === "batch");
+      verdicts.forEach((verdict, i) => {
+        if (verdict.warnings.length === 0) return;
+        const event = events[i] as (typeof events)[number];
+        const { id, type } = event.attributes;
+        deps.observer.report({
+          stage: "contract-warning",
+          ctx,
+          eventId: id,
+          type,
+          schema: verdict.schema,
+          failures: verdict.warnings,
+        });
+      });
       const plan = await planDeliveries(events, deps.routing, deps.targets);
       deps.observer.report({
         stage: "routed",

@@ -29,6 +29,18 @@ function describe(report: GatewayReport): [level: keyof Logger, object: object, 
         },
         report.detail,
       ];
+    case "contract-warning":
+      return [
+        "warn",
+        {
+          requestId: report.ctx.requestId,
+          id: report.eventId,
+          type: report.type,
+          schema: report.schema,
+          errors: report.failures,
+        },
+        "event breaks its data contract (warn mode: accepted)",
+      ];
     case "routed":
       return ["debug", { requestId: report.ctx.requestId, deliveries: report.deliveries }, "routed"];
     case "delivered": {

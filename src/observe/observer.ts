@@ -23,6 +23,15 @@ export type GatewayReport =
       readonly failures: readonly FieldFailure[];
     }
   | {
+      /** An event broke its data contract in warn mode: accepted, and reported here. */
+      readonly stage: "contract-warning";
+      readonly ctx: RequestContext;
+      readonly eventId: string;
+      readonly type: string;
+      readonly schema: string | undefined;
+      readonly failures: readonly FieldFailure[];
+    }
+  | {
       readonly stage: "routed";
       readonly ctx: RequestContext;
       readonly deliveries: readonly { readonly eventId: string; readonly target: string }[];

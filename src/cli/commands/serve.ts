@@ -1,6 +1,7 @@
 /**
  * `ce-gateway serve [--config FILE] [--port N] [--host H]`.
  */
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import { DEFAULT_HOST, DEFAULT_PORT, EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
@@ -22,7 +23,10 @@ export async function serveCommand(args: string[]): Promise<void> {
     strict: true,
   });
   const file = values.config;
-  const source = file === undefined ? undefined : { path: file, load: () => loadConfigFile(file) };
+  const source =
+    file === undefined
+      ? undefined
+      : { path: file, dir: dirname(resolve(file)), load: () => loadConfigFile(file) };
   let config = EMBEDDED_DEFAULT_CONFIG;
   try {
     if (source !== undefined) config = source.load();

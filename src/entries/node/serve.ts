@@ -14,12 +14,15 @@ import { createAdminApp } from "../../http/admin-app.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
 import { watchConfigFile } from "./config-watcher.js";
+import { openSchemaRegistry } from "./open-schema-registry.js";
 import { writeProcessStdout } from "./stdout-writer.js";
 
 export type NodeLogger = Logger & { error(object: object, message: string): void };
 
 export interface ConfigSource {
   readonly path: string;
+  /** The folder relative paths in the config (the schema dir) start from. */
+  readonly dir?: string;
   /** Reads and parses the file; throws ConfigError when it is invalid. */
   load(): GatewayConfig;
 }
@@ -87,9 +90,15 @@ function digest(path: string): string | undefined {
 
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? stderrLogger();
+  const schemas = options.config.schemas
+    ? await openSchemaRegistry(options.config.schemas, options.source?.dir ?? process.cwd(), (error) =>
+        logger.error({ err: error }, "a schema version from the store could not be added"),
+      )
+    : undefined;
   const gateway = createGateway(options.config, {
     observer: logObserver(logger),
     runtime: { writeStdout: writeProcessStdout },
+    ...(schemas && { validator: schemas.validator }),
   });
   const { source } = options;
   let loadedDigest = source === undefined ? undefined : digest(source.path);
@@ -126,7 +135,18 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const main = await listen(gateway.fetch, options.port, options.host);
   const admin = options.config.admin
     ? await listen(
-        createAdminApp({ gateway, token: options.config.admin.token, ...(source && { reload }) }).fetch,
+        createAdminApp({
+          gateway,
+          token: options.config.admin.token,
+          ...(source && { reload }),
+          ...(schemas && {
+            registry: {
+              registry: schemas.registry,
+              store: schemas.store,
+              compatibility: options.config.schemas?.compatibility ?? "BACKWARD",
+            },
+          }),
+        }).fetch,
         options.config.admin.port,
         options.config.admin.host ?? "127.0.0.1",
       )
@@ -144,6 +164,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       gateway.drain();
       await Promise.all([closeGracefully(main.server), admin && closeGracefully(admin.server)]);
       await gateway.close();
+      await schemas?.close();
     })();
     return stopping;
   };

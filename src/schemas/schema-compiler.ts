@@ -1,0 +1,85 @@
+/**
+ * Compiles schemas into validators once, when they enter the registry, never
+ * per request. Ajv generates code at run time, which Node allows and
+ * Workers do not: there the validators come precompiled
+ * (`ce-gateway schemas compile`), behind the same interface.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { SchemaDraft, SchemaVersion } from "./schema-version.js";
+
+export interface DataViolation {
+  /** JSON Pointer into the data. */
+  readonly pointer: string;
+  readonly keyword: string;
+  readonly message: string;
+}
+
+/** A compiled schema: the violations of a value, empty when it conforms. */
+export type DataValidator = (data: unknown) => readonly DataViolation[];
+
+export interface SchemaCompiler {
+  /** Adds schemas (so $refs between them resolve) and compiles each; throws naming the one that fails. */
+  add(versions: readonly SchemaVersion[]): Map<string, DataValidator>;
+}
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => void;
+
+export function describeViolation(
+  error: Pick<ErrorObject, "instancePath" | "keyword" | "message" | "params">,
+): DataViolation {
+  const where = error.instancePath === "" ? "the data" : error.instancePath;
+  const extra =
+    error.keyword === "additionalProperties"
+      ? ` ("${String(error.params.additionalProperty)}")`
+      : error.keyword === "enum"
+        ? ` (${JSON.stringify(error.params.allowedValues)})`
+        : "";
+  return {
+    pointer: error.instancePath,
+    keyword: error.keyword,
+    message: `${where} ${error.message ?? "is invalid"}${extra}`,
+  };
+}
+
+export function toDataValidator(validate: ValidateFunction): DataValidator {
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).map(describeViolation));
+}
+
+/** One Ajv per draft (a schema is compiled by the draft it declares), shared by every version. */
+export function createAjvCompiler(): SchemaCompiler {
+  const options = { allErrors: true, strict: false } as const;
+  const draft07 = new Ajv(options);
+  const draft2020 = new Ajv2020(options);
+  addFormats(draft07);
+  addFormats(draft2020 as unknown as Ajv);
+  const ajvFor = (draft: SchemaDraft) => (draft === "2020-12" ? draft2020 : draft07);
+  return {
+    add(versions) {
+      for (const version of versions) {
+        try {
+          ajvFor(version.draft).addSchema(version.schema as object);
+        } catch (error) {
+          throw new Error(`${version.eventType}/${version.version}: ${(error as Error).message}`);
+        }
+      }
+      const compiled = new Map<string, DataValidator>();
+      for (const version of versions) {
+        try {
+          const validate = ajvFor(version.draft).getSchema(version.id);
+          if (validate === undefined) throw new Error(`$id ${version.id} did not register`);
+          compiled.set(version.id, toDataValidator(validate));
+        } catch (error) {
+          // A failed compile must not leave a half-registered schema behind.
+          for (const v of versions) ajvFor(v.draft).removeSchema(v.id);
+          throw new Error(`${version.eventType}/${version.version}: ${(error as Error).message}`);
+        }
+      }
+      return compiled;
+    },
+  };
+}
