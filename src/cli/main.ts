@@ -5,8 +5,10 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../config/gateway-config.js";
 import { configCommand } from "./commands/config.js";
 import { explainCommand } from "./commands/explain.js";
+import { schemasCommand } from "./commands/schemas.js";
 import { serveCommand } from "./commands/serve.js";
 import { tailCommand } from "./commands/tail.js";
+import { testCommand } from "./commands/test.js";
 import { CliExit } from "./config-file.js";
 
 const USAGE = `Usage:
@@ -18,6 +20,13 @@ const USAGE = `Usage:
   ce-gateway config schema          Prints the config file's JSON Schema.
   ce-gateway routes explain [--config FILE] EVENT.json [--json]
       Shows which routes an event (JSON format) matches and where it would go.
+  ce-gateway test [--config FILE] [--junit FILE]
+      Runs each example event (<schemas dir>/<type>/examples/*.json) through the gateway and
+      checks its expectations ({ "event": ..., "expect": { "valid": true, "targets": [...] } }).
+  ce-gateway schemas compile [--config FILE] [--out DIR]
+      Precompiles every schema into DIR/validators.js (default ./schemas-compiled), for Workers.
+  ce-gateway schemas check [--config FILE] --against DIR|GIT-REF
+      Checks new schema versions against an earlier state; exit 1 on a breaking change.
   ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway --help | --version
@@ -34,6 +43,10 @@ async function run(argv: string[]): Promise<void> {
       return explainCommand(rest);
     case "tail":
       return tailCommand(rest);
+    case "test":
+      return testCommand(rest);
+    case "schemas":
+      return schemasCommand(rest);
     case "--version":
     case "-v": {
       const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {

@@ -76,7 +76,11 @@ export function createAjvCompiler(): SchemaCompiler {
         } catch (error) {
           // A failed compile must not leave a half-registered schema behind.
           for (const v of versions) ajvFor(v.draft).removeSchema(v.id);
-          throw new Error(`${version.eventType}/${version.version}: ${(error as Error).message}`);
+          const message = (error as Error).message;
+          const hint = /can't resolve reference/.test(message)
+            ? " (a $ref must name a schema of the same draft)"
+            : "";
+          throw new Error(`${version.eventType}/${version.version}: ${message}${hint}`);
         }
       }
       return compiled;

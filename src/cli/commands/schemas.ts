@@ -1,0 +1,115 @@
+/**
+ * `ce-gateway schemas compile [--config FILE] [--out DIR]`: precompiles every
+ * schema into one ES module (for Workers, which cannot generate code).
+ * `ce-gateway schemas check [--config FILE] --against DIR|GIT-REF`: checks
+ * the schemas against an earlier state (a folder or a git ref) under the
+ * configured compatibility mode, for a producer's CI; exits 1 on a break.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../config/config-error.js";
+import type { GatewayConfig } from "../../config/gateway-config.js";
+import { fileSchemaStore } from "../../entries/node/file-schema-store.js";
+import { checkCompatibility } from "../../schemas/compatibility/index.js";
+import type { SchemaVersion } from "../../schemas/schema-version.js";
+import { standaloneModule } from "../../schemas/standalone.js";
+import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+
+function configAt(file: string | undefined): { config: GatewayConfig; baseDir: string } {
+  if (file === undefined) return { config: {}, baseDir: process.cwd() };
+  try {
+    return { config: loadConfigFile(file), baseDir: dirname(resolve(file)) };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliExit(1, formatConfigError(file, error));
+    throw error;
+  }
+}
+
+/** The schema folder as it was at a git ref, extracted to a temporary folder. */
+function checkout(ref: string, dir: string): string {
+  const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }).trim();
+  const path = relative(top, dir);
+  const out = mkdtempSync(join(tmpdir(), "ce-gateway-schemas-"));
+  const files = execFileSync("git", ["ls-tree", "-r", "--name-only", ref, "--", path], {
+    cwd: top,
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
+  for (const file of files) {
+    const target = join(out, relative(path, file));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, execFileSync("git", ["show", `${ref}:${file}`], { cwd: top }));
+  }
+  return out;
+}
+
+async function check(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, against: { type: "string" } },
+    strict: true,
+  });
+  if (values.against === undefined)
+    throw new CliExit(2, "usage: ce-gateway schemas check [--config FILE] --against DIR|GIT-REF");
+  const { config, baseDir } = configAt(values.config);
+  const dir = resolve(baseDir, config.schemas?.dir ?? "./schemas");
+  const mode = config.schemas?.compatibility ?? "BACKWARD";
+  const againstDir = existsSync(values.against) ? resolve(values.against) : checkout(values.against, dir);
+  const now = await fileSchemaStore(dir).load();
+  const before = await fileSchemaStore(againstDir).load();
+  const key = (v: SchemaVersion) => `${v.eventType}/${v.version}`;
+  const known = new Map(before.map((v) => [key(v), v]));
+  const problems: string[] = [];
+  for (const version of now.sort((a, b) => a.version - b.version)) {
+    const earlier = known.get(key(version));
+    if (earlier !== undefined) {
+      if (JSON.stringify(earlier.schema) !== JSON.stringify(version.schema)) {
+        problems.push(`${key(version)}: a published version changed; add a new version instead`);
+      }
+      continue;
+    }
+    const previous = now
+      .filter((v) => v.eventType === version.eventType && v.version < version.version)
+      .map((v) => v.schema);
+    const result = checkCompatibility(
+      previous,
+      version.schema,
+      mode,
+      (ref) => now.find((v) => v.id === ref.split("#")[0])?.schema,
+    );
+    for (const change of [...result.breaking, ...result.undecidable]) {
+      problems.push(`${key(version)}: ${change.path || "/"}: ${change.message} (${change.rule})`);
+    }
+  }
+  if (problems.length > 0)
+    throw new CliExit(1, `${problems.length} breaking change(s) under ${mode}:\n${problems.join("\n")}`);
+  process.stdout.write(`schemas are ${mode} compatible with ${values.against}\n`);
+}
+
+async function compile(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, out: { type: "string" } },
+    strict: true,
+  });
+  const { config, baseDir } = configAt(values.config);
+  const versions = await fileSchemaStore(resolve(baseDir, config.schemas?.dir ?? "./schemas")).load();
+  const out = resolve(values.out ?? "schemas-compiled");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "validators.js"), standaloneModule(versions));
+  process.stdout.write(`${versions.length} schema version(s) compiled into ${join(out, "validators.js")}\n`);
+}
+
+export async function schemasCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === "compile") return compile(rest);
+  if (sub === "check") return check(rest);
+  throw new CliExit(
+    2,
+    "usage: ce-gateway schemas compile [--config FILE] [--out DIR] | schemas check [--config FILE] --against DIR|GIT-REF",
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * `ce-gateway test [--config FILE] [--junit FILE]`: runs every example event
+ * (`<schemas dir>/<type>/examples/*.json`) through the real gateway and
+ * checks the expectations beside it. Exits 1 when any fails.
+ */
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../config/config-error.js";
+import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
+import { openSchemaRegistry } from "../../entries/node/open-schema-registry.js";
+import { type Example, junitReport, runExamples, toExample } from "../../testing/run-examples.js";
+import { acceptAllEvents } from "../../validate/event-validator.js";
+import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+
+async function loadExamples(schemaDir: string): Promise<Example[]> {
+  const examples: Example[] = [];
+  const types = await readdir(schemaDir, { withFileTypes: true }).catch(() => []);
+  for (const type of types.filter((t) => t.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const folder = join(schemaDir, type.name, "examples");
+    const files = (await readdir(folder).catch(() => [])).filter((f) => f.endsWith(".json")).sort();
+    for (const file of files) {
+      const name = `${type.name}/examples/${file}`;
+      try {
+        examples.push(toExample(name, JSON.parse(await readFile(join(folder, file), "utf8"))));
+      } catch (error) {
+        throw new CliExit(1, `${name}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return examples;
+}
+
+export async function testCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, junit: { type: "string" } },
+    strict: true,
+  });
+  let config = EMBEDDED_DEFAULT_CONFIG;
+  try {
+    if (values.config !== undefined) config = loadConfigFile(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliExit(1, formatConfigError(values.config ?? "", error));
+    throw error;
+  }
+  const baseDir = values.config === undefined ? process.cwd() : dirname(resolve(values.config));
+  const schemaDir = resolve(baseDir, config.schemas?.dir ?? "./schemas");
+  // The registry as configured, but read from the files: examples test what is in the repository.
+  const registry = config.schemas
+    ? await openSchemaRegistry({ ...config.schemas, store: { type: "files" } }, baseDir)
+    : undefined;
+  try {
+    const examples = await loadExamples(schemaDir);
+    const results = await runExamples(config, registry?.validator ?? acceptAllEvents, examples);
+    for (const result of results) {
+      process.stdout.write(
+        result.passed ? `✓ ${result.name}: ${result.actual}\n` : `✗ ${result.name}: ${result.failure}\n`,
+      );
+    }
+    const failed = results.filter((r) => !r.passed).length;
+    process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+    if (values.junit !== undefined) await writeFile(values.junit, junitReport(results));
+    if (failed > 0) process.exitCode = 1;
+  } finally {
+    await registry?.close();
+  }
+}
