@@ -5,8 +5,10 @@
 import { run as ingest } from "./ingest.js";
 import { run as nats } from "./nats.js";
 import { run as routing } from "./routing.js";
+import { run as validation } from "./validation.js";
 
 console.log(`# ce-gateway benchmarks (node ${process.version})`);
 await ingest();
 await routing();
+await validation();
 await nats();
