@@ -17,16 +17,33 @@ const schema = {
   properties: {
     orderId: { type: "integer" },
     customer: { type: "string", maxLength: 64 },
-    lines: { type: "array", items: { type: "object", required: ["sku", "qty"], properties: { sku: { type: "string" }, qty: { type: "integer", minimum: 1 } } } },
+    lines: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["sku", "qty"],
+        properties: { sku: { type: "string" }, qty: { type: "integer", minimum: 1 } },
+      },
+    },
   },
 };
-const data = { orderId: 7, customer: "c-7", lines: Array.from({ length: 10 }, (_, i) => ({ sku: `sku-${i}`, qty: i + 1 })) };
+const data = {
+  orderId: 7,
+  customer: "c-7",
+  lines: Array.from({ length: 10 }, (_, i) => ({ sku: `sku-${i}`, qty: i + 1 })),
+};
 
 export async function run() {
   const registry = new SchemaRegistry(createAjvCompiler(), [toSchemaVersion("com.example.order", 1, schema)]);
   const validator = registryValidator(registry, { mode: "enforce", requireSchema: false, types: {} });
   const event = createCloudEvent({
-    attributes: { specversion: "1.0", id: "1", source: "/b", type: "com.example.order", datacontenttype: "application/json" },
+    attributes: {
+      specversion: "1.0",
+      id: "1",
+      source: "/b",
+      type: "com.example.order",
+      datacontenttype: "application/json",
+    },
     data: new EventData(new TextEncoder().encode(JSON.stringify(data)), "json"),
   });
   const direct = new Ajv({ allErrors: true, strict: false }).compile(schema);

@@ -33,7 +33,11 @@ export interface HttpOptions {
 }
 
 async function classify(response: Response): Promise<PublishOutcome> {
-  if (response.status >= 200 && response.status < 300) return acked({ status: response.status });
+  if (response.status >= 200 && response.status < 300) {
+    // The body is not needed; dropping it lets the connection be reused.
+    await response.body?.cancel().catch(() => {});
+    return acked({ status: response.status });
+  }
   const text = (await response.text().catch(() => "")).slice(0, 500);
   const reason = `HTTP ${response.status}${text === "" ? "" : `: ${text}`}`;
   if (response.status === 429 || response.status === 503) {
@@ -57,9 +61,12 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
   ): Promise<PublishOutcome> {
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
     try {
+      // Configured headers first; the event's own (content-type, ce-*) replace any of the same name.
+      const headers = new Headers(options.headers);
+      for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
       const response = await runtime.fetch(url, {
         method: "POST",
-        headers: { ...options.headers, ...message.headers },
+        headers,
         body: message.body as Uint8Array<ArrayBuffer>,
         redirect: "manual",
         signal: AbortSignal.any([signal, timeout]),
@@ -80,7 +87,7 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
       batching: mode === "batch",
       orderingKeys: false,
       brokerDedup: false,
-      modes: ["binary", "structured"],
+      modes: mode === "binary" ? ["binary"] : ["structured"],
       runsOnWorkers: true,
       maxEventBytes: Number.POSITIVE_INFINITY,
     },

@@ -1,46 +1,91 @@
 /**
- * One NATS connection, kept up forever: it reconnects after any outage
- * without a restart, and says at every moment whether it is connected, so a
- * publish while it is down fails fast instead of queueing in the client's
- * reconnect buffer (nothing is acked unless NATS acked it).
+ * One NATS connection, kept up forever: the first connect is retried until
+ * it succeeds (or the adapter closes), later outages are reconnected by the
+ * client, and at every moment it says whether it is connected, so a publish
+ * while it is down fails fast instead of queueing in the client's reconnect
+ * buffer (nothing is acked unless NATS acked it). It also remembers what the
+ * server told it (max_payload) across outages, and which publishes the
+ * server refused for lack of permission.
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 
-/** Opens a connection that retries its first connect and every reconnect forever. */
+/** One connect attempt (the client's own first-connect retries are off: this class owns them). */
 export type NatsConnector = () => Promise<NatsConnection>;
 
 /** The server's default max_payload, used until its INFO says otherwise. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
+/** A publish the server refused: reported asynchronously, after the publish itself returned. */
+export interface PermissionDenial {
+  readonly subject: string;
+  readonly message: string;
+}
+
 export class ManagedConnection {
   #connection: NatsConnection | undefined;
   #connected = false;
-  #everConnected = false;
   #closed = false;
+  #lastError: unknown;
+  #maxPayload: number | undefined;
+  readonly #denialListeners = new Set<(denial: PermissionDenial) => void>();
   readonly #opened: Promise<NatsConnection | undefined>;
+  #wake: (() => void) | undefined;
 
-  constructor(connector: NatsConnector) {
-    this.#opened = connector().then(
-      (connection) => {
+  constructor(connector: NatsConnector, retryWaitMs: number) {
+    this.#opened = this.#connectLoop(connector, retryWaitMs);
+  }
+
+  async #connectLoop(connector: NatsConnector, retryWaitMs: number): Promise<NatsConnection | undefined> {
+    while (!this.#closed) {
+      try {
+        const connection = await connector();
         if (this.#closed) {
-          void connection.close();
+          await connection.close().catch(() => {});
           return undefined;
         }
         this.#connection = connection;
         this.#connected = true;
-        this.#everConnected = true;
+        this.#maxPayload = connection.info?.max_payload ?? this.#maxPayload;
         void this.#watch(connection);
         return connection;
-      },
-      () => undefined,
-    );
+      } catch (error) {
+        // Server down, credentials refused, a creds file not readable yet: all may heal; try again.
+        this.#lastError = error;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, retryWaitMs + Math.random() * retryWaitMs);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+    return undefined;
   }
 
   async #watch(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
-      if (status.type === "disconnect" || status.type === "staleConnection") this.#connected = false;
-      else if (status.type === "reconnect") this.#connected = true;
-      else if (status.type === "close") this.#connected = false;
+      if (status.type === "disconnect" || status.type === "staleConnection" || status.type === "close") {
+        this.#connected = false;
+      } else if (status.type === "reconnect") {
+        this.#connected = true;
+        this.#maxPayload = connection.info?.max_payload ?? this.#maxPayload;
+      } else if (status.type === "error") {
+        const error = status.error as {
+          name?: string;
+          operation?: string;
+          subject?: string;
+          message?: string;
+        };
+        if (
+          error.name === "PermissionViolationError" &&
+          error.operation === "publish" &&
+          error.subject !== undefined
+        ) {
+          const denial = { subject: error.subject, message: error.message ?? "permission denied" };
+          for (const listener of this.#denialListeners) listener(denial);
+        }
+      }
     }
     this.#connected = false;
   }
@@ -50,8 +95,14 @@ export class ManagedConnection {
     return this.#connected && !this.#closed ? this.#connection : undefined;
   }
 
-  get maxPayload(): number {
-    return this.#connection?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+  /** The server's max_payload as last seen (kept through outages); undefined before the first connect. */
+  get maxPayload(): number | undefined {
+    return this.#maxPayload;
+  }
+
+  /** Why the first connect has not succeeded yet, if it has not. */
+  get lastError(): unknown {
+    return this.#connection === undefined ? this.#lastError : undefined;
   }
 
   /**
@@ -61,7 +112,7 @@ export class ManagedConnection {
    * disconnect there is no waiting: publishes fail fast until it is back.
    */
   async forPublish(waitMs: number): Promise<NatsConnection | undefined> {
-    if (this.current !== undefined || this.#everConnected || this.#closed) return this.current;
+    if (this.current !== undefined || this.#connection !== undefined || this.#closed) return this.current;
     let timer: ReturnType<typeof globalThis.setTimeout> | undefined;
     const timeout = new Promise<undefined>((resolve) => {
       timer = globalThis.setTimeout(() => resolve(undefined), Math.max(0, waitMs));
@@ -71,10 +122,26 @@ export class ManagedConnection {
     return this.current;
   }
 
+  /** Collects the publish permission denials reported while `work` runs (and a moment after). */
+  async collectDenials<T>(work: () => Promise<T>): Promise<{ result: T; denied: PermissionDenial[] }> {
+    const denied: PermissionDenial[] = [];
+    const listener = (denial: PermissionDenial) => denied.push(denial);
+    this.#denialListeners.add(listener);
+    try {
+      const result = await work();
+      // The server's -ERR precedes its PONG, but reaches us through the status stream: let it arrive.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return { result, denied };
+    } finally {
+      this.#denialListeners.delete(listener);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#connected = false;
+    this.#wake?.();
     await this.#connection?.close().catch(() => {});
   }
 }

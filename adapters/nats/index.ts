@@ -32,19 +32,28 @@ const MSG_ID_SIZE = 64;
 
 /** Connections are shared by targets with the same servers and credentials. */
 const connectionKey = (options: NatsOptions) =>
-  `nats:${JSON.stringify([serversOf(options), options.token, options.user, options.pass, options.nkey, options.creds, options.tls])}`;
+  `nats:${JSON.stringify([serversOf(options), options.token, options.user, options.pass, options.nkey, options.creds, options.tls, options.reconnectWaitMs])}`;
 
 type NatsCore = typeof import("@nats-io/nats-core");
 
-function buildHeaders(core: NatsCore, payload: NatsPayload, msgId?: string): MsgHdrs {
+function buildHeaders(core: NatsCore, payload: NatsPayload): MsgHdrs {
   const h = core.headers();
   for (const [name, value] of payload.headers) h.set(name, value);
-  if (msgId !== undefined) h.set(MSG_ID_HEADER, msgId);
   return h;
 }
 
+/** JetStream refuses a header block over 64 KiB: larger ones would turn an event JetStream could carry into a failure. */
+const MAX_JETSTREAM_HEADER_BYTES = 65_535;
+
 /** JetStream API errors carry an HTTP-like code: 4xx means the stream refused the message for good. */
-function classifyJetStreamError(error: unknown): PublishOutcome {
+function classifyJetStreamError(error: unknown, subject: string): PublishOutcome {
+  const name = (error as { name?: string }).name;
+  if (name === "PermissionViolationError" || /permissions violation/i.test(describeError(error))) {
+    return terminal(`NATS refused the publish to ${subject}: ${describeError(error)}`, 403);
+  }
+  if (name === "JetStreamNotEnabled" || name === "NoRespondersError") {
+    return retriable(`No JetStream stream answered for subject ${subject} (is a stream capturing it?)`);
+  }
   const api = (
     error as { apiError?: () => { code: number; err_code?: number; description: string } }
   ).apiError?.();
@@ -78,7 +87,7 @@ export function createNatsAdapter(
   const useJetStream = options.jetstream !== undefined;
   const lease = runtime.shared.acquire(
     connectionKey(options),
-    () => new ManagedConnection(() => transport(options, "ce-gateway")),
+    () => new ManagedConnection(() => transport(options, "ce-gateway"), options.reconnectWaitMs ?? 250),
     (connection) => connection.close(),
   );
   const connection = lease.value;
@@ -90,9 +99,22 @@ export function createNatsAdapter(
   if (options.jetstream?.stream !== undefined)
     jetStreamHeaders.push(["Nats-Expected-Stream", options.jetstream.stream]);
   const sizeOf = (payload: NatsPayload) => natsMessageSize(payload, jetStreamHeaders);
+  /** The message for an event; a binary-mode event whose headers JetStream would refuse goes structured. */
+  const encode = (message: OutboundMessage): NatsPayload => {
+    const payload = encodeNatsMessage(message.event, mode);
+    if (!useJetStream || mode !== "binary") return payload;
+    const headerBytes = natsMessageSize(
+      { headers: payload.headers, data: new Uint8Array(0) },
+      jetStreamHeaders,
+    );
+    return headerBytes > MAX_JETSTREAM_HEADER_BYTES
+      ? encodeNatsMessage(message.event, "structured")
+      : payload;
+  };
+  const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
 
   const tooLarge = (size: number) =>
-    terminal(`The message is ${size} bytes; the NATS server's max_payload is ${connection.maxPayload}`, 413);
+    terminal(`The message is ${size} bytes; the NATS server's max_payload is ${maxPayload()}`, 413);
 
   async function publishJetStream(
     nc: NatsConnection,
@@ -104,15 +126,15 @@ export function createNatsAdapter(
     const js = jetstream(nc, { timeout });
     const prepared = await Promise.all(
       messages.map(async (message) => {
-        const payload = encodeNatsMessage(message.event, mode);
+        const payload = encode(message);
         const msgID = messageIdOf(message.event);
-        return { message, payload, msgID, headers: buildHeaders(core, payload, msgID) };
+        return { message, payload, msgID, headers: buildHeaders(core, payload) };
       }),
     );
     // Started in order, so the stream stores a batch in the order given.
     const pending = prepared.map(({ message, payload, msgID, headers }): Promise<PublishOutcome> => {
       const size = sizeOf(payload);
-      if (size > connection.maxPayload) return Promise.resolve(tooLarge(size));
+      if (size > maxPayload()) return Promise.resolve(tooLarge(size));
       const expect =
         options.jetstream?.stream === undefined ? undefined : { streamName: options.jetstream.stream };
       const published = js.publish(subjectOf(message), payload.data, {
@@ -129,7 +151,7 @@ export function createNatsAdapter(
             sequence: ack.seq,
             duplicate: ack.duplicate,
           }),
-        classifyJetStreamError,
+        (error: unknown) => classifyJetStreamError(error, subjectOf(message)),
       );
     });
     return Promise.all(pending);
@@ -144,9 +166,9 @@ export function createNatsAdapter(
     const [core] = await sdk;
     const outcomes: (PublishOutcome | undefined)[] = [];
     for (const message of messages) {
-      const payload = encodeNatsMessage(message.event, mode);
+      const payload = encode(message);
       const size = sizeOf(payload);
-      if (size > connection.maxPayload) {
+      if (size > maxPayload()) {
         outcomes.push(tooLarge(size));
         continue;
       }
@@ -157,12 +179,21 @@ export function createNatsAdapter(
         outcomes.push(terminal(`NATS refused the message: ${describeError(error)}`));
       }
     }
-    // Core NATS has no acknowledgement: a flush round trip proves the server received what came before it.
-    const flushed = await withTimeout(nc.flush(), timeout, signal).then(
-      () => undefined,
-      (error: unknown) => retriable(`NATS did not confirm receipt: ${describeError(error)}`),
+    // Core NATS has no acknowledgement: a flush round trip proves the server received what came
+    // before it, and a publish it refused (permissions) is reported before that round trip ends.
+    const { result: flushed, denied } = await connection.collectDenials(() =>
+      withTimeout(nc.flush(), timeout, signal).then(
+        () => undefined,
+        (error: unknown) => retriable(`NATS did not confirm receipt: ${describeError(error)}`),
+      ),
     );
-    return outcomes.map((outcome) => outcome ?? flushed ?? acked());
+    return outcomes.map((outcome, i) => {
+      const subject = subjectOf(messages[i] as OutboundMessage);
+      const denial = denied.find((d) => d.subject === subject);
+      if (outcome === undefined && denial !== undefined)
+        return terminal(`NATS refused the publish to ${subject}: ${denial.message}`, 403);
+      return outcome ?? flushed ?? acked();
+    });
   }
 
   return {
@@ -173,15 +204,20 @@ export function createNatsAdapter(
       brokerDedup: useJetStream,
       modes: ["binary", "structured"],
       runsOnWorkers: true,
+      // Unknown before the first connect: nothing is refused at ingress then (publishing is retriable anyway).
       get maxEventBytes() {
-        return connection.maxPayload;
+        return maxPayload();
       },
     },
-    encodedSize: (message) => sizeOf(encodeNatsMessage(message.event, mode)),
+    encodedSize: (message) => sizeOf(encode(message)),
     async publish(messages, { signal, deadline }) {
-      const timeout = Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
-      const nc = await connection.forPublish(timeout);
-      if (nc === undefined) return messages.map(() => retriable("Not connected to NATS", 1_000));
+      const remaining = () => Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
+      const nc = await connection.forPublish(remaining());
+      if (nc === undefined) {
+        const why = connection.lastError === undefined ? "" : `: ${describeError(connection.lastError)}`;
+        return messages.map(() => retriable(`Not connected to NATS${why}`, 1_000));
+      }
+      const timeout = remaining();
       return useJetStream
         ? publishJetStream(nc, messages, timeout, signal)
         : publishCore(nc, messages, timeout, signal);

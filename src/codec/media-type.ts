@@ -38,6 +38,8 @@ function splitParameters(value: string): string[] {
 }
 
 export function parseMediaType(value: string): MediaType | undefined {
+  // Media types are ASCII (RFC 9110 tokens and quoted-strings); anything else cannot travel in a header.
+  if (/[^\x20-\x7e\t]/.test(value)) return undefined;
   const [head = "", ...rest] = splitParameters(value);
   const [type, subtype, extra] = head.trim().toLowerCase().split("/");
   if (!type || !subtype || extra !== undefined || !TOKEN.test(type) || !TOKEN.test(subtype)) return undefined;

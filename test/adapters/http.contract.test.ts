@@ -59,6 +59,7 @@ function httpSubject(mode: HttpOptions["mode"]) {
         refusing: async () =>
           ignoringAddress(createHttpAdapter({ url: `${receiver.url}/refuse`, mode }, portableRuntime())),
         teardown: () => receiver.close(),
+        keepsAttributeTypes: mode !== "binary",
       };
     },
   };
@@ -100,5 +101,50 @@ describe("http target status handling", () => {
     } finally {
       silent.close();
     }
+  });
+});
+
+describe("http target headers and Retry-After", () => {
+  it("lets the event's own headers replace configured ones of the same name", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter(
+        {
+          url: `${receiver.url}/h`,
+          headers: { "Content-Type": "text/plain", "CE-Source": "/forced", authorization: "Bearer t" },
+        },
+        portableRuntime(),
+      );
+      const event = createCloudEvent({
+        attributes: {
+          specversion: "1.0",
+          id: "h1",
+          source: "/s",
+          type: "t",
+          datacontenttype: "application/json",
+        },
+      });
+      await adapter.publish([{ event }], {
+        signal: new AbortController().signal,
+        deadline: Date.now() + 5_000,
+      });
+      expect(receiver.requests[0]?.headers).toMatchObject({
+        "content-type": "application/json",
+        "ce-source": "/s",
+        authorization: "Bearer t",
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("reads Retry-After strictly and caps it", async () => {
+    const { retryAfterMs } = await import("../../adapters/http/http-message.js");
+    const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
+    expect(retryAfterMs("120", now)).toBe(120_000);
+    expect(retryAfterMs("Wed, 21 Oct 2026 07:28:30 GMT", now)).toBe(30_000);
+    expect(retryAfterMs("99999999999", now)).toBe(3_600_000);
+    expect(retryAfterMs("soon 5", now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ describeAdapterContract({
       received: (prefix, count) =>
         collect(() => adapter.events().map((s) => ({ event: s.event, address: s.address })), prefix, count),
       teardown: () => adapter.close(),
+      keepsAttributeTypes: true,
     };
   },
 });

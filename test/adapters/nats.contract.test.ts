@@ -8,6 +8,7 @@ import { connect } from "@nats-io/transport-node";
 import { createNatsAdapter } from "../../adapters/nats/index.js";
 import { decodeNatsMessage } from "../../adapters/nats/message.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
+import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { freePort } from "../support/cli-process.js";
 import { startNatsServer } from "../support/nats-server.js";
@@ -21,9 +22,17 @@ function natsSubject(
   return {
     name,
     async setup() {
-      const server = await startNatsServer();
+      // The gateway's user may publish under contract.> only: anything else is refused by the server.
+      const server = await startNatsServer({
+        extraConfig: `authorization { users: [
+          { user: gateway, password: secret, permissions: { publish: { allow: ["contract.>", "$JS.API.>"] } } },
+          { user: tester, password: secret }
+        ] }`,
+      });
       const subscriber = await connect({
         servers: server.url,
+        user: "tester",
+        pass: "secret",
         maxReconnectAttempts: -1,
         reconnectTimeWait: 100,
       });
@@ -40,6 +49,8 @@ function natsSubject(
       const base: NatsOptions = {
         url: server.url,
         subject: "contract.{type}",
+        user: "gateway",
+        pass: "secret",
         reconnectWaitMs: 100,
         timeoutMs: 3_000,
         ...extra,
@@ -52,16 +63,15 @@ function natsSubject(
         received: (prefix: string, count: number) => collect(() => received, prefix, count),
         unreachable: async () =>
           createNatsAdapter({ ...base, url: `nats://127.0.0.1:${await freePort()}` }, portableRuntime()),
-        ...(extra.jetstream && {
-          refusing: async () => {
-            const refusing = createNatsAdapter(
-              { ...base, jetstream: { stream: "NOT_THE_STREAM" } },
-              portableRuntime(),
-            );
-            await expectConnected(refusing);
-            return refusing;
-          },
-        }),
+        refusing: async () => {
+          // JetStream: a stream that is not the one capturing the subject; core: a subject the user may not publish to.
+          const refusing = extra.jetstream
+            ? createNatsAdapter({ ...base, jetstream: { stream: "NOT_THE_STREAM" } }, portableRuntime())
+            : ignoringAddress(createNatsAdapter({ ...base, subject: "denied.subject" }, portableRuntime()));
+          await expectConnected(refusing);
+          return refusing;
+        },
+        keepsAttributeTypes: extra.mode === "structured",
         outage: { stop: () => server.stop(), start: () => server.restart() },
         async teardown() {
           subscription.unsubscribe();
@@ -71,6 +81,17 @@ function natsSubject(
         },
       };
     },
+  };
+}
+
+function ignoringAddress(adapter: Adapter): Adapter {
+  return {
+    ...adapter,
+    publish: (messages, options) =>
+      adapter.publish(
+        messages.map((m) => ({ event: m.event })),
+        options,
+      ),
   };
 }
 

@@ -33,6 +33,7 @@ describeAdapterContract({
       adapter,
       received: (prefix, count) => collect(read, prefix, count),
       teardown: () => adapter.close(),
+      keepsAttributeTypes: true,
     };
   },
 });

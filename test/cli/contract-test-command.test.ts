@@ -9,7 +9,10 @@ import { describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli-process.js";
 
 const cli = (args: string[]) =>
-  spawnSync(process.execPath, [join(projectRoot, "bin/ce-gateway.js"), ...args], { encoding: "utf8", cwd: projectRoot });
+  spawnSync(process.execPath, [join(projectRoot, "bin/ce-gateway.js"), ...args], {
+    encoding: "utf8",
+    cwd: projectRoot,
+  });
 
 function copyOfShop(): string {
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-shop-"));
@@ -23,8 +26,12 @@ describe("ce-gateway test", () => {
     const result = cli(["test", "--config", "examples/shop/gateway.yaml", "--junit", junit]);
     expect(result.stdout).toContain("4 passed, 0 failed");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("✓ com.example.order.created/examples/eu-web-order.json: valid, delivered to [orders, audit]");
-    expect(result.stdout).toMatch(/✓ com.example.order.created\/examples\/missing-total.json: 422 contract-violation/);
+    expect(result.stdout).toContain(
+      "✓ com.example.order.created/examples/eu-web-order.json: valid, delivered to [orders, audit]",
+    );
+    expect(result.stdout).toMatch(
+      /✓ com.example.order.created\/examples\/missing-total.json: 422 contract-violation/,
+    );
     const report = readFileSync(junit, "utf8");
     expect(report).toContain('tests="4" failures="0"');
   });
@@ -32,10 +39,15 @@ describe("ce-gateway test", () => {
   it("fails, exit 1, when an example does not behave as expected", () => {
     const dir = copyOfShop();
     const example = join(dir, "schemas/com.example.order.created/examples/us-order.json");
-    writeFileSync(example, readFileSync(example, "utf8").replace('"targets": ["audit"]', '"targets": ["orders"]'));
+    writeFileSync(
+      example,
+      readFileSync(example, "utf8").replace('"targets": ["audit"]', '"targets": ["orders"]'),
+    );
     const result = cli(["test", "--config", join(dir, "gateway.yaml")]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("✗ com.example.order.created/examples/us-order.json: expected targets [orders], got valid, delivered to [audit]");
+    expect(result.stdout).toContain(
+      "✗ com.example.order.created/examples/us-order.json: expected targets [orders], got valid, delivered to [audit]",
+    );
     expect(result.stdout).toContain("3 passed, 1 failed");
   });
 });
@@ -49,12 +61,29 @@ describe("ce-gateway schemas check", () => {
       join(types, "3.json"),
       JSON.stringify({ type: "object", required: ["orderId"], properties: { orderId: { type: "integer" } } }),
     );
-    const ok = cli(["schemas", "check", "--config", join(after, "gateway.yaml"), "--against", join(before, "schemas")]);
+    const ok = cli([
+      "schemas",
+      "check",
+      "--config",
+      join(after, "gateway.yaml"),
+      "--against",
+      join(before, "schemas"),
+    ]);
     expect(ok.stderr).toBe("");
     expect(ok.status).toBe(0);
 
-    writeFileSync(join(types, "4.json"), JSON.stringify({ type: "object", required: ["orderId", "customer"] }));
-    const broken = cli(["schemas", "check", "--config", join(after, "gateway.yaml"), "--against", join(before, "schemas")]);
+    writeFileSync(
+      join(types, "4.json"),
+      JSON.stringify({ type: "object", required: ["orderId", "customer"] }),
+    );
+    const broken = cli([
+      "schemas",
+      "check",
+      "--config",
+      join(after, "gateway.yaml"),
+      "--against",
+      join(before, "schemas"),
+    ]);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/com\.example\.order\.created\/4: .*customer/);
   });
@@ -64,7 +93,14 @@ describe("ce-gateway schemas check", () => {
     const after = copyOfShop();
     const v1 = join(after, "schemas/com.example.money/1.json");
     writeFileSync(v1, readFileSync(v1, "utf8").replace('"minimum": 0', '"minimum": 1'));
-    const result = cli(["schemas", "check", "--config", join(after, "gateway.yaml"), "--against", join(before, "schemas")]);
+    const result = cli([
+      "schemas",
+      "check",
+      "--config",
+      join(after, "gateway.yaml"),
+      "--against",
+      join(before, "schemas"),
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("com.example.money/1: a published version changed");
   });

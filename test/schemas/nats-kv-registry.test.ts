@@ -24,9 +24,15 @@ afterAll(async () => {
 });
 
 async function instance() {
-  const registry = await openSchemaRegistry({ mode: "enforce", store: { type: "nats-kv", url: server.url, bucket: "schemas" } }, "/");
+  const registry = await openSchemaRegistry(
+    { mode: "enforce", store: { type: "nats-kv", url: server.url, bucket: "schemas" } },
+    "/",
+  );
   opened.push(registry);
-  const gateway = createGateway({ routes: [{ name: "all", to: ["m"] }] }, { targets: { m: createMemoryAdapter() }, validator: registry.validator });
+  const gateway = createGateway(
+    { routes: [{ name: "all", to: ["m"] }] },
+    { targets: { m: createMemoryAdapter() }, validator: registry.validator },
+  );
   gateways.push(gateway);
   return { registry, gateway };
 }
@@ -53,7 +59,12 @@ describe("a registry shared through NATS KV", () => {
     );
     expect(result.outcome).toBe("registered");
     const registeredAt = Date.now();
-    await expect.poll(async () => (await send(b.gateway, { n: "not a number" })).status, { timeout: 1_000, interval: 20 }).toBe(422);
+    await expect
+      .poll(async () => (await send(b.gateway, { n: "not a number" })).status, {
+        timeout: 1_000,
+        interval: 20,
+      })
+      .toBe(422);
     expect(Date.now() - registeredAt).toBeLessThan(1_000);
     expect((await send(b.gateway, { n: 1 })).status).toBe(202);
 
@@ -68,7 +79,13 @@ describe("a registry shared through NATS KV", () => {
     const schema = { type: "object" };
     const [first, second] = await Promise.all([
       registerNextVersion(a.registry.registry, a.registry.store, "com.example.race", schema, "NONE"),
-      registerNextVersion(b.registry.registry, b.registry.store, "com.example.race", { type: "object", title: "other" }, "NONE"),
+      registerNextVersion(
+        b.registry.registry,
+        b.registry.store,
+        "com.example.race",
+        { type: "object", title: "other" },
+        "NONE",
+      ),
     ]);
     expect([first.outcome, second.outcome].sort()).toEqual(["conflict", "registered"]);
   });

@@ -27,13 +27,22 @@ beforeAll(async () => {
 afterAll(() => cli?.stop("SIGKILL"));
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${admin}/schemagroups/events/schemas${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...init.headers } });
+  fetch(`${admin}/schemagroups/events/schemas${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, ...init.headers },
+  });
 
 const order = (data: unknown) =>
   fetch(`${cli.url}/events`, {
     method: "POST",
     headers: { "content-type": "application/cloudevents+json" },
-    body: JSON.stringify({ specversion: "1.0", id: "o", source: "/shop/eu/x", type: "com.example.order.created", data }),
+    body: JSON.stringify({
+      specversion: "1.0",
+      id: "o",
+      source: "/shop/eu/x",
+      type: "com.example.order.created",
+      data,
+    }),
   });
 
 describe("the registry API", () => {
@@ -62,7 +71,10 @@ describe("the registry API", () => {
     };
     const total = { amount: 1, currency: "EUR" };
     expect((await order({ orderId: 1, total, channel: "app" })).status).toBe(422);
-    const response = await api("/com.example.order.created/versions", { method: "POST", body: JSON.stringify(v3) });
+    const response = await api("/com.example.order.created/versions", {
+      method: "POST",
+      body: JSON.stringify(v3),
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ versionid: "3", id: v3.$id });
     expect(existsSync(join(dir, "schemas/com.example.order.created/3.json"))).toBe(true);
@@ -77,7 +89,10 @@ describe("the registry API", () => {
       required: ["orderId", "total", "customer"],
       properties: { orderId: { type: "string" }, total: { type: "object" }, customer: { type: "string" } },
     };
-    const response = await api("/com.example.order.created/versions", { method: "POST", body: JSON.stringify(breaking) });
+    const response = await api("/com.example.order.created/versions", {
+      method: "POST",
+      body: JSON.stringify(breaking),
+    });
     expect(response.status).toBe(409);
     const problem = await response.json();
     expect(problem.code).toBe("schema-incompatible");
@@ -87,7 +102,10 @@ describe("the registry API", () => {
   });
 
   it("refuses a body that is not a usable schema with 422, and requests without the token with 401", async () => {
-    const invalid = await api("/com.example.other/versions", { method: "POST", body: JSON.stringify({ type: "no-such-type" }) });
+    const invalid = await api("/com.example.other/versions", {
+      method: "POST",
+      body: JSON.stringify({ type: "no-such-type" }),
+    });
     expect(invalid.status).toBe(422);
     expect((await fetch(`${admin}/schemagroups/events/schemas`)).status).toBe(401);
   });

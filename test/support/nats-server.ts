@@ -57,7 +57,9 @@ function launch(configFile: string): ChildProcess {
   return child;
 }
 
-export async function startNatsServer(options: { maxPayload?: number } = {}): Promise<NatsServer> {
+export async function startNatsServer(
+  options: { maxPayload?: number; extraConfig?: string } = {},
+): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-nats-"));
   const portsDir = join(dir, "ports");
   mkdirSync(portsDir);
@@ -73,6 +75,7 @@ export async function startNatsServer(options: { maxPayload?: number } = {}): Pr
         ...(options.maxPayload ? [`max_payload: ${options.maxPayload}`] : []),
         `jetstream { store_dir: "${join(dir, "store")}" }`,
         `websocket { host: 127.0.0.1, port: ${ws}, no_tls: true }`,
+        ...(options.extraConfig ? [options.extraConfig] : []),
       ].join("\n"),
     );
     return file;

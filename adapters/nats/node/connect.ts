@@ -25,8 +25,9 @@ export async function connectionOptionsOf(options: NatsOptions, name: string): P
         ...(options.tls.key !== undefined && { keyFile: options.tls.key }),
       },
     }),
-    // Never give up: the connection comes back after any outage without a restart.
-    waitOnFirstConnect: true,
+    // A first connect that fails returns at once: ManagedConnection retries it, and can stop.
+    waitOnFirstConnect: false,
+    // Once connected, never give up: the connection comes back after any outage without a restart.
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectWaitMs ?? 250,
     reconnectJitter: 50,
