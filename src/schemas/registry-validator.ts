@@ -25,14 +25,30 @@ export interface ValidationPolicy {
   readonly types: Readonly<Record<string, { readonly mode?: ValidationMode }>>;
 }
 
+/** Remembers which content types are JSON: the same few strings arrive on every event. */
+function jsonContentTypes(): (contentType: string | undefined) => boolean {
+  const known = new Map<string, boolean>();
+  return (contentType) => {
+    if (contentType === undefined) return true;
+    let json = known.get(contentType);
+    if (json === undefined) {
+      json = isJsonContentType(contentType);
+      if (known.size < 256) known.set(contentType, json);
+    }
+    return json;
+  };
+}
+
 function dataOf(
   event: CloudEvent,
+  isJson: (contentType: string | undefined) => boolean,
 ): { ok: true; value: unknown } | { ok: false; code: string; detail: string } {
   const { data } = event;
   const contentType = event.attributes.datacontenttype;
-  if (data === undefined)
+  if (data === undefined) {
     return { ok: false, code: "missing-data", detail: "The event has no data, but its type has a schema" };
-  if (!isJsonContentType(contentType)) {
+  }
+  if (!isJson(contentType)) {
     return {
       ok: false,
       code: "not-json-data",
@@ -46,46 +62,93 @@ function dataOf(
   }
 }
 
+function failureAt(position: EventPosition, pointer: string, code: string, detail: string): FieldFailure {
+  return { index: position.index, pointer: `${position.pointerPrefix}${pointer}`, code, detail };
+}
+
+function verdictOf(mode: ValidationMode, failures: FieldFailure[], schema?: string): ContractVerdict {
+  return {
+    failures: mode === "enforce" ? failures : [],
+    warnings: mode === "warn" ? failures : [],
+    ...(schema === undefined ? {} : { schema }),
+  };
+}
+
+function refuse(
+  mode: ValidationMode,
+  position: EventPosition,
+  pointer: string,
+  code: string,
+  detail: string,
+  schema?: string,
+) {
+  return verdictOf(mode, [failureAt(position, pointer, code, detail)], schema);
+}
+
 export function registryValidator(registry: SchemaRegistry, policy: ValidationPolicy): EventValidator {
+  const isJson = jsonContentTypes();
+  /** One shared verdict per schema for the common case: valid. */
+  const passedWith = new Map<string, ContractVerdict>();
+  const passed = (schema: string) => {
+    let verdict = passedWith.get(schema);
+    if (verdict === undefined) {
+      verdict = Object.freeze({ failures: [], warnings: [], schema });
+      passedWith.set(schema, verdict);
+    }
+    return verdict;
+  };
+  // Per type, the mode and latest schema, looked up once until the registry changes (the hot path).
+  interface TypePlan {
+    readonly revision: number;
+    readonly mode: ValidationMode;
+    readonly latest: ReturnType<SchemaRegistry["latestEntry"]>;
+  }
+  const plans = new Map<string, TypePlan>();
+  const planFor = (type: string): TypePlan => {
+    const cached = plans.get(type);
+    if (cached !== undefined && cached.revision === registry.revision) return cached;
+    const plan = {
+      revision: registry.revision,
+      mode: policy.types[type]?.mode ?? policy.mode,
+      latest: registry.latestEntry(type),
+    };
+    if (plans.size < 10_000 || cached !== undefined) plans.set(type, plan);
+    return plan;
+  };
   return {
     validate(event: CloudEvent, position: EventPosition): ContractVerdict {
       const { type, dataschema } = event.attributes;
-      const mode = policy.types[type]?.mode ?? policy.mode;
-      if (mode === "off") return PASSED;
-      const at = (pointer: string, code: string, detail: string): FieldFailure => ({
-        index: position.index,
-        pointer: `${position.pointerPrefix}${pointer}`,
-        code,
-        detail,
-      });
-      const verdict = (failures: FieldFailure[], schema?: string): ContractVerdict => ({
-        failures: mode === "enforce" ? failures : [],
-        warnings: mode === "warn" ? failures : [],
-        ...(schema === undefined ? {} : { schema }),
-      });
-
-      const entry = dataschema === undefined ? undefined : registry.byId(dataschema);
-      if (dataschema !== undefined && entry === undefined) {
-        return verdict([at("/dataschema", "unknown-dataschema", `The registry has no schema ${dataschema}`)]);
+      const plan = planFor(type);
+      if (plan.mode === "off") return PASSED;
+      const { mode } = plan;
+      const entry = dataschema === undefined ? plan.latest : registry.byId(dataschema);
+      if (entry === undefined) {
+        if (dataschema !== undefined) {
+          return refuse(
+            mode,
+            position,
+            "/dataschema",
+            "unknown-dataschema",
+            `The registry has no schema ${dataschema}`,
+          );
+        }
+        if (!policy.requireSchema) return PASSED;
+        return refuse(mode, position, "/type", "no-schema", `The registry has no schema for type ${type}`);
       }
-      const schema = entry?.version ?? registry.latest(type);
-      if (schema === undefined) {
-        return policy.requireSchema
-          ? verdict([at("/type", "no-schema", `The registry has no schema for type ${type}`)])
-          : PASSED;
-      }
-      if (entry === undefined && schema.eventType !== type) return PASSED;
-      const validate = (entry ?? registry.byId(schema.id))?.validate;
-      const data = dataOf(event);
-      if (!data.ok) return verdict([at("/data", data.code, data.detail)], schema.id);
-      const violations = validate?.(data.value) ?? [];
-      if (violations.length === 0) return { failures: [], warnings: [], schema: schema.id };
-      return verdict(
-        violations.map((v) =>
-          at(`/data${v.pointer}`, "schema-violation", `${v.message} (${v.keyword}, schema ${schema.id})`),
+      const id = entry.version.id;
+      const data = dataOf(event, isJson);
+      if (!data.ok) return refuse(mode, position, "/data", data.code, data.detail, id);
+      const violations = entry.validate(data.value);
+      if (violations.length === 0) return passed(id);
+      const failures = violations.map((v) =>
+        failureAt(
+          position,
+          `/data${v.pointer}`,
+          "schema-violation",
+          `${v.message} (${v.keyword}, schema ${id})`,
         ),
-        schema.id,
       );
+      return verdictOf(mode, failures, id);
     },
   };
 }

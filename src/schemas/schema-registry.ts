@@ -15,6 +15,9 @@ export class SchemaRegistry {
   readonly #compiler: SchemaCompiler;
   readonly #byType = new Map<string, SchemaVersion[]>();
   readonly #byId = new Map<string, Entry>();
+  /** The latest version's entry per type: the lookup every event without dataschema makes. */
+  readonly #latest = new Map<string, Entry>();
+  #revision = 0;
 
   constructor(compiler: SchemaCompiler, versions: readonly SchemaVersion[] = []) {
     this.#compiler = compiler;
@@ -40,13 +43,20 @@ export class SchemaRegistry {
     }
     if (fresh.length === 0) return;
     const compiled = this.#compiler.add(fresh);
+    this.#revision++;
     for (const v of fresh) {
       this.#byId.set(v.id, { version: v, validate: compiled.get(v.id) as DataValidator });
       const list = this.#byType.get(v.eventType) ?? [];
       list.push(v);
       list.sort((a, b) => a.version - b.version);
       this.#byType.set(v.eventType, list);
+      this.#latest.set(v.eventType, this.#byId.get((list.at(-1) as SchemaVersion).id) as Entry);
     }
+  }
+
+  /** Changes whenever versions are added, so users may cache lookups until then. */
+  get revision(): number {
+    return this.#revision;
   }
 
   types(): string[] {
@@ -63,6 +73,10 @@ export class SchemaRegistry {
 
   latest(eventType: string): SchemaVersion | undefined {
     return this.versions(eventType).at(-1);
+  }
+
+  latestEntry(eventType: string): Entry | undefined {
+    return this.#latest.get(eventType);
   }
 
   byId(id: string): Entry | undefined {

@@ -20,6 +20,11 @@ export interface Dialect {
   readonly refSiblings: "applied" | "ambiguous";
 }
 
+/** Whether 2019-09 keywords (`dependentRequired`, `minContains`, ...) apply in this dialect. */
+export function laterKeywordsApply(dialect: Dialect): boolean {
+  return dialect.arrays === "2020-12" || dialect.refSiblings === "applied";
+}
+
 export interface SchemaDocument {
   readonly root: Schema;
   /** Absolute URI of the document, without fragment, when known. */
