@@ -25,7 +25,7 @@ function readmeCurlExamples(): string[] {
   const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
   return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((m) => m[1] ?? "")
-    .filter((block) => block.includes("curl ") && block.includes("/events"));
+    .filter((block) => block.includes("curl ") && block.includes("http://localhost:8080/events"));
 }
 
 function tempConfig(text: string): string {
