@@ -32,11 +32,13 @@ export const RULES = {
   "min-properties-raised": "min-properties-lowered",
   "max-properties-lowered": "max-properties-raised",
   "additional-properties-closed": "additional-properties-opened",
+  "property-added-to-open-model": "property-removed-from-open-model",
   "pattern-properties-changed": "pattern-properties-changed",
   "property-names-changed": "property-names-changed",
   "dependent-required-added": "dependent-required-removed",
   "dependent-schemas-changed": "dependent-schemas-changed",
   "schema-closed": "schema-opened",
+  "any-of-narrowed": "any-of-widened",
   "any-of-uncovered": "any-of-uncovered",
   "one-of-overlap": "one-of-overlap",
   "not-changed": "not-changed",
@@ -62,6 +64,8 @@ export interface Finding {
   readonly path: string;
   /** Where in the data, as a JSON Pointer with `*` for any index or name. */
   readonly instance: string;
+  /** How many other data locations the same finding was met at (one schema place reached several ways). */
+  readonly elsewhere?: number;
   readonly describe: Describe;
 }
 
@@ -91,7 +95,8 @@ export function renderFinding(
   names: { readonly narrower: string; readonly wider: string },
 ): RenderedFinding {
   const sentence = finding.describe(names.narrower, names.wider);
-  const where = finding.instance === "" ? "" : ` (data at ${finding.instance})`;
+  const more = finding.elsewhere ? `, and ${finding.elsewhere} more` : "";
+  const where = finding.instance === "" && !more ? "" : ` (data at ${finding.instance || "/"}${more})`;
   return {
     path: finding.path,
     rule: mirrored ? RULES[finding.rule] : finding.rule,

@@ -100,3 +100,11 @@ export function positionAfter(position: Position, segment: string, value: unknow
   if (SINGLE.has(segment) && isSchemaValue(value)) return "schema";
   return "data";
 }
+
+/** Keywords whose meaning depends on other keywords around them: only a whole identical schema proves them. */
+export const NON_LOCAL: ReadonlySet<string> = new Set([
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "$dynamicRef",
+  "$recursiveRef",
+]);

@@ -97,38 +97,16 @@ export function childNode(node: SchemaNode, segments: readonly (string | number)
   return isSchema(value) ? { schema: value, base, doc: node.doc, pointer } : undefined;
 }
 
-const LATER_KEYWORDS = [
-  "prefixItems",
-  "$defs",
-  "dependentRequired",
-  "dependentSchemas",
-  "unevaluatedProperties",
-  "unevaluatedItems",
-  "$anchor",
-  "$dynamicRef",
-  "$dynamicAnchor",
-  "minContains",
-  "maxContains",
-];
-
-function usesLaterKeywords(schema: unknown, depth: number): boolean {
-  if (!isRecord(schema) || depth > 64) return false;
-  if (LATER_KEYWORDS.some((keyword) => Object.hasOwn(schema, keyword))) return true;
-  return subschemasOf(schema).some(([, child]) => usesLaterKeywords(child, depth + 1));
-}
-
 /**
  * The dialect a document is read in: from `$schema`, else the referring
- * document's, else inferred (2020-12 arrays only when 2019+ keywords appear).
+ * document's, else draft-07 (as the registry compiles it).
  */
 export function dialectOf(root: Schema, inherited: Dialect | undefined): Dialect {
   const declared = isRecord(root) && typeof root.$schema === "string" ? root.$schema : undefined;
   if (declared?.includes("2020-12")) return { arrays: "2020-12", refSiblings: "applied" };
   if (declared?.includes("2019-09")) return { arrays: "draft-07", refSiblings: "applied" };
-  if (declared !== undefined && /draft-0[3-7]/.test(declared))
-    return { arrays: "draft-07", refSiblings: "ambiguous" };
-  if (inherited !== undefined) return inherited;
-  return { arrays: usesLaterKeywords(root, 0) ? "2020-12" : "draft-07", refSiblings: "ambiguous" };
+  if (declared === undefined && inherited !== undefined) return inherited;
+  return { arrays: "draft-07", refSiblings: "ambiguous" };
 }
 
 const INDEX_LIMIT = 10_000;

@@ -134,6 +134,8 @@ const contains: Check = (value, node, schema, ctx) => {
     if (status === "valid") matched++;
     if (status === "unknown") open++;
   });
+  // Ajv (8.x) may accept an empty array here, depending on the keywords beside `contains`.
+  if (value.length === 0 && min > 0) return unknown(node, "contains", ctx.instance);
   if (matched >= min && matched + open <= max) return VALID;
   if (matched + open < min || matched > max) return invalid(node, "contains", ctx.instance);
   return unknown(node, "contains", ctx.instance);
