@@ -144,6 +144,13 @@ const CASES: readonly RuleCase[] = [
     forward: { breaking: "max-items-raised" },
   },
   {
+    name: "contains kept where arrays may be empty (Ajv may accept [] beside a tuple)",
+    old: { type: "array", items: [{}], contains: { const: 1 } },
+    next: { type: "array", contains: { const: 1 } },
+    backward: { undecidable: "contains-changed" },
+    forward: { undecidable: "contains-changed" },
+  },
+  {
     name: "contains added",
     old: { type: "array" },
     next: { type: "array", contains: { type: "string" } },

@@ -40,7 +40,16 @@ const PATTERNS = ["^a", "b$", "^[ab]*$", "^x"];
 const FORMATS = ["date", "email"];
 export const TYPES = ["null", "boolean", "integer", "number", "string", "array", "object"];
 export const SCALARS: readonly Json[] = [null, true, false, ...NUMBERS, ...STRINGS];
-const COMPOSITES: readonly Json[] = [{}, { a: 1 }, { a: "x", b: null }, { x1: [1] }, [], [1, "a"], ["a", "a"], [{ a: 1 }]];
+const COMPOSITES: readonly Json[] = [
+  {},
+  { a: 1 },
+  { a: "x", b: null },
+  { x1: [1] },
+  [],
+  [1, "a"],
+  ["a", "a"],
+  [{ a: 1 }],
+];
 
 /** Spelled through a constant: a `then` key looks like a promise to the linter. */
 const THEN = "then";
