@@ -5,6 +5,7 @@
  */
 import type { JsonSchema } from "../adapter/adapter.js";
 import { BUILTIN_TARGETS, type TargetCatalog, type TargetType } from "../adapter/catalog.js";
+import { COMPATIBILITY_MODES } from "../schemas/compatibility/index.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",
@@ -188,15 +189,7 @@ export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSche
             description: "Refuse (enforce) events whose type has no schema.",
           },
           compatibility: {
-            enum: [
-              "BACKWARD",
-              "BACKWARD_TRANSITIVE",
-              "FORWARD",
-              "FORWARD_TRANSITIVE",
-              "FULL",
-              "FULL_TRANSITIVE",
-              "NONE",
-            ],
+            enum: [...COMPATIBILITY_MODES],
             default: "BACKWARD",
             description: "What a newly registered version must keep compatible with.",
           },

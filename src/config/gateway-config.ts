@@ -4,18 +4,10 @@
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
 import type { FilterConfig } from "../filter/filter-config.js";
-
-/** Confluent Schema Registry's compatibility modes, for registering new schema versions. */
-export type CompatibilityMode =
-  | "BACKWARD"
-  | "BACKWARD_TRANSITIVE"
-  | "FORWARD"
-  | "FORWARD_TRANSITIVE"
-  | "FULL"
-  | "FULL_TRANSITIVE"
-  | "NONE";
-
 import type { UnmatchedPolicy } from "../route/route.js";
+import type { CompatibilityMode } from "../schemas/compatibility/index.js";
+
+export type { CompatibilityMode };
 
 export interface RouteConfig {
   readonly name: string;

@@ -328,3 +328,15 @@ export async function collect(
   }
   return matching();
 }
+
+/** An adapter that publishes to its own configured address, whatever address the suite gives. */
+export function ignoringAddress(adapter: Adapter): Adapter {
+  return {
+    ...adapter,
+    publish: (messages, options) =>
+      adapter.publish(
+        messages.map((m) => ({ event: m.event })),
+        options,
+      ),
+  };
+}

@@ -4,14 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { createHttpAdapter, type HttpOptions } from "../../adapters/http/index.js";
-import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { freePort } from "../support/cli-process.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
-import { collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
+import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";
 
 function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
   return receiver.requests.flatMap((r) =>
@@ -20,17 +19,6 @@ function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
       address: r.path,
     })),
   );
-}
-
-function ignoringAddress(adapter: Adapter): Adapter {
-  return {
-    ...adapter,
-    publish: (messages, options) =>
-      adapter.publish(
-        messages.map((m) => ({ event: m.event })),
-        options,
-      ),
-  };
 }
 
 function httpSubject(mode: HttpOptions["mode"]) {

@@ -8,11 +8,10 @@ import { connect } from "@nats-io/transport-node";
 import { createNatsAdapter } from "../../adapters/nats/index.js";
 import { decodeNatsMessage } from "../../adapters/nats/message.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
-import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { freePort } from "../support/cli-process.js";
 import { startNatsServer } from "../support/nats-server.js";
-import { collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
+import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";
 
 function natsSubject(
   name: string,
@@ -81,17 +80,6 @@ function natsSubject(
         },
       };
     },
-  };
-}
-
-function ignoringAddress(adapter: Adapter): Adapter {
-  return {
-    ...adapter,
-    publish: (messages, options) =>
-      adapter.publish(
-        messages.map((m) => ({ event: m.event })),
-        options,
-      ),
   };
 }
 
