@@ -1,0 +1,130 @@
+/**
+ * The `pubsub` target: Google Cloud Pub/Sub, through the official gRPC client
+ * on Node or the REST API with fetch (any runtime, Workers included). Acked
+ * when the service returned a message id. Pub/Sub has no publish-side dedup.
+ */
+import {
+  type Adapter,
+  type AdapterFactory,
+  type AdapterRuntime,
+  type OutboundMessage,
+  type PublishOutcome,
+  retriable,
+  terminal,
+} from "../../src/adapter/adapter.js";
+import { describeError } from "../../src/errors/errors.js";
+import { accessTokens, type ServiceAccountKey } from "./access-token.js";
+import { pubsubDescriptor } from "./descriptor.js";
+import { encodePubsubMessage, LIMITS, messageSize } from "./message.js";
+import type { PubsubOptions } from "./options.js";
+import type { Publisher, PubsubMessage } from "./publisher.js";
+import { restPublisher } from "./rest-publisher.js";
+
+export type { PubsubOptions } from "./options.js";
+
+function restBaseUrl(apiEndpoint: string | undefined): string {
+  if (apiEndpoint === undefined) return "https://pubsub.googleapis.com";
+  return /^https?:\/\//.test(apiEndpoint) ? apiEndpoint.replace(/\/+$/, "") : `http://${apiEndpoint}`;
+}
+
+async function openPublisher(options: PubsubOptions, runtime: AdapterRuntime): Promise<Publisher> {
+  if ((options.api ?? "grpc") === "grpc")
+    return (await import("./node/grpc-publisher.js")).grpcPublisher(options);
+  const key =
+    options.credentials?.keyJson === undefined
+      ? undefined
+      : (JSON.parse(options.credentials.keyJson) as ServiceAccountKey);
+  return restPublisher({
+    projectId: options.projectId,
+    baseUrl: restBaseUrl(options.apiEndpoint),
+    // With a service-account key every request carries a token; an emulator needs none. (Over REST
+    // there are no Application Default Credentials: give keyJson for the public API.)
+    ...(key !== undefined && { token: accessTokens(key, runtime.fetch) }),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    fetch: runtime.fetch,
+  });
+}
+
+export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRuntime): Adapter {
+  const mode = options.mode ?? "binary";
+  const oversize = options.oversize ?? "structured";
+  const publisher = openPublisher(options, runtime);
+  publisher.catch(() => {});
+  let closed = false;
+
+  /** The ordering key: the template's expansion, else the partitionkey extension. */
+  const orderingKeyOf = (message: OutboundMessage) => {
+    if (message.orderingKey !== undefined) return message.orderingKey;
+    const partition = message.event.extensions.get("partitionkey");
+    return partition === undefined ? undefined : String(partition);
+  };
+
+  return {
+    type: "pubsub",
+    capabilities: {
+      batching: true,
+      orderingKeys: true,
+      brokerDedup: false,
+      modes: ["binary", "structured"],
+      runsOnWorkers: (options.api ?? "grpc") === "rest",
+      maxEventBytes: LIMITS.messageBytes,
+    },
+    encodedSize(message) {
+      const encoded = encodePubsubMessage(message.event, mode, oversize);
+      return encoded.ok ? messageSize(encoded.payload) : LIMITS.messageBytes + 1;
+    },
+    async publish(messages, { signal }) {
+      let client: Publisher;
+      try {
+        client = await publisher;
+      } catch (error) {
+        return messages.map(() => retriable(`The Pub/Sub client could not start: ${describeError(error)}`));
+      }
+      const outcomes: (PublishOutcome | undefined)[] = new Array(messages.length);
+      // Messages grouped by topic, in order, so each topic gets one call.
+      const byTopic = new Map<string, { index: number; message: PubsubMessage }[]>();
+      messages.forEach((m, index) => {
+        const encoded = encodePubsubMessage(m.event, mode, oversize);
+        if (!encoded.ok) {
+          outcomes[index] = terminal(encoded.reason, 413);
+          return;
+        }
+        const topic = m.address ?? options.topic;
+        const orderingKey = orderingKeyOf(m);
+        const list = byTopic.get(topic) ?? [];
+        list.push({ index, message: { ...encoded.payload, ...(orderingKey ? { orderingKey } : {}) } });
+        byTopic.set(topic, list);
+      });
+      await Promise.all(
+        [...byTopic].map(async ([topic, list]) => {
+          const results = await client.publish(
+            topic,
+            list.map((l) => l.message),
+            signal,
+          );
+          list.forEach((l, i) => {
+            outcomes[l.index] = results[i];
+          });
+        }),
+      );
+      return outcomes.map((o) => o ?? retriable("no outcome"));
+    },
+    async ready() {
+      if (closed) return false;
+      return publisher.then(
+        () => true,
+        () => false,
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await (await publisher.catch(() => undefined))?.close();
+    },
+  };
+}
+
+export const pubsubTarget: AdapterFactory<PubsubOptions> = {
+  ...pubsubDescriptor,
+  create: (options, runtime) => createPubsubAdapter(options, runtime),
+};

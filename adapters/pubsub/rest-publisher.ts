@@ -1,0 +1,59 @@
+/**
+ * Pub/Sub over its REST API with fetch: `POST /v1/projects/{p}/topics/{t}:publish`
+ * with base64 data. One request per call carries every message (the API
+ * accepts or refuses the request as a whole).
+ */
+
+import { acked, type PublishOutcome, retriable } from "../../src/adapter/adapter.js";
+import { encodeBase64 } from "../../src/codec/base64.js";
+import { describeError } from "../../src/errors/errors.js";
+import { classifyStatus, type Publisher, type PubsubMessage } from "./publisher.js";
+
+export interface RestPublisherOptions {
+  readonly projectId: string;
+  /** Base URL, e.g. https://pubsub.googleapis.com or http://127.0.0.1:8085 for an emulator. */
+  readonly baseUrl: string;
+  /** A bearer token per request; absent for an emulator. */
+  readonly token?: () => Promise<string>;
+  readonly timeoutMs: number;
+  readonly fetch: typeof fetch;
+}
+
+export function restPublisher(options: RestPublisherOptions): Publisher {
+  return {
+    async publish(topic, messages, signal): Promise<PublishOutcome[]> {
+      const url = `${options.baseUrl}/v1/projects/${encodeURIComponent(options.projectId)}/topics/${encodeURIComponent(topic)}:publish`;
+      const body = JSON.stringify({
+        messages: messages.map((m: PubsubMessage) => ({
+          data: encodeBase64(m.data),
+          attributes: m.attributes,
+          ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}),
+        })),
+      });
+      try {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (options.token) headers.authorization = `Bearer ${await options.token()}`;
+        const response = await options.fetch(url, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        });
+        if (response.ok) {
+          const { messageIds } = (await response.json()) as { messageIds: string[] };
+          return messages.map((_, i) => acked({ id: messageIds[i] }));
+        }
+        const error = (
+          (await response.json().catch(() => ({}))) as { error?: { status?: string; message?: string } }
+        ).error;
+        const status = error?.status ?? (response.status >= 500 ? "UNAVAILABLE" : "INVALID_ARGUMENT");
+        const outcome = classifyStatus(status, error?.message ?? `HTTP ${response.status}`, response.status);
+        return messages.map(() => outcome);
+      } catch (error) {
+        const outcome = retriable(`Pub/Sub did not answer: ${describeError(error)}`);
+        return messages.map(() => outcome);
+      }
+    },
+    async close() {},
+  };
+}
