@@ -6,6 +6,7 @@
 import { httpDescriptor } from "../../adapters/http/descriptor.js";
 import { memoryDescriptor } from "../../adapters/memory/descriptor.js";
 import { natsDescriptor } from "../../adapters/nats/descriptor.js";
+import { pubsubDescriptor } from "../../adapters/pubsub/descriptor.js";
 import { stdoutDescriptor } from "../../adapters/stdout/descriptor.js";
 import type { AdapterFactory, TargetDescriptor } from "./adapter.js";
 
@@ -32,5 +33,9 @@ export const BUILTIN_TARGETS: TargetCatalog = {
   nats: {
     descriptor: natsDescriptor,
     load: () => import("../../adapters/nats/index.js").then((m) => m.natsTarget),
+  },
+  pubsub: {
+    descriptor: pubsubDescriptor,
+    load: () => import("../../adapters/pubsub/index.js").then((m) => m.pubsubTarget),
   },
 };

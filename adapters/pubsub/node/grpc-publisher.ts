@@ -45,24 +45,39 @@ export async function grpcPublisher(options: PubsubOptions): Promise<Publisher> 
     return topic;
   };
   return {
-    publish(topicName, messages) {
+    publish(topicName, messages, signal) {
       const topic = topicFor(topicName);
+      // The client retries UNAVAILABLE and the like by itself for minutes: the attempt ends at its
+      // deadline, and a message it still delivers later is a duplicate the producer's retry allows.
+      const giveUp = new Promise<PublishOutcome>((resolve) => {
+        const timer = setTimeout(
+          () => resolve(retriable(`Pub/Sub did not answer within ${options.timeoutMs ?? 10_000} ms`)),
+          options.timeoutMs ?? 10_000,
+        );
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(retriable("The attempt was aborted"));
+        });
+      });
       return Promise.all(
         messages.map((m) =>
-          topic
-            .publishMessage({
-              data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
-              attributes: { ...m.attributes },
-              ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}),
-            })
-            .then(
-              (id) => acked({ id }),
-              (error: unknown) => {
-                // The client pauses a key after a failure; resume so the key's later events can go.
-                if (m.orderingKey) topic.resumePublishing(m.orderingKey);
-                return classify(error);
-              },
-            ),
+          Promise.race([
+            giveUp,
+            topic
+              .publishMessage({
+                data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
+                attributes: { ...m.attributes },
+                ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}),
+              })
+              .then(
+                (id) => acked({ id }),
+                (error: unknown) => {
+                  // The client pauses a key after a failure; resume so the key's later events can go.
+                  if (m.orderingKey) topic.resumePublishing(m.orderingKey);
+                  return classify(error);
+                },
+              ),
+          ]),
         ),
       );
     },
