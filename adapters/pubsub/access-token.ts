@@ -12,6 +12,17 @@ export interface ServiceAccountKey {
   readonly token_uri?: string;
 }
 
+/** The token endpoint refused: 4xx means the key itself is wrong, which no retry fixes. */
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "TokenError";
+  }
+}
+
 export const PUBSUB_SCOPE = "https://www.googleapis.com/auth/pubsub";
 const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
@@ -38,8 +49,12 @@ export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now:
         assertion,
       }).toString(),
     });
-    if (!response.ok)
-      throw new Error(`token endpoint answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok) {
+      throw new TokenError(
+        `the token endpoint answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+        response.status,
+      );
+    }
     const body = (await response.json()) as { access_token: string; expires_in: number };
     cached = { token: body.access_token, expiresAt: now() + body.expires_in * 1000 };
     return body.access_token;

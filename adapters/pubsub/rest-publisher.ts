@@ -4,9 +4,10 @@
  * accepts or refuses the request as a whole).
  */
 
-import { acked, type PublishOutcome, retriable } from "../../src/adapter/adapter.js";
+import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
 import { encodeBase64 } from "../../src/codec/base64.js";
 import { describeError } from "../../src/errors/errors.js";
+import { TokenError } from "./access-token.js";
 import { classifyStatus, type Publisher, type PubsubMessage } from "./publisher.js";
 
 export interface RestPublisherOptions {
@@ -50,7 +51,10 @@ export function restPublisher(options: RestPublisherOptions): Publisher {
         const outcome = classifyStatus(status, error?.message ?? `HTTP ${response.status}`, response.status);
         return messages.map(() => outcome);
       } catch (error) {
-        const outcome = retriable(`Pub/Sub did not answer: ${describeError(error)}`);
+        const refused = error instanceof TokenError && error.status >= 400 && error.status < 500;
+        const outcome = refused
+          ? terminal(`Pub/Sub credentials were refused: ${describeError(error)}`, 401)
+          : retriable(`Pub/Sub did not answer: ${describeError(error)}`);
         return messages.map(() => outcome);
       }
     },
