@@ -1,0 +1,104 @@
+/**
+ * The Pub/Sub REST client inside workerd: publishes, with a service-account
+ * token signed by WebCrypto (jose), to the fake's REST endpoint.
+ */
+import { build, type Plugin } from "esbuild";
+import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
+import { projectRoot } from "../support/cli-process.js";
+import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
+
+const WORKER = `
+import { createPubsubAdapter } from "./adapters/pubsub/index.ts";
+import { portableRuntime } from "./src/adapter/default-runtime.ts";
+import { createCloudEvent, EventData } from "./src/event/cloud-event.ts";
+export default {
+  async fetch(request, env) {
+    const adapter = createPubsubAdapter(
+      { projectId: "p", topic: "edge", api: "rest", apiEndpoint: env.PUBSUB_URL, credentials: { keyJson: env.KEY_JSON } },
+      portableRuntime(),
+    );
+    const count = Number(new URL(request.url).searchParams.get("count") ?? "1");
+    const messages = Array.from({ length: count }, (_, i) => ({
+      event: createCloudEvent({
+        attributes: { specversion: "1.0", id: "edge-" + i, source: "/edge", type: "t", datacontenttype: "application/json" },
+        extensions: new Map([["greeting", "Euro € 😀"]]),
+        data: new EventData(new TextEncoder().encode('{"n":1.0}'), "json"),
+      }),
+    }));
+    const outcomes = await adapter.publish(messages, { signal: new AbortController().signal, deadline: Date.now() + 5000 });
+    await adapter.close();
+    return Response.json(outcomes);
+  },
+};`;
+
+/** The gRPC client is Node-only and loaded lazily; a Workers bundle leaves it out. */
+const withoutGrpc: Plugin = {
+  name: "without-grpc",
+  setup(b) {
+    b.onResolve({ filter: /\/node\/grpc-publisher\.js$/ }, (args) => ({
+      path: args.path,
+      namespace: "grpc-stub",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "grpc-stub" }, () => ({
+      contents: 'export const grpcPublisher = () => { throw new Error("gRPC needs Node"); };',
+    }));
+  },
+};
+
+let fake: FakePubsub;
+let mf: Miniflare;
+
+beforeAll(async () => {
+  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+  fake = await startFakePubsub({
+    projectId: "p",
+    topics: ["edge"],
+    tokenPublicKey: await exportSPKI(publicKey),
+    expectToken: "issued",
+  });
+  const keyJson = JSON.stringify({
+    client_email: "edge@p.iam.gserviceaccount.com",
+    private_key: await exportPKCS8(privateKey),
+    token_uri: fake.tokenUrl,
+  });
+  const bundle = await build({
+    stdin: { contents: WORKER, resolveDir: projectRoot, loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    plugins: [withoutGrpc],
+    write: false,
+    logLevel: "silent",
+  });
+  mf = new Miniflare({
+    modules: true,
+    script: bundle.outputFiles[0]?.text ?? "",
+    compatibilityDate: "2025-09-01",
+    bindings: { PUBSUB_URL: fake.restUrl, KEY_JSON: keyJson },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await mf?.dispose();
+  await fake?.close();
+});
+
+describe("the Pub/Sub REST client in workerd", () => {
+  it("publishes a single event and a batch with a token it signed itself", async () => {
+    const one = await (await mf.dispatchFetch("http://worker/?count=1")).json();
+    expect(one).toEqual([{ status: "acked", receipt: { id: expect.any(String) } }]);
+    const batch = (await (await mf.dispatchFetch("http://worker/?count=5")).json()) as { status: string }[];
+    expect(batch.map((o) => o.status)).toEqual(Array(5).fill("acked"));
+    const stored = fake.messages("edge");
+    expect(stored).toHaveLength(6);
+    const event = decodePubsubMessage(stored[0]?.attributes ?? {}, stored[0]?.data ?? new Uint8Array());
+    expect(event.extensions.get("greeting")).toBe("Euro € 😀");
+    expect(new TextDecoder().decode(event.data?.bytes)).toBe('{"n":1.0}');
+    expect(fake.tokensIssued()).toBe(2);
+  });
+});
