@@ -114,12 +114,10 @@ describeAdapterContract({
       received: (prefix: string, count: number) =>
         collect(
           (): ReceivedEvent[] =>
-            fake
-              .allMessages()
-              .map((m) => ({
-                event: decodePubsubMessage(m.attributes, m.data),
-                address: m.topic.replace(/^projects\/[^/]+\/topics\//, ""),
-              })),
+            fake.allMessages().map((m) => ({
+              event: decodePubsubMessage(m.attributes, m.data),
+              address: m.topic.replace(/^projects\/[^/]+\/topics\//, ""),
+            })),
           prefix,
           count,
         ),
