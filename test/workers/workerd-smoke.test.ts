@@ -11,18 +11,21 @@ import { projectRoot } from "../support/cli-process.js";
 let mf: Miniflare;
 
 /**
- * The NATS target's TCP transport is Node-only and loaded lazily; a Workers
- * build replaces it (WebSocket transport), so the bundle gets a stub here.
+ * Node-only transports (NATS over TCP, Pub/Sub over gRPC) are loaded lazily;
+ * a Workers build replaces them (WebSocket, REST), so the bundle gets stubs here.
  */
 const withoutNodeTransports: Plugin = {
   name: "without-node-transports",
   setup(b) {
-    b.onResolve({ filter: /\/node\/connect\.js$/ }, (args) => ({
+    b.onResolve({ filter: /\/node\/(connect|grpc-publisher)\.js$/ }, (args) => ({
       path: args.path,
       namespace: "node-transport-stub",
     }));
     b.onLoad({ filter: /.*/, namespace: "node-transport-stub" }, () => ({
-      contents: 'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
+      contents: [
+        'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
+        'export const grpcPublisher = () => { throw new Error("Pub/Sub over gRPC needs Node"); };',
+      ].join("\n"),
     }));
   },
 };
