@@ -3,6 +3,7 @@
  * addressing), and the adapter itself loaded lazily by name, so a deployment
  * only ever loads the adapters (and SDKs) its config names.
  */
+import { eventGridDescriptor } from "../../adapters/eventgrid/descriptor.js";
 import { httpDescriptor } from "../../adapters/http/descriptor.js";
 import { memoryDescriptor } from "../../adapters/memory/descriptor.js";
 import { natsDescriptor } from "../../adapters/nats/descriptor.js";
@@ -25,6 +26,10 @@ export const BUILTIN_TARGETS: TargetCatalog = {
   memory: {
     descriptor: memoryDescriptor,
     load: () => import("../../adapters/memory/index.js").then((m) => m.memoryTarget),
+  },
+  eventgrid: {
+    descriptor: eventGridDescriptor,
+    load: () => import("../../adapters/eventgrid/index.js").then((m) => m.eventGridTarget),
   },
   http: {
     descriptor: httpDescriptor,

@@ -1,0 +1,53 @@
+/** The `eventgrid` target's options (loaded without the adapter). */
+import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+
+export const eventGridDescriptor: TargetDescriptor = {
+  type: "eventgrid",
+  optionsSchema: {
+    type: "object",
+    description: "Publishes CloudEvents to an Azure Event Grid topic, domain or namespace topic, losslessly.",
+    properties: {
+      type: { const: "eventgrid" },
+      endpoint: {
+        type: "string",
+        description:
+          "Topic: https://<topic>.<region>-1.eventgrid.azure.net/api/events; namespace: its HTTP endpoint.",
+      },
+      namespaceTopic: {
+        type: "string",
+        description: "Present: publish through the namespaces API to this topic.",
+      },
+      key: {
+        type: "string",
+        description: "Access key (aeg-sas-key for topics, SharedAccessKey for namespaces).",
+      },
+      sasToken: { type: "string", description: "A shared access signature (topics), sent as aeg-sas-token." },
+      entra: {
+        type: "object",
+        description: "Microsoft Entra ID client credentials.",
+        additionalProperties: false,
+        required: ["tenantId", "clientId", "clientSecret"],
+        properties: {
+          tenantId: { type: "string" },
+          clientId: { type: "string" },
+          clientSecret: { type: "string" },
+          authorityHost: { type: "string", default: "https://login.microsoftonline.com" },
+        },
+      },
+      allowInsecure: {
+        type: "boolean",
+        default: false,
+        description: "Allow an http:// endpoint (local test servers only).",
+      },
+      timeoutMs: { type: "integer", minimum: 1, default: 10000 },
+    },
+    required: ["type", "endpoint"],
+    additionalProperties: false,
+    oneOf: [{ required: ["key"] }, { required: ["sasToken"] }, { required: ["entra"] }],
+    // An http:// endpoint only with allowInsecure.
+    if: { properties: { endpoint: { pattern: "^http://" } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+    then: { required: ["allowInsecure"], properties: { allowInsecure: { const: true } } },
+  },
+  addressing: {},
+};
