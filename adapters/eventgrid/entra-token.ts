@@ -2,6 +2,8 @@
  * Microsoft Entra ID client-credentials tokens by fetch (any runtime), for
  * the Event Grid scope, reused until a minute before they expire.
  */
+import { cachedToken } from "../../src/adapter/token-cache.js";
+
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
 export interface EntraCredentials {
@@ -16,11 +18,8 @@ export function entraTokens(
   fetchFn: typeof fetch,
   now: () => number = Date.now,
 ) {
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
   const authority = (credentials.authorityHost ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
-
-  async function fetchToken(): Promise<string> {
+  return cachedToken(async () => {
     const response = await fetchFn(
       `${authority}/${encodeURIComponent(credentials.tenantId)}/oauth2/v2.0/token`,
       {
@@ -37,15 +36,6 @@ export function entraTokens(
     if (!response.ok)
       throw new Error(`Entra ID answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     const body = (await response.json()) as { access_token: string; expires_in: number };
-    cached = { token: body.access_token, expiresAt: now() + body.expires_in * 1000 };
-    return body.access_token;
-  }
-
-  return function token(): Promise<string> {
-    if (cached !== undefined && now() < cached.expiresAt - 60_000) return Promise.resolve(cached.token);
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  };
+    return { token: body.access_token, expiresInSeconds: body.expires_in };
+  }, now);
 }

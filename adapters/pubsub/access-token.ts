@@ -5,6 +5,7 @@
  * expires.
  */
 import { importPKCS8, SignJWT } from "jose";
+import { cachedToken } from "../../src/adapter/token-cache.js";
 
 export interface ServiceAccountKey {
   readonly client_email: string;
@@ -27,11 +28,8 @@ export const PUBSUB_SCOPE = "https://www.googleapis.com/auth/pubsub";
 const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
 export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now: () => number = Date.now) {
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
   const tokenUri = key.token_uri ?? DEFAULT_TOKEN_URI;
-
-  async function fetchToken(): Promise<string> {
+  return cachedToken(async () => {
     const privateKey = await importPKCS8(key.private_key, "RS256");
     const issuedAt = Math.floor(now() / 1000);
     const assertion = await new SignJWT({ scope: PUBSUB_SCOPE })
@@ -56,16 +54,6 @@ export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now:
       );
     }
     const body = (await response.json()) as { access_token: string; expires_in: number };
-    cached = { token: body.access_token, expiresAt: now() + body.expires_in * 1000 };
-    return body.access_token;
-  }
-
-  /** A valid token: the cached one until a minute before it expires, else a new one (one request at a time). */
-  return function token(): Promise<string> {
-    if (cached !== undefined && now() < cached.expiresAt - 60_000) return Promise.resolve(cached.token);
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  };
+    return { token: body.access_token, expiresInSeconds: body.expires_in };
+  }, now);
 }
