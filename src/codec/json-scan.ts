@@ -110,14 +110,20 @@ class Scanner {
     }
   }
 
-  /** Calls `onElement` for each element of the array at `pos`; returns the end offset. */
-  array(pos: number, depth: number, onElement?: (value: JsonSpan) => void) {
+  /**
+   * Scans the array at `pos` (each element with `element`, by default a plain
+   * value scan); returns the end offset.
+   */
+  array(
+    pos: number,
+    depth: number,
+    element: (pos: number, depth: number) => { end: number } = (p, d) => this.value(p, d),
+  ) {
     this.checkDepth(depth, pos);
     pos = this.skipWhitespace(pos + 1);
     if (this.bytes[pos] === 0x5d) return pos + 1;
     for (;;) {
-      const value = this.value(pos, depth);
-      onElement?.(value);
+      const value = element(pos, depth);
       pos = this.skipWhitespace(value.end);
       const next = this.bytes[pos];
       if (next === 0x5d) return pos + 1;
@@ -282,33 +288,20 @@ export function scanJsonArrayDocument(bytes: Uint8Array): {
   elements: ScannedValue[] | undefined;
 } {
   const scanner = new Scanner(bytes);
-  let pos = documentStart(scanner, bytes);
-  if (bytes[pos] !== 0x5b) {
-    const span = scanner.value(pos, 0);
+  const start = documentStart(scanner, bytes);
+  if (bytes[start] !== 0x5b) {
+    const span = scanner.value(start, 0);
     documentEnd(scanner, bytes, span.end);
     return { span, elements: undefined };
   }
-  const start = pos;
   const elements: ScannedValue[] = [];
-  pos = scanner.skipWhitespace(pos + 1);
-  if (bytes[pos] === 0x5d) {
-    pos++;
-  } else {
-    for (;;) {
-      const element = scanWithMembers(scanner, pos, 1);
-      elements.push(element);
-      pos = scanner.skipWhitespace(element.span.end);
-      const next = bytes[pos];
-      if (next === 0x5d) {
-        pos++;
-        break;
-      }
-      if (next !== 0x2c) throw new JsonSyntaxError("Expected ',' or ']'", pos);
-      pos = scanner.skipWhitespace(pos + 1);
-    }
-  }
-  documentEnd(scanner, bytes, pos);
-  return { span: { start, end: pos, kind: "array" }, elements };
+  const end = scanner.array(start, 1, (pos, depth) => {
+    const element = scanWithMembers(scanner, pos, depth);
+    elements.push(element);
+    return element.span;
+  });
+  documentEnd(scanner, bytes, end);
+  return { span: { start, end, kind: "array" }, elements };
 }
 
 /**

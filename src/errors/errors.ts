@@ -48,11 +48,6 @@ export class GatewayError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.headers = options.headers ?? {};
   }
-
-  /** A retry of the same request may succeed (503 and 413 to a smaller target never). */
-  get retriable(): boolean {
-    return this.code === "target-unavailable";
-  }
 }
 
 export function isGatewayError(value: unknown): value is GatewayError {
