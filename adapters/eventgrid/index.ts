@@ -16,6 +16,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { perEvent } from "../../src/adapter/per-event.js";
 import { describeError } from "../../src/errors/errors.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import { retryAfterMs } from "../http/http-message.js";
@@ -67,6 +68,8 @@ export function createEventGridAdapter(options: EventGridOptions, runtime: Adapt
     : `${base}?api-version=2018-01-01`;
   const insecure = base.startsWith("http://") && options.allowInsecure !== true;
   const token = options.entra === undefined ? undefined : entraTokens(options.entra, runtime.fetch);
+  // Encoded once per event: the size check at ingress and the publish share it.
+  const encode = perEvent(toJsonFormat);
 
   async function authHeaders(): Promise<Record<string, string>> {
     if (token !== undefined) return { authorization: `Bearer ${await token()}` };
@@ -119,10 +122,10 @@ export function createEventGridAdapter(options: EventGridOptions, runtime: Adapt
       runsOnWorkers: true,
       maxEventBytes: limits.maxEventBytes,
     },
-    encodedSize: (message) => toJsonFormat(message.event).length,
+    encodedSize: (message) => encode(message.event).length,
     async publish(messages, { signal, deadline }) {
       if (insecure) return messages.map(() => terminal("An http:// endpoint needs allowInsecure: true"));
-      const encoded = messages.map((m) => toJsonFormat(m.event));
+      const encoded = messages.map((m) => encode(m.event));
       const outcomes: PublishOutcome[] = new Array(messages.length);
       const fitting: number[] = [];
       encoded.forEach((e, i) => {
@@ -139,16 +142,15 @@ export function createEventGridAdapter(options: EventGridOptions, runtime: Adapt
         fitting.map((i) => (encoded[i] as Uint8Array).length),
         limits,
       ).map((batch) => batch.map((j) => fitting[j] as number));
-      await Promise.all(
-        batches.map(async (batch) => {
-          const outcome = await send(
-            batch.map((i) => encoded[i] as Uint8Array),
-            signal,
-            deadline,
-          );
-          for (const i of batch) outcomes[i] = outcome;
-        }),
-      );
+      // One request after another, so a call's events reach the topic in the order given.
+      for (const batch of batches) {
+        const outcome = await send(
+          batch.map((i) => encoded[i] as Uint8Array),
+          signal,
+          deadline,
+        );
+        for (const i of batch) outcomes[i] = outcome;
+      }
       return outcomes;
     },
     async ready() {

@@ -15,6 +15,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { perEvent } from "../../src/adapter/per-event.js";
 import { describeError } from "../../src/errors/errors.js";
 import { ManagedConnection } from "./connection.js";
 import { natsDescriptor } from "./descriptor.js";
@@ -99,18 +100,20 @@ export function createNatsAdapter(
   if (options.jetstream?.stream !== undefined)
     jetStreamHeaders.push(["Nats-Expected-Stream", options.jetstream.stream]);
   const sizeOf = (payload: NatsPayload) => natsMessageSize(payload, jetStreamHeaders);
-  /** The message for an event; a binary-mode event whose headers JetStream would refuse goes structured. */
-  const encode = (message: OutboundMessage): NatsPayload => {
-    const payload = encodeNatsMessage(message.event, mode);
+  /**
+   * The message for an event, encoded once (size check at ingress, then publish); a binary-mode
+   * event whose headers JetStream would refuse goes structured.
+   */
+  const encodeEvent = perEvent((event): NatsPayload => {
+    const payload = encodeNatsMessage(event, mode);
     if (!useJetStream || mode !== "binary") return payload;
     const headerBytes = natsMessageSize(
       { headers: payload.headers, data: new Uint8Array(0) },
       jetStreamHeaders,
     );
-    return headerBytes > MAX_JETSTREAM_HEADER_BYTES
-      ? encodeNatsMessage(message.event, "structured")
-      : payload;
-  };
+    return headerBytes > MAX_JETSTREAM_HEADER_BYTES ? encodeNatsMessage(event, "structured") : payload;
+  });
+  const encode = (message: OutboundMessage) => encodeEvent(message.event);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
 
   const tooLarge = (size: number) =>

@@ -12,6 +12,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { perEvent } from "../../src/adapter/per-event.js";
 import { describeError } from "../../src/errors/errors.js";
 import { accessTokens, type ServiceAccountKey } from "./access-token.js";
 import { pubsubDescriptor } from "./descriptor.js";
@@ -48,6 +49,8 @@ async function openPublisher(options: PubsubOptions, runtime: AdapterRuntime): P
 export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRuntime): Adapter {
   const mode = options.mode ?? "binary";
   const oversize = options.oversize ?? "structured";
+  // Encoded once per event: the size check at ingress and the publish share it.
+  const encode = perEvent((event) => encodePubsubMessage(event, mode, oversize));
   const publisher = openPublisher(options, runtime);
   publisher.catch(() => {});
   let closed = false;
@@ -70,7 +73,7 @@ export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRunt
       maxEventBytes: LIMITS.messageBytes,
     },
     encodedSize(message) {
-      const encoded = encodePubsubMessage(message.event, mode, oversize);
+      const encoded = encode(message.event);
       return encoded.ok ? messageSize(encoded.payload) : LIMITS.messageBytes + 1;
     },
     async publish(messages, { signal }) {
@@ -84,7 +87,7 @@ export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRunt
       // Messages grouped by topic, in order, so each topic gets one call.
       const byTopic = new Map<string, { index: number; message: PubsubMessage }[]>();
       messages.forEach((m, index) => {
-        const encoded = encodePubsubMessage(m.event, mode, oversize);
+        const encoded = encode(m.event);
         if (!encoded.ok) {
           outcomes[index] = terminal(encoded.reason, 413);
           return;
