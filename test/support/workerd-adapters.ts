@@ -4,11 +4,10 @@
  * events (sent in the JSON format); a proxy adapter on the Node side forwards
  * publish calls to it and returns its outcomes.
  */
-import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import type { Adapter, PublishOutcome } from "../../src/adapter/adapter.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
-import { projectRoot } from "./cli-process.js";
+import { bundleForWorkerd } from "./workerd-bundle.js";
 
 const WORKER = `
 import { createEventGridAdapter } from "./adapters/eventgrid/index.ts";
@@ -32,37 +31,11 @@ export default {
   },
 };`;
 
-/** Node-only clients are loaded lazily; the Worker bundle gets stubs. */
-const withoutNodeClients: Plugin = {
-  name: "without-node-clients",
-  setup(b) {
-    b.onResolve({ filter: /\/node\/(grpc-publisher|connect)\.js$/ }, (args) => ({
-      path: args.path,
-      namespace: "node-stub",
-    }));
-    b.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
-      contents:
-        "export const grpcPublisher = () => { throw new Error('needs Node'); }; export const connectNode = grpcPublisher;",
-    }));
-  },
-};
-
 export async function startAdapterWorker(): Promise<Miniflare> {
-  const bundle = await build({
-    stdin: { contents: WORKER, resolveDir: projectRoot, loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    plugins: [withoutNodeClients],
-    external: ["crypto"],
-    write: false,
-    logLevel: "silent",
-  });
+  const script = await bundleForWorkerd({ source: WORKER });
   return new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]?.text ?? "",
+    script,
     compatibilityDate: "2025-09-01",
   });
 }

@@ -6,11 +6,10 @@
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../support/cli-process.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
+import { bundleForWorkerd } from "../support/workerd-bundle.js";
 
 const WORKER = `
 import { wsconnect, headers } from "@nats-io/nats-core";
@@ -39,20 +38,10 @@ beforeAll(async () => {
   const nc = await connect({ servers: server.url });
   await (await jetstreamManager(nc)).streams.add({ name: "SPIKE", subjects: ["spike.>"] });
   await nc.close();
-  const bundle = await build({
-    stdin: { contents: WORKER, resolveDir: projectRoot, loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["crypto"],
-    write: false,
-    logLevel: "silent",
-  });
+  const script = await bundleForWorkerd({ source: WORKER });
   mf = new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]?.text ?? "",
+    script,
     compatibilityDate: "2025-09-01",
     bindings: { NATS_WS: server.websocketUrl },
   });

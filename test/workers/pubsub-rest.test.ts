@@ -2,13 +2,12 @@
  * The Pub/Sub REST client inside workerd: publishes, with a service-account
  * token signed by WebCrypto (jose), to the fake's REST endpoint.
  */
-import { build, type Plugin } from "esbuild";
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
-import { projectRoot } from "../support/cli-process.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
+import { bundleForWorkerd } from "../support/workerd-bundle.js";
 
 const WORKER = `
 import { createPubsubAdapter } from "./adapters/pubsub/index.ts";
@@ -34,20 +33,6 @@ export default {
   },
 };`;
 
-/** The gRPC client is Node-only and loaded lazily; a Workers bundle leaves it out. */
-const withoutGrpc: Plugin = {
-  name: "without-grpc",
-  setup(b) {
-    b.onResolve({ filter: /\/node\/grpc-publisher\.js$/ }, (args) => ({
-      path: args.path,
-      namespace: "grpc-stub",
-    }));
-    b.onLoad({ filter: /.*/, namespace: "grpc-stub" }, () => ({
-      contents: 'export const grpcPublisher = () => { throw new Error("gRPC needs Node"); };',
-    }));
-  },
-};
-
 let fake: FakePubsub;
 let mf: Miniflare;
 
@@ -64,20 +49,10 @@ beforeAll(async () => {
     private_key: await exportPKCS8(privateKey),
     token_uri: fake.tokenUrl,
   });
-  const bundle = await build({
-    stdin: { contents: WORKER, resolveDir: projectRoot, loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    plugins: [withoutGrpc],
-    write: false,
-    logLevel: "silent",
-  });
+  const script = await bundleForWorkerd({ source: WORKER });
   mf = new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]?.text ?? "",
+    script,
     compatibilityDate: "2025-09-01",
     bindings: { PUBSUB_URL: fake.restUrl, KEY_JSON: keyJson },
   });

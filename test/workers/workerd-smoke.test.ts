@@ -3,48 +3,15 @@
  * platform "neutral") and runs it inside workerd through Miniflare, without
  * nodejs_compat: proof that the core is runtime-neutral.
  */
-import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli-process.js";
+import { bundleForWorkerd } from "../support/workerd-bundle.js";
 
 let mf: Miniflare;
 
-/**
- * Node-only transports (NATS over TCP, Pub/Sub over gRPC) are loaded lazily;
- * a Workers build replaces them (WebSocket, REST), so the bundle gets stubs here.
- */
-const withoutNodeTransports: Plugin = {
-  name: "without-node-transports",
-  setup(b) {
-    b.onResolve({ filter: /\/node\/(connect|grpc-publisher)\.js$/ }, (args) => ({
-      path: args.path,
-      namespace: "node-transport-stub",
-    }));
-    b.onLoad({ filter: /.*/, namespace: "node-transport-stub" }, () => ({
-      contents: [
-        'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
-        'export const grpcPublisher = () => { throw new Error("Pub/Sub over gRPC needs Node"); };',
-      ].join("\n"),
-    }));
-  },
-};
-
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [`${projectRoot}/src/entries/workers/worker.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    write: false,
-    logLevel: "silent",
-    plugins: [withoutNodeTransports],
-    // tweetnacl (NKeys, under the NATS client) falls back to require("crypto") only where WebCrypto is missing.
-    external: ["crypto"],
-  });
-  const script = bundle.outputFiles[0]?.text ?? "";
+  const script = await bundleForWorkerd({ entry: `${projectRoot}/src/entries/workers/worker.ts` });
   mf = new Miniflare({ modules: true, script, compatibilityDate: "2025-09-01" });
 }, 60_000);
 
