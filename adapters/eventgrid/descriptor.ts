@@ -17,11 +17,32 @@ export const eventGridDescriptor: TargetDescriptor = {
         type: "string",
         description: "Present: publish through the namespaces API to this topic.",
       },
+      api: {
+        enum: ["sdk", "rest"],
+        default: "sdk",
+        description:
+          "sdk (Node): @azure/eventgrid where it sends events unchanged, @azure/identity for Entra ID; rest (any runtime, Workers): fetch only.",
+      },
       key: {
         type: "string",
         description: "Access key (aeg-sas-key for topics, SharedAccessKey for namespaces).",
       },
-      sasToken: { type: "string", description: "A shared access signature (topics), sent as aeg-sas-token." },
+      sasToken: {
+        description:
+          "Topics and domains: a ready-made shared access signature, or { key, ttlSeconds } to generate them (sent as aeg-sas-token).",
+        oneOf: [
+          { type: "string", minLength: 1 },
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["key"],
+            properties: {
+              key: { type: "string", minLength: 1, description: "The topic's access key (base64)." },
+              ttlSeconds: { type: "integer", minimum: 60, default: 3600 },
+            },
+          },
+        ],
+      },
       entra: {
         type: "object",
         description: "Microsoft Entra ID client credentials.",
@@ -32,6 +53,11 @@ export const eventGridDescriptor: TargetDescriptor = {
           clientId: { type: "string" },
           clientSecret: { type: "string" },
           authorityHost: { type: "string", default: "https://login.microsoftonline.com" },
+          disableInstanceDiscovery: {
+            type: "boolean",
+            default: false,
+            description: "Do not check the authority with login.microsoftonline.com (private clouds).",
+          },
         },
       },
       allowInsecure: {
@@ -44,6 +70,8 @@ export const eventGridDescriptor: TargetDescriptor = {
     required: ["type", "endpoint"],
     additionalProperties: false,
     oneOf: [{ required: ["key"] }, { required: ["sasToken"] }, { required: ["entra"] }],
+    // Namespaces take SharedAccessKey or Entra ID, not aeg-sas-token.
+    dependentSchemas: { namespaceTopic: { not: { required: ["sasToken"] } } },
     // An http:// endpoint only with allowInsecure.
     if: { properties: { endpoint: { pattern: "^http://" } } },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable

@@ -3,21 +3,11 @@
  * the Event Grid scope, reused until a minute before they expire.
  */
 import { cachedToken } from "../../src/adapter/token-cache.js";
+import type { EntraOptions } from "./options.js";
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
-export interface EntraCredentials {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly authorityHost?: string;
-}
-
-export function entraTokens(
-  credentials: EntraCredentials,
-  fetchFn: typeof fetch,
-  now: () => number = Date.now,
-) {
+export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, now: () => number = Date.now) {
   const authority = (credentials.authorityHost ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
   return cachedToken(async () => {
     const response = await fetchFn(

@@ -51,7 +51,13 @@ const options = () => ({ signal: new AbortController().signal, deadline: Date.no
 
 function event(
   id: string,
-  extra: { data?: EventData; datacontenttype?: string; extensions?: [string, AttributeValue][] } = {},
+  extra: {
+    data?: EventData;
+    datacontenttype?: string;
+    time?: string;
+    subject?: string;
+    extensions?: [string, AttributeValue][];
+  } = {},
 ) {
   return createCloudEvent({
     attributes: {
@@ -59,6 +65,8 @@ function event(
       id,
       source: "/contract/suite",
       type: "dev.ce-gateway.contract",
+      ...(extra.time === undefined ? {} : { time: extra.time }),
+      ...(extra.subject === undefined ? {} : { subject: extra.subject }),
       ...(extra.datacontenttype === undefined ? {} : { datacontenttype: extra.datacontenttype }),
     },
     extensions: new Map(extra.extensions ?? []),
@@ -124,6 +132,29 @@ export function roundTripCases(prefix: string): [string, CloudEvent][] {
       }),
     ],
     ["no data", event(`${prefix}-nodata`)],
+    // The shape client SDKs model best (a time in milliseconds, object data): SDK paths take these.
+    [
+      "a timed JSON object with a subject and extensions",
+      event(`${prefix}-timed-object`, {
+        time: "2026-11-30T12:00:00.123Z",
+        subject: "orders/42",
+        datacontenttype: "application/json",
+        data: new EventData(bytes('{"order":42,"lines":[{"sku":"a","qty":2}],"note":null}'), "json"),
+        extensions: [
+          ["count", 7],
+          ["flag", false],
+          ["tenant", "eu-1"],
+        ],
+      }),
+    ],
+    [
+      "timed binary data",
+      event(`${prefix}-timed-binary`, {
+        time: "2026-11-30T12:00:00.000Z",
+        datacontenttype: "application/octet-stream",
+        data: new EventData(new Uint8Array([255, 0, 128, 10]), "binary"),
+      }),
+    ],
     [
       "extensions and values that need percent-encoding",
       event(`${prefix}-extensions`, {

@@ -6,6 +6,7 @@
  * token endpoint for client credentials.
  */
 import { execFileSync } from "node:child_process";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -21,6 +22,8 @@ export interface FakeEventGrid {
   /** Fetch that trusts the fake's certificate. */
   readonly fetch: typeof fetch;
   tokensIssued(): number;
+  /** Answers the next publish requests with these statuses (and headers) instead, as the service would fail. */
+  failNext(...failures: { status: number; headers?: Record<string, string> }[]): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,28 @@ export interface FakeEventGridOptions {
   readonly namespaceTopic?: string;
   /** Entra ID: accept this client secret at /{tenant}/oauth2/v2.0/token and bearer tokens it issued. */
   readonly entraSecret?: string;
+  /** Accept aeg-sas-tokens signed with this (base64) key. */
+  readonly sasKey?: string;
+}
+
+/** Parses "M/d/yyyy h:mm:ss AM" (UTC), the expiry format of a shared access signature. */
+function parseServiceTime(text: string): number {
+  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(text);
+  if (match === null) return Number.NaN;
+  const [, month, day, year, hour, minute, second, half] = match.map((m) => m ?? "");
+  const hours24 = (Number(hour) % 12) + (half === "PM" ? 12 : 0);
+  return Date.UTC(Number(year), Number(month) - 1, Number(day), hours24, Number(minute), Number(second));
+}
+
+/** Checks an aeg-sas-token as the service does: resource, expiry, and the HMAC under the key. */
+function validSasToken(token: string, key: string, resource: string, now: number): boolean {
+  const params = new Map(token.split("&").map((part) => part.split("=", 2) as [string, string]));
+  const [r, e, signature] = [params.get("r"), params.get("e"), params.get("s")];
+  if (r === undefined || e === undefined || signature === undefined) return false;
+  if (decodeURIComponent(r) !== resource || !(parseServiceTime(decodeURIComponent(e)) > now)) return false;
+  const expected = createHmac("sha256", Buffer.from(key, "base64")).update(`r=${r}&e=${e}`).digest();
+  const given = Buffer.from(decodeURIComponent(signature), "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function selfSignedCertificate(): { key: string; cert: string } {
@@ -72,6 +97,7 @@ const MB = 1_048_576;
 export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Promise<FakeEventGrid> {
   const requests: FakeEventGrid["requests"] = [];
   const issued = new Set<string>();
+  const failures: { status: number; headers?: Record<string, string> }[] = [];
   const fail = (response: ServerResponse, status: number, code: string, message: string) => {
     response
       .writeHead(status, { "content-type": "application/json" })
@@ -80,6 +106,22 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await bodyOf(request);
     const url = new URL(request.url ?? "/", "http://x");
+    const openIdConfiguration = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
+    if (openIdConfiguration !== null) {
+      // What MSAL reads before asking for a token (the authority's metadata).
+      const tenantUrl = `${baseUrl}/${openIdConfiguration[1]}`;
+      response.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          issuer: `${tenantUrl}/v2.0`,
+          token_endpoint: `${tenantUrl}/oauth2/v2.0/token`,
+          authorization_endpoint: `${tenantUrl}/oauth2/v2.0/authorize`,
+          end_session_endpoint: `${tenantUrl}/oauth2/v2.0/logout`,
+          jwks_uri: `${tenantUrl}/discovery/v2.0/keys`,
+          response_types_supported: ["code", "token"],
+        }),
+      );
+      return;
+    }
     if (url.pathname.endsWith("/oauth2/v2.0/token")) {
       const form = new URLSearchParams(body.toString());
       if (
@@ -93,9 +135,14 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
       }
       const token = `entra-${issued.size + 1}`;
       issued.add(token);
-      response
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ access_token: token, expires_in: 3600, token_type: "Bearer" }));
+      response.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          access_token: token,
+          expires_in: 3600,
+          ext_expires_in: 3600,
+          token_type: "Bearer",
+        }),
+      );
       return;
     }
     const namespace = options.namespaceTopic !== undefined;
@@ -111,7 +158,24 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
         (namespace
           ? auth === `SharedAccessKey ${options.key}`
           : request.headers["aeg-sas-key"] === options.key)) ||
-      (auth.startsWith("Bearer ") && issued.has(auth.slice(7)));
+      (auth.startsWith("Bearer ") && issued.has(auth.slice(7))) ||
+      (!namespace &&
+        options.sasKey !== undefined &&
+        validSasToken(
+          String(request.headers["aeg-sas-token"] ?? ""),
+          options.sasKey,
+          `${baseUrl}/api/events?apiVersion=2018-01-01`,
+          Date.now(),
+        ));
+    const failure = failures.shift();
+    if (failure !== undefined) {
+      response.writeHead(failure.status, { "content-type": "application/json", ...failure.headers }).end(
+        JSON.stringify({
+          error: { code: `Status${failure.status}`, message: "Injected failure", details: [] },
+        }),
+      );
+      return;
+    }
     if (!authorized)
       return fail(response, 401, "Unauthorized", "The request authorization key is not authorized");
     if (!/^application\/cloudevents-batch\+json/i.test(request.headers["content-type"] ?? "")) {
@@ -137,12 +201,14 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
     });
     response.writeHead(200, { "content-type": "application/json" }).end(namespace ? "{}" : "");
   };
+  let baseUrl = "";
   const tls = options.tls ? selfSignedCertificate() : undefined;
   const server = tls
     ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
     : createHttpServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
   const agent = tls ? new Agent({ connect: { ca: tls.cert } }) : undefined;
   const trustingFetch = ((input: string | URL, init?: RequestInit) =>
     undiciFetch(input, {
@@ -150,10 +216,13 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
       ...(agent ? { dispatcher: agent } : {}),
     } as never)) as unknown as typeof fetch;
   return {
-    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+    url: baseUrl,
     requests,
     fetch: trustingFetch,
     tokensIssued: () => issued.size,
+    failNext: (...next) => {
+      failures.push(...next);
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();

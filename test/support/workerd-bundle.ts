@@ -1,7 +1,8 @@
 /**
  * Bundles code for workerd the way a Workers build must: no Node built-ins
  * (esbuild platform "neutral", no nodejs_compat), with the Node-only clients
- * that adapters load lazily (NATS over TCP, Pub/Sub over gRPC) stubbed out.
+ * that adapters load lazily (NATS over TCP, Pub/Sub over gRPC, the Azure SDKs)
+ * stubbed out.
  */
 import { build, type Plugin } from "esbuild";
 import { projectRoot } from "./cli-process.js";
@@ -9,7 +10,7 @@ import { projectRoot } from "./cli-process.js";
 const withoutNodeClients: Plugin = {
   name: "without-node-clients",
   setup(b) {
-    b.onResolve({ filter: /\/node\/(connect|grpc-publisher)\.js$/ }, (args) => ({
+    b.onResolve({ filter: /\/node\/(connect|grpc-publisher|sdk-sender)\.js$/ }, (args) => ({
       path: args.path,
       namespace: "node-stub",
     }));
@@ -17,6 +18,7 @@ const withoutNodeClients: Plugin = {
       contents: [
         'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
         'export const grpcPublisher = () => { throw new Error("Pub/Sub over gRPC needs Node"); };',
+        'export const sdkSender = () => { throw new Error("The Azure SDKs need Node: use api: rest"); };',
       ].join("\n"),
     }));
   },

@@ -1,0 +1,99 @@
+/**
+ * The documented REST request, sent with fetch: the events exactly as the
+ * gateway holds them, joined into a JSON array. Topics and domains:
+ * `POST {endpoint}?api-version=2018-01-01`; namespaces:
+ * `POST {endpoint}/topics/{topic}:publish?api-version=2024-06-01`.
+ */
+import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
+import { describeError } from "../../src/errors/errors.js";
+import { retryAfterMs } from "../http/http-message.js";
+import { authHeaders, type EventGridAuth } from "./auth.js";
+
+export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=utf-8";
+
+/** Sends one batch (events already encoded in the JSON format) and says what became of it. */
+export interface BatchSender {
+  send(events: readonly Uint8Array[], signal: AbortSignal, deadline: number): Promise<PublishOutcome>;
+}
+
+export function publishUrl(endpoint: string, namespaceTopic: string | undefined): string {
+  const base = endpoint.replace(/\/+$/, "");
+  return namespaceTopic === undefined
+    ? `${base}?api-version=2018-01-01`
+    : `${base}/topics/${encodeURIComponent(namespaceTopic)}:publish?api-version=2024-06-01`;
+}
+
+/**
+ * 400, 401, 403 and 413 are final (Event Grid itself does not retry them);
+ * 408, 429 and 5xx are not. The service's `{"error": {...}}` is kept in the reason.
+ */
+export function classifyFailure(
+  status: number,
+  retryAfter: string | null | undefined,
+  body: string,
+  size: number,
+): PublishOutcome {
+  let detail = body.slice(0, 500);
+  try {
+    const error = (JSON.parse(body) as { error?: unknown }).error;
+    if (error !== undefined) detail = JSON.stringify(error).slice(0, 500);
+  } catch {
+    // not JSON: keep the text
+  }
+  const reason = `Event Grid answered ${status} for a ${size}-byte request: ${detail}`;
+  if (status === 429 || status === 408 || status >= 500) {
+    return retriable(reason, retryAfterMs(retryAfter ?? null, Date.now()));
+  }
+  return terminal(reason, status);
+}
+
+/** The request body: `[e1,e2,...]` built from the encoded events without re-encoding them. */
+export function jsonArrayOf(events: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const size = events.reduce((sum, e) => sum + e.length + 1, 1);
+  const body = new Uint8Array(size);
+  let offset = 0;
+  body[offset++] = 0x5b;
+  events.forEach((event, i) => {
+    if (i > 0) body[offset++] = 0x2c;
+    body.set(event, offset);
+    offset += event.length;
+  });
+  body[offset] = 0x5d;
+  return body;
+}
+
+export interface RestSenderOptions {
+  readonly url: string;
+  readonly namespace: boolean;
+  readonly auth: EventGridAuth;
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+}
+
+export function restSender(options: RestSenderOptions): BatchSender {
+  return {
+    async send(events, signal, deadline) {
+      const body = jsonArrayOf(events);
+      const timeoutMs = Math.max(1, Math.min(options.timeoutMs, deadline - Date.now()));
+      try {
+        const response = await options.fetch(options.url, {
+          method: "POST",
+          headers: {
+            "content-type": BATCH_CONTENT_TYPE,
+            ...(await authHeaders(options.auth, options.namespace)),
+          },
+          body,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        });
+        if (response.ok) {
+          await response.body?.cancel().catch(() => {});
+          return acked({ status: response.status, via: "rest" });
+        }
+        const text = await response.text().catch(() => "");
+        return classifyFailure(response.status, response.headers.get("retry-after"), text, body.length);
+      } catch (error) {
+        return retriable(`Event Grid did not answer: ${describeError(error)}`);
+      }
+    },
+  };
+}
