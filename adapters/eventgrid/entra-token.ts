@@ -3,6 +3,7 @@
  * the Event Grid scope, reused until a minute before they expire.
  */
 import { cachedToken } from "../../src/adapter/token-cache.js";
+import { CredentialsRefused } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
@@ -23,8 +24,13 @@ export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, no
         }).toString(),
       },
     );
-    if (!response.ok)
-      throw new Error(`Entra ID answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok) {
+      const detail = (await response.text()).slice(0, 300);
+      // 400 and 401 mean the credentials themselves are wrong (invalid_client, unauthorized_client...).
+      if (response.status >= 400 && response.status < 500)
+        throw new CredentialsRefused(response.status, detail);
+      throw new Error(`Entra ID answered ${response.status}: ${detail}`);
+    }
     const body = (await response.json()) as { access_token: string; expires_in: number };
     return { token: body.access_token, expiresInSeconds: body.expires_in };
   }, now);

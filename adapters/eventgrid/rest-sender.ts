@@ -7,7 +7,7 @@
 import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
 import { describeError } from "../../src/errors/errors.js";
 import { retryAfterMs } from "../http/http-message.js";
-import { authHeaders, type EventGridAuth } from "./auth.js";
+import { authHeaders, type EventGridAuth, refusedCredentials } from "./auth.js";
 
 export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=utf-8";
 
@@ -92,7 +92,7 @@ export function restSender(options: RestSenderOptions): BatchSender {
         const text = await response.text().catch(() => "");
         return classifyFailure(response.status, response.headers.get("retry-after"), text, body.length);
       } catch (error) {
-        return retriable(`Event Grid did not answer: ${describeError(error)}`);
+        return refusedCredentials(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
       }
     },
   };

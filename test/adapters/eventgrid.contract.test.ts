@@ -188,8 +188,13 @@ describe("Event Grid specifics", () => {
   it.each([
     ["by fetch (rest)", "rest", false],
     ["by @azure/identity (sdk)", "sdk", true],
-  ] as const)("reuses an Entra ID token %s", async (_, api, tls) => {
+  ] as const)("reuses an Entra ID token %s, asking only the configured authority", async (_, api, tls) => {
     const fake = await startFakeEventGrid({ entraSecret: "s", tls });
+    const asked: string[] = [];
+    const recordingFetch = ((input: string | URL | Request, init?: RequestInit) => {
+      asked.push(new URL(input instanceof Request ? input.url : input).host);
+      return fake.fetch(input, init);
+    }) as typeof fetch;
     try {
       const adapter = createEventGridAdapter(
         {
@@ -204,12 +209,46 @@ describe("Event Grid specifics", () => {
             disableInstanceDiscovery: true,
           },
         },
-        { ...portableRuntime(), fetch: fake.fetch },
+        { ...portableRuntime(), fetch: recordingFetch },
       );
       for (let i = 0; i < 3; i++)
         expect((await adapter.publish([{ event: event(`e-${i}`) }], options()))[0]?.status).toBe("acked");
       expect(fake.tokensIssued()).toBe(1);
+      expect(new Set(asked)).toEqual(new Set([new URL(fake.url).host]));
       expect(fake.requests.every((r) => r.headers.authorization === "Bearer entra-1")).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it.each([
+    ["by fetch (rest)", "rest", false],
+    ["by @azure/identity (sdk)", "sdk", true],
+  ] as const)("gives terminal when Entra ID refuses the client secret %s", async (_, api, tls) => {
+    const fake = await startFakeEventGrid({ entraSecret: "right", tls });
+    try {
+      const adapter = createEventGridAdapter(
+        {
+          api,
+          endpoint: `${fake.url}/api/events`,
+          allowInsecure: !tls,
+          entra: {
+            tenantId: "t",
+            clientId: "c",
+            clientSecret: "wrong",
+            authorityHost: fake.url,
+            disableInstanceDiscovery: true,
+          },
+        },
+        { ...portableRuntime(), fetch: fake.fetch },
+      );
+      const [outcome] = await adapter.publish([{ event: event("e") }], options());
+      expect(outcome).toMatchObject({
+        status: "terminal",
+        targetStatus: 401,
+        reason: expect.stringContaining("refused the client credentials"),
+      });
+      expect(fake.requests).toHaveLength(0);
     } finally {
       await fake.close();
     }

@@ -15,7 +15,7 @@ import {
 import { ClientSecretCredential } from "@azure/identity";
 import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adapter.js";
 import { describeError } from "../../../src/errors/errors.js";
-import { type EventGridAuth, keyOrSasAuth } from "../auth.js";
+import { type EventGridAuth, keyOrSasAuth, refusedCredentials } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
 import { type BatchSender, classifyFailure, publishUrl, restSender } from "../rest-sender.js";
@@ -100,7 +100,7 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;
         if (statusCode === undefined || response === undefined)
-          return retriable(`Event Grid did not answer: ${describeError(error)}`);
+          return refusedCredentials(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
         return classifyFailure(
           statusCode,
           response.headers.get("retry-after"),
