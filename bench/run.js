@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each reporting ratios to baselines
  * measured in the same run. Needs a build (`npm run build`).
  */
+import { run as eventGrid } from "./eventgrid.js";
 import { run as ingest } from "./ingest.js";
 import { run as nats } from "./nats.js";
 import { run as routing } from "./routing.js";
@@ -12,3 +13,4 @@ await ingest();
 await routing();
 await validation();
 await nats();
+await eventGrid();
