@@ -18,18 +18,19 @@ let sequence = 0;
 const encoder = new TextEncoder();
 const dataOf = (n) => ({ order: n, total: 12.5, lines: [{ sku: "a-1", qty: 2 }], note: "bench" });
 
+const attributesOf = (n) => ({
+  specversion: "1.0",
+  id: `e-${n}`,
+  source: "/bench",
+  type: "com.example.bench",
+  time: "2026-11-30T12:00:00.123Z",
+  datacontenttype: "application/json",
+});
+
 function plainEvents() {
   return Array.from({ length: BATCH }, () => {
     const n = sequence++;
-    return {
-      specversion: "1.0",
-      id: `e-${n}`,
-      source: "/bench",
-      type: "com.example.bench",
-      time: "2026-11-30T12:00:00.123Z",
-      datacontenttype: "application/json",
-      data: dataOf(n),
-    };
+    return { ...attributesOf(n), data: dataOf(n) };
   });
 }
 
@@ -38,14 +39,7 @@ function gatewayMessages() {
     const n = sequence++;
     return {
       event: createCloudEvent({
-        attributes: {
-          specversion: "1.0",
-          id: `e-${n}`,
-          source: "/bench",
-          type: "com.example.bench",
-          time: "2026-11-30T12:00:00.123Z",
-          datacontenttype: "application/json",
-        },
+        attributes: attributesOf(n),
         data: new EventData(encoder.encode(JSON.stringify(dataOf(n))), "json"),
       }),
     };

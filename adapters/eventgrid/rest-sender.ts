@@ -6,6 +6,7 @@
  */
 import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
 import { describeError } from "../../src/errors/errors.js";
+import { joinJsonArray } from "../../src/event/json-format.js";
 import { retryAfterMs } from "../http/http-message.js";
 import { authHeaders, type EventGridAuth, refusedCredentials } from "./auth.js";
 
@@ -47,21 +48,6 @@ export function classifyFailure(
   return terminal(reason, status);
 }
 
-/** The request body: `[e1,e2,...]` built from the encoded events without re-encoding them. */
-export function jsonArrayOf(events: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const size = events.reduce((sum, e) => sum + e.length + 1, 1);
-  const body = new Uint8Array(size);
-  let offset = 0;
-  body[offset++] = 0x5b;
-  events.forEach((event, i) => {
-    if (i > 0) body[offset++] = 0x2c;
-    body.set(event, offset);
-    offset += event.length;
-  });
-  body[offset] = 0x5d;
-  return body;
-}
-
 export interface RestSenderOptions {
   readonly url: string;
   readonly namespace: boolean;
@@ -73,7 +59,7 @@ export interface RestSenderOptions {
 export function restSender(options: RestSenderOptions): BatchSender {
   return {
     async send(events, signal, deadline) {
-      const body = jsonArrayOf(events);
+      const body = joinJsonArray(events);
       const timeoutMs = Math.max(1, Math.min(options.timeoutMs, deadline - Date.now()));
       try {
         const response = await options.fetch(options.url, {

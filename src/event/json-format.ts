@@ -48,8 +48,12 @@ export function toJsonLine(event: CloudEvent): Uint8Array {
 }
 
 /** A batch in the JSON format (`application/cloudevents-batch+json`). */
-export function toJsonBatch(events: readonly CloudEvent[]): Uint8Array {
-  const parts = events.map(toJsonFormat);
+export function toJsonBatch(events: readonly CloudEvent[]): Uint8Array<ArrayBuffer> {
+  return joinJsonArray(events.map(toJsonFormat));
+}
+
+/** `[p1,p2,...]` from JSON texts already encoded, copied once and never re-encoded. */
+export function joinJsonArray(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const size = 2 + Math.max(0, parts.length - 1) + parts.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(size);
   let pos = 0;

@@ -135,6 +135,25 @@ describeAdapterContract(
   ),
 );
 
+/** A topic target signing in with Entra ID at the fake's authority (HTTPS when the fake has TLS). */
+function entraAdapter(fake: FakeEventGrid, api: "rest" | "sdk", clientSecret: string, fetchFn: typeof fetch) {
+  return createEventGridAdapter(
+    {
+      api,
+      endpoint: `${fake.url}/api/events`,
+      allowInsecure: fake.url.startsWith("http://"),
+      entra: {
+        tenantId: "t",
+        clientId: "c",
+        clientSecret,
+        authorityHost: fake.url,
+        disableInstanceDiscovery: true,
+      },
+    },
+    { ...portableRuntime(), fetch: fetchFn },
+  );
+}
+
 describe("Event Grid specifics", () => {
   const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
   const event = (id: string, size = 10) =>
@@ -196,21 +215,7 @@ describe("Event Grid specifics", () => {
       return fake.fetch(input, init);
     }) as typeof fetch;
     try {
-      const adapter = createEventGridAdapter(
-        {
-          api,
-          endpoint: `${fake.url}/api/events`,
-          allowInsecure: !tls,
-          entra: {
-            tenantId: "t",
-            clientId: "c",
-            clientSecret: "s",
-            authorityHost: fake.url,
-            disableInstanceDiscovery: true,
-          },
-        },
-        { ...portableRuntime(), fetch: recordingFetch },
-      );
+      const adapter = entraAdapter(fake, api, "s", recordingFetch);
       for (let i = 0; i < 3; i++)
         expect((await adapter.publish([{ event: event(`e-${i}`) }], options()))[0]?.status).toBe("acked");
       expect(fake.tokensIssued()).toBe(1);
@@ -227,21 +232,7 @@ describe("Event Grid specifics", () => {
   ] as const)("gives terminal when Entra ID refuses the client secret %s", async (_, api, tls) => {
     const fake = await startFakeEventGrid({ entraSecret: "right", tls });
     try {
-      const adapter = createEventGridAdapter(
-        {
-          api,
-          endpoint: `${fake.url}/api/events`,
-          allowInsecure: !tls,
-          entra: {
-            tenantId: "t",
-            clientId: "c",
-            clientSecret: "wrong",
-            authorityHost: fake.url,
-            disableInstanceDiscovery: true,
-          },
-        },
-        { ...portableRuntime(), fetch: fake.fetch },
-      );
+      const adapter = entraAdapter(fake, api, "wrong", fake.fetch);
       const [outcome] = await adapter.publish([{ event: event("e") }], options());
       expect(outcome).toMatchObject({
         status: "terminal",
