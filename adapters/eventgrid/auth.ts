@@ -4,35 +4,54 @@
  * `SharedAccessKey <key>` or a bearer token.
  */
 import { type PublishOutcome, terminal } from "../../src/adapter/adapter.js";
+import { untilAborted } from "../../src/adapter/until-aborted.js";
+import { decodeBase64 } from "../../src/codec/base64.js";
 import { DEFAULT_SAS_TTL_SECONDS, type EventGridOptions } from "./options.js";
 import { sasTokens } from "./sas-token.js";
 
+/** A credential that is fetched or made (and cached) before a request; `signal` bounds the wait. */
+export type TokenSource = (signal: AbortSignal) => Promise<string>;
+
 export type EventGridAuth =
   | { readonly kind: "key"; readonly key: string }
-  | { readonly kind: "sas"; readonly token: () => Promise<string> }
-  | { readonly kind: "bearer"; readonly token: () => Promise<string> };
+  | { readonly kind: "sas"; readonly token: TokenSource }
+  | { readonly kind: "bearer"; readonly token: TokenSource };
 
-/** Key and SAS auth from the options; Entra ID is left to the caller, which knows its runtime. */
+/** The endpoint as requests use it and signatures name it: without trailing slashes. */
+export function endpointOf(options: EventGridOptions): string {
+  return options.endpoint.replace(/\/+$/, "");
+}
+
+/**
+ * Key and SAS auth from the options; Entra ID is left to the caller, which
+ * knows its runtime. Throws for a signing key that is not base64 (a config
+ * error, found when the target opens rather than on every send).
+ */
 export function keyOrSasAuth(options: EventGridOptions): EventGridAuth | undefined {
   if (options.key !== undefined) return { kind: "key", key: options.key };
   const sas = options.sasToken;
   if (typeof sas === "string") return { kind: "sas", token: () => Promise.resolve(sas) };
-  if (sas !== undefined)
-    return {
-      kind: "sas",
-      token: sasTokens(options.endpoint, sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS),
-    };
+  if (sas !== undefined) {
+    if (decodeBase64(sas.key) === undefined)
+      throw new Error("sasToken.key is not base64: give the topic's access key as Azure shows it");
+    const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS);
+    return { kind: "sas", token: () => tokens() };
+  }
   return undefined;
 }
 
-export async function authHeaders(auth: EventGridAuth, namespace: boolean): Promise<Record<string, string>> {
+export async function authHeaders(
+  auth: EventGridAuth,
+  namespace: boolean,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
   switch (auth.kind) {
     case "key":
       return namespace ? { authorization: `SharedAccessKey ${auth.key}` } : { "aeg-sas-key": auth.key };
     case "sas":
-      return { "aeg-sas-token": await auth.token() };
+      return { "aeg-sas-token": await untilAborted(auth.token(signal), signal) };
     case "bearer":
-      return { authorization: `Bearer ${await auth.token()}` };
+      return { authorization: `Bearer ${await untilAborted(auth.token(signal), signal)}` };
   }
 }
 
@@ -47,7 +66,7 @@ export class CredentialsRefused extends Error {
   }
 }
 
-/** OAuth2 error codes that mean the client or its request is wrong, not that the authority is down. */
+/** OAuth2 error codes that mean the client or its request is wrong, not that the authority is busy or down. */
 const CLIENT_ERRORS = new Set([
   "invalid_client",
   "unauthorized_client",
@@ -56,11 +75,15 @@ const CLIENT_ERRORS = new Set([
   "invalid_scope",
 ]);
 
+/** Statuses with which an authority refuses the credentials themselves (408 and 429 are only "later"). */
+export const isRefusal = (status: number) => status === 400 || status === 401 || status === 403;
+
 /**
  * A sign-in failure as a terminal outcome when the credentials were refused:
- * ours, or `@azure/identity`'s (an AuthenticationError with a 4xx, or MSAL's
- * ServerError with an OAuth2 client error inside AuthenticationRequiredError).
- * Anything else (the authority down, a timeout) is left to the caller.
+ * ours, or `@azure/identity`'s (an AuthenticationError with 400/401/403, or
+ * MSAL's ServerError with an OAuth2 client error inside
+ * AuthenticationRequiredError). Anything else (the authority throttling,
+ * down or slow) is left to the caller to call retriable.
  */
 export function refusedCredentials(error: unknown): PublishOutcome | undefined {
   if (error instanceof CredentialsRefused) return terminal(error.message, error.status);
@@ -72,7 +95,7 @@ export function refusedCredentials(error: unknown): PublishOutcome | undefined {
       : cause?.name === "ServerError" && CLIENT_ERRORS.has(cause.errorCode ?? "")
         ? (cause.status ?? 400)
         : undefined;
-  if (status === undefined || status < 400 || status >= 500) return undefined;
+  if (status === undefined || !isRefusal(status)) return undefined;
   return terminal(
     `Microsoft Entra ID refused the client credentials (${status}): ${failure.message ?? ""}`,
     status,

@@ -37,7 +37,11 @@ export const eventGridDescriptor: TargetDescriptor = {
             additionalProperties: false,
             required: ["key"],
             properties: {
-              key: { type: "string", minLength: 1, description: "The topic's access key (base64)." },
+              key: {
+                type: "string",
+                pattern: "^[A-Za-z0-9+/]+={0,2}$",
+                description: "The topic's access key (base64, as Azure shows it).",
+              },
               ttlSeconds: { type: "integer", minimum: 60, default: 3600 },
             },
           },

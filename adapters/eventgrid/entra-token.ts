@@ -1,14 +1,20 @@
 /**
  * Microsoft Entra ID client-credentials tokens by fetch (any runtime), for
- * the Event Grid scope, reused until a minute before they expire.
+ * the Event Grid scope, reused until a minute before they expire. Each token
+ * request is bounded by `timeoutMs`, since callers share the one in flight.
  */
 import { cachedToken } from "../../src/adapter/token-cache.js";
-import { CredentialsRefused } from "./auth.js";
+import { CredentialsRefused, isRefusal } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
-export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, now: () => number = Date.now) {
+export function entraTokens(
+  credentials: EntraOptions,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+  now: () => number = Date.now,
+) {
   const authority = (credentials.authorityHost ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
   return cachedToken(async () => {
     const response = await fetchFn(
@@ -22,13 +28,14 @@ export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, no
           client_secret: credentials.clientSecret,
           scope: EVENT_GRID_SCOPE,
         }).toString(),
+        signal: AbortSignal.timeout(timeoutMs),
       },
     );
     if (!response.ok) {
       const detail = (await response.text()).slice(0, 300);
-      // 400 and 401 mean the credentials themselves are wrong (invalid_client, unauthorized_client...).
-      if (response.status >= 400 && response.status < 500)
-        throw new CredentialsRefused(response.status, detail);
+      // 400, 401 and 403 mean the credentials themselves are wrong (invalid_client, unauthorized_client...);
+      // 408, 429 and 5xx only that the authority cannot answer now.
+      if (isRefusal(response.status)) throw new CredentialsRefused(response.status, detail);
       throw new Error(`Entra ID answered ${response.status}: ${detail}`);
     }
     const body = (await response.json()) as { access_token: string; expires_in: number };

@@ -29,9 +29,9 @@ function portableSender(options: EventGridOptions, runtime: AdapterRuntime): Bat
   const auth: EventGridAuth =
     options.entra === undefined
       ? (keyOrSasAuth(options) as EventGridAuth)
-      : { kind: "bearer", token: entraTokens(options.entra, runtime.fetch) };
+      : { kind: "bearer", token: entraTokens(options.entra, runtime.fetch, options.timeoutMs ?? 10_000) };
   return restSender({
-    url: publishUrl(options.endpoint, options.namespaceTopic),
+    url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,
     auth,
     fetch: runtime.fetch,

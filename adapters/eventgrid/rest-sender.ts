@@ -8,7 +8,8 @@ import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapt
 import { describeError } from "../../src/errors/errors.js";
 import { joinJsonArray } from "../../src/event/json-format.js";
 import { retryAfterMs } from "../http/http-message.js";
-import { authHeaders, type EventGridAuth, refusedCredentials } from "./auth.js";
+import { authHeaders, type EventGridAuth, endpointOf, refusedCredentials } from "./auth.js";
+import type { EventGridOptions } from "./options.js";
 
 export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=utf-8";
 
@@ -17,11 +18,11 @@ export interface BatchSender {
   send(events: readonly Uint8Array[], signal: AbortSignal, deadline: number): Promise<PublishOutcome>;
 }
 
-export function publishUrl(endpoint: string, namespaceTopic: string | undefined): string {
-  const base = endpoint.replace(/\/+$/, "");
-  return namespaceTopic === undefined
+export function publishUrl(options: EventGridOptions): string {
+  const base = endpointOf(options);
+  return options.namespaceTopic === undefined
     ? `${base}?api-version=2018-01-01`
-    : `${base}/topics/${encodeURIComponent(namespaceTopic)}:publish?api-version=2024-06-01`;
+    : `${base}/topics/${encodeURIComponent(options.namespaceTopic)}:publish?api-version=2024-06-01`;
 }
 
 /**
@@ -48,6 +49,10 @@ export function classifyFailure(
   return terminal(reason, status);
 }
 
+/** The time one attempt may take: the target's timeout, cut short by the attempt's deadline. */
+export const requestTimeout = (timeoutMs: number, deadline: number) =>
+  Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+
 export interface RestSenderOptions {
   readonly url: string;
   readonly namespace: boolean;
@@ -60,16 +65,20 @@ export function restSender(options: RestSenderOptions): BatchSender {
   return {
     async send(events, signal, deadline) {
       const body = joinJsonArray(events);
-      const timeoutMs = Math.max(1, Math.min(options.timeoutMs, deadline - Date.now()));
+      // One bound for the credential and the request together.
+      const bounded = AbortSignal.any([
+        signal,
+        AbortSignal.timeout(requestTimeout(options.timeoutMs, deadline)),
+      ]);
       try {
         const response = await options.fetch(options.url, {
           method: "POST",
           headers: {
             "content-type": BATCH_CONTENT_TYPE,
-            ...(await authHeaders(options.auth, options.namespace)),
+            ...(await authHeaders(options.auth, options.namespace, bounded)),
           },
           body,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+          signal: bounded,
         });
         if (response.ok) {
           await response.body?.cancel().catch(() => {});

@@ -136,10 +136,17 @@ describeAdapterContract(
 );
 
 /** A topic target signing in with Entra ID at the fake's authority (HTTPS when the fake has TLS). */
-function entraAdapter(fake: FakeEventGrid, api: "rest" | "sdk", clientSecret: string, fetchFn: typeof fetch) {
+function entraAdapter(
+  fake: FakeEventGrid,
+  api: "rest" | "sdk",
+  clientSecret: string,
+  fetchFn: typeof fetch,
+  timeoutMs = 10_000,
+) {
   return createEventGridAdapter(
     {
       api,
+      timeoutMs,
       endpoint: `${fake.url}/api/events`,
       allowInsecure: fake.url.startsWith("http://"),
       entra: {
@@ -156,6 +163,20 @@ function entraAdapter(fake: FakeEventGrid, api: "rest" | "sdk", clientSecret: st
 
 describe("Event Grid specifics", () => {
   const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+  const timedEvent = (id: string) =>
+    createCloudEvent({
+      attributes: {
+        specversion: "1.0",
+        id,
+        source: "/s",
+        type: "t",
+        time: "2026-11-30T12:00:00.123Z",
+        datacontenttype: "application/json",
+      },
+      data: new EventData(new TextEncoder().encode('{"a":1}'), "json"),
+    });
+  const viaSdk = (request: { headers: Record<string, string> }) =>
+    /azsdk-js-eventgrid/.test(request.headers["user-agent"] ?? "");
   const event = (id: string, size = 10) =>
     createCloudEvent({
       attributes: { specversion: "1.0", id, source: "/s", type: "t", datacontenttype: "text/plain" },
@@ -216,9 +237,13 @@ describe("Event Grid specifics", () => {
     }) as typeof fetch;
     try {
       const adapter = entraAdapter(fake, api, "s", recordingFetch);
-      for (let i = 0; i < 3; i++)
-        expect((await adapter.publish([{ event: event(`e-${i}`) }], options()))[0]?.status).toBe("acked");
+      // Timed JSON events take the SDK where there is one; text events the REST request.
+      for (let i = 0; i < 4; i++) {
+        const e = i % 2 === 0 ? timedEvent(`e-${i}`) : event(`e-${i}`);
+        expect((await adapter.publish([{ event: e }], options()))[0]?.status).toBe("acked");
+      }
       expect(fake.tokensIssued()).toBe(1);
+      expect(fake.requests.filter(viaSdk)).toHaveLength(api === "sdk" ? 2 : 0);
       expect(new Set(asked)).toEqual(new Set([new URL(fake.url).host]));
       expect(fake.requests.every((r) => r.headers.authorization === "Bearer entra-1")).toBe(true);
     } finally {
@@ -233,17 +258,106 @@ describe("Event Grid specifics", () => {
     const fake = await startFakeEventGrid({ entraSecret: "right", tls });
     try {
       const adapter = entraAdapter(fake, api, "wrong", fake.fetch);
-      const [outcome] = await adapter.publish([{ event: event("e") }], options());
-      expect(outcome).toMatchObject({
-        status: "terminal",
-        targetStatus: 401,
-        reason: expect.stringContaining("refused the client credentials"),
-      });
+      for (const e of [timedEvent("timed"), event("plain")]) {
+        const [outcome] = await adapter.publish([{ event: e }], options());
+        expect(outcome).toMatchObject({
+          status: "terminal",
+          targetStatus: 401,
+          reason: expect.stringContaining("refused the client credentials"),
+        });
+      }
       expect(fake.requests).toHaveLength(0);
     } finally {
       await fake.close();
     }
   });
+
+  it.each([
+    ["by fetch (rest)", "rest", false],
+    ["by @azure/identity (sdk)", "sdk", true],
+  ] as const)("retries later when Entra ID throttles or does not answer %s", async (_, api, tls) => {
+    const fake = await startFakeEventGrid({ entraSecret: "s", tls });
+    try {
+      for (const e of [timedEvent("timed"), event("plain")]) {
+        fake.failTokensNext(429);
+        const throttled = await entraAdapter(fake, api, "s", fake.fetch).publish([{ event: e }], options());
+        expect(throttled[0]?.status).toBe("retriable");
+        fake.failTokensNext("hang");
+        const started = Date.now();
+        const hung = await entraAdapter(fake, api, "s", fake.fetch, 500).publish([{ event: e }], options());
+        expect(hung[0]?.status).toBe("retriable");
+        expect(Date.now() - started).toBeLessThan(5_000);
+        const healthy = await entraAdapter(fake, api, "s", fake.fetch).publish([{ event: e }], options());
+        expect(healthy[0]?.status).toBe("acked");
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it.each(["rest", "sdk"] as const)(
+    "opens no target for a signing key that is not base64, and says so (%s)",
+    async (api) => {
+      const fake = await startFakeEventGrid({ sasKey: "a2V5" });
+      try {
+        const adapter = createEventGridAdapter(
+          { api, endpoint: `${fake.url}/api/events`, allowInsecure: true, sasToken: { key: "not base64!" } },
+          { ...portableRuntime(), fetch: fake.fetch },
+        );
+        expect(await adapter.ready()).toBe(false);
+        const [outcome] = await adapter.publish([{ event: timedEvent("e") }], options());
+        expect(outcome).toMatchObject({ status: "terminal", reason: expect.stringContaining("not base64") });
+        expect(fake.requests).toHaveLength(0);
+      } finally {
+        await fake.close();
+      }
+    },
+  );
+
+  it.each(["rest", "sdk"] as const)(
+    "signs the endpoint it requests, whatever trailing slashes the config has (%s)",
+    async (api) => {
+      const fake = await startFakeEventGrid({ sasKey: "a2V5" });
+      try {
+        const adapter = createEventGridAdapter(
+          { api, endpoint: `${fake.url}/api/events//`, allowInsecure: true, sasToken: { key: "a2V5" } },
+          { ...portableRuntime(), fetch: fake.fetch },
+        );
+        for (const e of [timedEvent("timed"), event("plain")])
+          expect((await adapter.publish([{ event: e }], options()))[0]?.status).toBe("acked");
+      } finally {
+        await fake.close();
+      }
+    },
+  );
+
+  it.each([
+    ["a topic", undefined, 5_000],
+    ["a namespace", "orders", 1_000],
+  ] as const)(
+    "sends at most the service's event count per request to %s",
+    async (_, namespaceTopic, limit) => {
+      const fake = await startFakeEventGrid({ key: "k", ...(namespaceTopic && { namespaceTopic }) });
+      try {
+        const adapter = createEventGridAdapter(
+          {
+            api: "rest",
+            endpoint: namespaceTopic ? fake.url : `${fake.url}/api/events`,
+            key: "k",
+            allowInsecure: true,
+            ...(namespaceTopic && { namespaceTopic }),
+          },
+          { ...portableRuntime(), fetch: fake.fetch },
+        );
+        const events = Array.from({ length: limit + 1 }, (_, i) => ({ event: event(`n-${i}`, 1) }));
+        const outcomes = await adapter.publish(events, options());
+        expect(outcomes.every((o) => o.status === "acked")).toBe(true);
+        expect(fake.requests.map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([limit, 1]);
+      } finally {
+        await fake.close();
+      }
+    },
+  );
 
   it("sends a batch through @azure/eventgrid when it would arrive unchanged, and as REST otherwise", async () => {
     const key = Buffer.from("k").toString("base64");

@@ -24,6 +24,8 @@ export interface FakeEventGrid {
   tokensIssued(): number;
   /** Answers the next publish requests with these statuses (and headers) instead, as the service would fail. */
   failNext(...failures: { status: number; headers?: Record<string, string> }[]): void;
+  /** Answers the next token requests with these statuses, or never ("hang"). */
+  failTokensNext(...failures: (number | "hang")[]): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
   const requests: FakeEventGrid["requests"] = [];
   const issued = new Set<string>();
   const failures: { status: number; headers?: Record<string, string> }[] = [];
+  const tokenFailures: (number | "hang")[] = [];
   const fail = (response: ServerResponse, status: number, code: string, message: string) => {
     response
       .writeHead(status, { "content-type": "application/json" })
@@ -123,6 +126,14 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
       return;
     }
     if (url.pathname.endsWith("/oauth2/v2.0/token")) {
+      const tokenFailure = tokenFailures.shift();
+      if (tokenFailure === "hang") return; // the connection stays open until the fake closes
+      if (tokenFailure !== undefined) {
+        response
+          .writeHead(tokenFailure, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "temporarily_unavailable", error_description: "Injected failure" }));
+        return;
+      }
       const form = new URLSearchParams(body.toString());
       if (
         form.get("client_secret") !== options.entraSecret ||
@@ -178,8 +189,15 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
     }
     if (!authorized)
       return fail(response, 401, "Unauthorized", "The request authorization key is not authorized");
-    if (!/^application\/cloudevents-batch\+json/i.test(request.headers["content-type"] ?? "")) {
-      return fail(response, 400, "BadRequest", "Content-Type must be application/cloudevents-batch+json");
+    if (
+      !/^application\/cloudevents-batch\+json;\s*charset=utf-8$/i.test(request.headers["content-type"] ?? "")
+    ) {
+      return fail(
+        response,
+        400,
+        "BadRequest",
+        "Content-Type must be application/cloudevents-batch+json; charset=utf-8",
+      );
     }
     if (body.length > MB)
       return fail(response, 413, "RequestEntityTooLarge", "The maximum size (1048576) has been exceeded");
@@ -192,7 +210,7 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
     if (!Array.isArray(events)) return fail(response, 400, "BadRequest", "The body must be a JSON array");
     if (events.length > (namespace ? 1_000 : 5_000))
       return fail(response, 400, "BadRequest", "Too many events");
-    if (events.some((e) => JSON.stringify(e).length > MB))
+    if (events.some((e) => Buffer.byteLength(JSON.stringify(e)) > MB))
       return fail(response, 413, "RequestEntityTooLarge", "An event is over 1 MB");
     requests.push({
       path: url.pathname,
@@ -222,6 +240,9 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
     tokensIssued: () => issued.size,
     failNext: (...next) => {
       failures.push(...next);
+    },
+    failTokensNext: (...next) => {
+      tokenFailures.push(...next);
     },
     close: () =>
       new Promise((resolve) => {

@@ -19,17 +19,18 @@ function bodyOf(request: PipelineRequest): BodyInit | undefined {
   throw new Error(`Unsupported request body for ${request.method} ${request.url}`);
 }
 
-export function fetchHttpClient(fetchFn: typeof fetch): HttpClient {
+/** `defaultTimeoutMs` bounds requests that set no timeout of their own (MSAL's sign-in requests). */
+export function fetchHttpClient(fetchFn: typeof fetch, defaultTimeoutMs: number): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const signals: AbortSignal[] = [];
       if (request.abortSignal !== undefined) signals.push(request.abortSignal as AbortSignal);
-      if (request.timeout > 0) signals.push(AbortSignal.timeout(request.timeout));
+      signals.push(AbortSignal.timeout(request.timeout > 0 ? request.timeout : defaultTimeoutMs));
       const response = await fetchFn(request.url, {
         method: request.method,
         headers: request.headers.toJSON(),
         body: bodyOf(request),
-        ...(signals.length > 0 && { signal: AbortSignal.any(signals) }),
+        signal: AbortSignal.any(signals),
       });
       return {
         request,

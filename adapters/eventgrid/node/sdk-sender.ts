@@ -14,11 +14,12 @@ import {
 } from "@azure/eventgrid";
 import { ClientSecretCredential } from "@azure/identity";
 import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adapter.js";
+import { untilAborted } from "../../../src/adapter/until-aborted.js";
 import { describeError } from "../../../src/errors/errors.js";
-import { type EventGridAuth, keyOrSasAuth, refusedCredentials } from "../auth.js";
+import { type EventGridAuth, endpointOf, keyOrSasAuth, refusedCredentials } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
-import { type BatchSender, classifyFailure, publishUrl, restSender } from "../rest-sender.js";
+import { type BatchSender, classifyFailure, publishUrl, requestTimeout, restSender } from "../rest-sender.js";
 import { fetchHttpClient } from "./fetch-http-client.js";
 import { sdkInputFor } from "./sdk-input.js";
 
@@ -31,9 +32,24 @@ interface SdkRestError {
   };
 }
 
+/**
+ * The client's policy that copies a `traceparent` header into every event
+ * when Azure SDK tracing is active, re-serializing the body: removed, since
+ * events must arrive as accepted. Without it the SDK is not used at all.
+ */
+const TRACING_ENRICHER = "cloudEventDistributedTracingEnricherPolicy";
+
+function withoutEventRewriting(client: EventGridPublisherClient<"CloudEvent">): boolean {
+  const pipeline = (
+    client as unknown as { client?: { pipeline?: { removePolicy(p: { name: string }): unknown[] } } }
+  ).client?.pipeline;
+  return pipeline !== undefined && pipeline.removePolicy({ name: TRACING_ENRICHER }).length > 0;
+}
+
 export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
-  const httpClient = fetchHttpClient(runtime.fetch);
-  const namespace = options.namespaceTopic !== undefined;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const httpClient = fetchHttpClient(runtime.fetch, timeoutMs);
+  const endpoint = endpointOf(options);
   const entra =
     options.entra === undefined
       ? undefined
@@ -52,32 +68,31 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
       ? (keyOrSasAuth(options) as EventGridAuth)
       : {
           kind: "bearer",
-          token: async () => (await entra.getToken(EVENT_GRID_SCOPE)).token,
+          // CAE-enabled, as the SDK's bearer policy asks: @azure/identity caches the two kinds apart.
+          token: async (signal) =>
+            (await entra.getToken(EVENT_GRID_SCOPE, { abortSignal: signal, enableCae: true })).token,
         };
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const rest = restSender({
-    url: publishUrl(options.endpoint, options.namespaceTopic),
-    namespace,
+    url: publishUrl(options),
+    namespace: options.namespaceTopic !== undefined,
     auth,
     fetch: runtime.fetch,
     timeoutMs,
   });
-  if (namespace) return rest;
+  // The SDK publishes to topics and domains only, and sends bearer tokens over https only.
+  if (options.namespaceTopic !== undefined || (entra !== undefined && endpoint.startsWith("http://")))
+    return rest;
 
   // A SAS credential whose signature is refreshed before each send (generated tokens expire).
   const sas = auth.kind === "sas" ? new AzureSASCredential(" ") : undefined;
   const credential = entra ?? sas ?? new AzureKeyCredential((auth as { key: string }).key);
-  const client = new EventGridPublisherClient(
-    options.endpoint.replace(/\/+$/, ""),
-    "CloudEvent",
-    credential,
-    {
-      httpClient,
-      allowInsecureConnection: options.allowInsecure === true,
-      retryOptions: { maxRetries: 0 },
-      userAgentOptions: { userAgentPrefix: "ce-gateway" },
-    },
-  );
+  const client = new EventGridPublisherClient(endpoint, "CloudEvent", credential, {
+    httpClient,
+    allowInsecureConnection: options.allowInsecure === true,
+    retryOptions: { maxRetries: 0 },
+    userAgentOptions: { userAgentPrefix: "ce-gateway" },
+  });
+  if (!withoutEventRewriting(client)) return rest;
 
   return {
     async send(events, signal, deadline) {
@@ -88,19 +103,18 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
         inputs.push(input);
       }
       const size = events.reduce((sum, e) => sum + e.length + 1, 1);
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(requestTimeout(timeoutMs, deadline))]);
       try {
-        if (sas !== undefined && auth.kind === "sas") sas.update(await auth.token());
-        await client.send(inputs, {
-          abortSignal: AbortSignal.any([
-            signal,
-            AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now()))),
-          ]),
-        });
+        if (sas !== undefined && auth.kind === "sas")
+          sas.update(await untilAborted(auth.token(bounded), bounded));
+        await untilAborted(client.send(inputs, { abortSignal: bounded }), bounded);
         return acked({ via: "sdk" });
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;
         if (statusCode === undefined || response === undefined)
           return refusedCredentials(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
+        // The generated client expects 200 and throws for any other status, success included.
+        if (statusCode >= 200 && statusCode < 300) return acked({ via: "sdk", status: statusCode });
         return classifyFailure(
           statusCode,
           response.headers.get("retry-after"),
