@@ -514,5 +514,10 @@ describe("Event Grid specifics", () => {
     expect(
       refused('{ type: eventgrid, endpoint: "https://ns.example", namespaceTopic: orders, sasToken: s }'),
     ).not.toBe("accepted");
+    expect(
+      refused(
+        '{ type: eventgrid, endpoint: "https://t.example/api/events", sasToken: { key: "not base64!" } }',
+      ),
+    ).toMatch(/sasToken/);
   });
 });
