@@ -135,6 +135,20 @@ describeAdapterContract(
   ),
 );
 
+/** A topic target (plain HTTP) signing with shared access signatures made from `key`. */
+function sasTarget(fake: FakeEventGrid, api: "rest" | "sdk", key: string, path = "/api/events") {
+  return createEventGridAdapter(
+    { api, endpoint: `${fake.url}${path}`, allowInsecure: true, sasToken: { key } },
+    { ...portableRuntime(), fetch: fake.fetch },
+  );
+}
+
+/** Entra ID tokens by fetch (plain HTTP will do) and by @azure/identity (which asks an https authority). */
+const ENTRA_PATHS = [
+  ["by fetch (rest)", "rest", false],
+  ["by @azure/identity (sdk)", "sdk", true],
+] as const;
+
 /** A topic target signing in with Entra ID at the fake's authority (HTTPS when the fake has TLS). */
 function entraAdapter(
   fake: FakeEventGrid,
@@ -225,36 +239,33 @@ describe("Event Grid specifics", () => {
     }
   });
 
-  it.each([
-    ["by fetch (rest)", "rest", false],
-    ["by @azure/identity (sdk)", "sdk", true],
-  ] as const)("reuses an Entra ID token %s, asking only the configured authority", async (_, api, tls) => {
-    const fake = await startFakeEventGrid({ entraSecret: "s", tls });
-    const asked: string[] = [];
-    const recordingFetch = ((input: string | URL | Request, init?: RequestInit) => {
-      asked.push(new URL(input instanceof Request ? input.url : input).host);
-      return fake.fetch(input, init);
-    }) as typeof fetch;
-    try {
-      const adapter = entraAdapter(fake, api, "s", recordingFetch);
-      // Timed JSON events take the SDK where there is one; text events the REST request.
-      for (let i = 0; i < 4; i++) {
-        const e = i % 2 === 0 ? timedEvent(`e-${i}`) : event(`e-${i}`);
-        expect((await adapter.publish([{ event: e }], options()))[0]?.status).toBe("acked");
+  it.each(ENTRA_PATHS)(
+    "reuses an Entra ID token %s, asking only the configured authority",
+    async (_, api, tls) => {
+      const fake = await startFakeEventGrid({ entraSecret: "s", tls });
+      const asked: string[] = [];
+      const recordingFetch = ((input: string | URL | Request, init?: RequestInit) => {
+        asked.push(new URL(input instanceof Request ? input.url : input).host);
+        return fake.fetch(input, init);
+      }) as typeof fetch;
+      try {
+        const adapter = entraAdapter(fake, api, "s", recordingFetch);
+        // Timed JSON events take the SDK where there is one; text events the REST request.
+        for (let i = 0; i < 4; i++) {
+          const e = i % 2 === 0 ? timedEvent(`e-${i}`) : event(`e-${i}`);
+          expect((await adapter.publish([{ event: e }], options()))[0]?.status).toBe("acked");
+        }
+        expect(fake.tokensIssued()).toBe(1);
+        expect(fake.requests.filter(viaSdk)).toHaveLength(api === "sdk" ? 2 : 0);
+        expect(new Set(asked)).toEqual(new Set([new URL(fake.url).host]));
+        expect(fake.requests.every((r) => r.headers.authorization === "Bearer entra-1")).toBe(true);
+      } finally {
+        await fake.close();
       }
-      expect(fake.tokensIssued()).toBe(1);
-      expect(fake.requests.filter(viaSdk)).toHaveLength(api === "sdk" ? 2 : 0);
-      expect(new Set(asked)).toEqual(new Set([new URL(fake.url).host]));
-      expect(fake.requests.every((r) => r.headers.authorization === "Bearer entra-1")).toBe(true);
-    } finally {
-      await fake.close();
-    }
-  });
+    },
+  );
 
-  it.each([
-    ["by fetch (rest)", "rest", false],
-    ["by @azure/identity (sdk)", "sdk", true],
-  ] as const)("gives terminal when Entra ID refuses the client secret %s", async (_, api, tls) => {
+  it.each(ENTRA_PATHS)("gives terminal when Entra ID refuses the client secret %s", async (_, api, tls) => {
     const fake = await startFakeEventGrid({ entraSecret: "right", tls });
     try {
       const adapter = entraAdapter(fake, api, "wrong", fake.fetch);
@@ -272,10 +283,7 @@ describe("Event Grid specifics", () => {
     }
   });
 
-  it.each([
-    ["by fetch (rest)", "rest", false],
-    ["by @azure/identity (sdk)", "sdk", true],
-  ] as const)("retries later when Entra ID throttles or does not answer %s", async (_, api, tls) => {
+  it.each(ENTRA_PATHS)("retries later when Entra ID throttles or does not answer %s", async (_, api, tls) => {
     const fake = await startFakeEventGrid({ entraSecret: "s", tls });
     try {
       for (const e of [timedEvent("timed"), event("plain")]) {
@@ -300,10 +308,7 @@ describe("Event Grid specifics", () => {
     async (api) => {
       const fake = await startFakeEventGrid({ sasKey: "a2V5" });
       try {
-        const adapter = createEventGridAdapter(
-          { api, endpoint: `${fake.url}/api/events`, allowInsecure: true, sasToken: { key: "not base64!" } },
-          { ...portableRuntime(), fetch: fake.fetch },
-        );
+        const adapter = sasTarget(fake, api, "not base64!");
         expect(await adapter.ready()).toBe(false);
         const [outcome] = await adapter.publish([{ event: timedEvent("e") }], options());
         expect(outcome).toMatchObject({ status: "terminal", reason: expect.stringContaining("not base64") });
@@ -319,10 +324,7 @@ describe("Event Grid specifics", () => {
     async (api) => {
       const fake = await startFakeEventGrid({ sasKey: "a2V5" });
       try {
-        const adapter = createEventGridAdapter(
-          { api, endpoint: `${fake.url}/api/events//`, allowInsecure: true, sasToken: { key: "a2V5" } },
-          { ...portableRuntime(), fetch: fake.fetch },
-        );
+        const adapter = sasTarget(fake, api, "a2V5", "/api/events//");
         for (const e of [timedEvent("timed"), event("plain")])
           expect((await adapter.publish([{ event: e }], options()))[0]?.status).toBe("acked");
       } finally {
