@@ -7,8 +7,6 @@ import { createEventGridAdapter, type EventGridOptions } from "../../adapters/ev
 import { createPubsubAdapter, type PubsubOptions } from "../../adapters/pubsub/index.js";
 import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
-import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import {
   collect,
   describeAdapterContract,
@@ -16,6 +14,7 @@ import {
   type ReceivedEvent,
 } from "../adapters/contract.js";
 import { freePort } from "../support/cli-process.js";
+import { received } from "../support/eventgrid-fixtures.js";
 import { startFakeEventGrid } from "../support/fake-eventgrid.js";
 import { startFakePubsub } from "../support/fake-pubsub/index.js";
 import { inWorkerd, startAdapterWorker } from "../support/workerd-adapters.js";
@@ -84,20 +83,7 @@ describeAdapterContract({
       inWorkerd(worker, "eventgrid", options, createEventGridAdapter(options, portableRuntime()));
     return {
       adapter: proxy(base),
-      received: (prefix: string, count: number) =>
-        collect(
-          (): ReceivedEvent[] =>
-            fake.requests.flatMap((r) =>
-              normalizeEvents(
-                decodeHttpRequest(
-                  new Headers({ "content-type": "application/cloudevents-batch+json" }),
-                  new TextEncoder().encode(r.body),
-                ).events,
-              ).map((event) => ({ event })),
-            ),
-          prefix,
-          count,
-        ),
+      received: (prefix: string, count: number) => collect(() => received(fake), prefix, count),
       unreachable: async () =>
         proxy({ ...base, endpoint: `http://127.0.0.1:${await freePort()}/api/events`, timeoutMs: 1_000 }),
       refusing: async () =>
