@@ -27,7 +27,14 @@ export function received(fake: FakeEventGrid): ReceivedEvent[] {
 /** A JSON event; with the defaults, one the SDK carries unchanged (a time in milliseconds, object data). */
 export const jsonEvent = (id: string, data = '{"a":1}', time = "2026-11-30T12:00:00.123Z") =>
   createCloudEvent({
-    attributes: { specversion: "1.0", id, source: "/s", type: "t", time, datacontenttype: "application/json" },
+    attributes: {
+      specversion: "1.0",
+      id,
+      source: "/s",
+      type: "t",
+      time,
+      datacontenttype: "application/json",
+    },
     data: new EventData(new TextEncoder().encode(data), "json"),
   });
 
