@@ -6,7 +6,7 @@
 import { type PublishOutcome, terminal } from "../../src/adapter/adapter.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import { decodeBase64 } from "../../src/codec/base64.js";
-import { DEFAULT_SAS_TTL_SECONDS, type EventGridOptions } from "./options.js";
+import { DEFAULT_SAS_TTL_SECONDS, type EntraOptions, type EventGridOptions } from "./options.js";
 import { sasTokens } from "./sas-token.js";
 
 /** A credential that is fetched or made (and cached) before a request; `signal` bounds the wait. */
@@ -23,21 +23,24 @@ export function endpointOf(options: EventGridOptions): string {
 }
 
 /**
- * Key and SAS auth from the options; Entra ID is left to the caller, which
- * knows its runtime. Throws for a signing key that is not base64 (a config
- * error, found when the target opens rather than on every send).
+ * The target's credentials. Entra ID is made by the caller, which knows its
+ * runtime (fetch, or @azure/identity on Node). Throws for a signing key that
+ * is not base64 or for no credentials at all: config errors, found when the
+ * target opens rather than on every send.
  */
-export function keyOrSasAuth(options: EventGridOptions): EventGridAuth | undefined {
+export function authFor(
+  options: EventGridOptions,
+  entra: (entra: EntraOptions) => TokenSource,
+): EventGridAuth {
+  if (options.entra !== undefined) return { kind: "bearer", token: entra(options.entra) };
   if (options.key !== undefined) return { kind: "key", key: options.key };
   const sas = options.sasToken;
   if (typeof sas === "string") return { kind: "sas", token: () => Promise.resolve(sas) };
-  if (sas !== undefined) {
-    if (decodeBase64(sas.key) === undefined)
-      throw new Error("sasToken.key is not base64: give the topic's access key as Azure shows it");
-    const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS);
-    return { kind: "sas", token: () => tokens() };
-  }
-  return undefined;
+  if (sas === undefined) throw new Error("The eventgrid target needs one of key, sasToken or entra");
+  if (decodeBase64(sas.key) === undefined)
+    throw new Error("sasToken.key is not base64: give the topic's access key as Azure shows it");
+  const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS);
+  return { kind: "sas", token: () => tokens() };
 }
 
 export async function authHeaders(

@@ -15,7 +15,7 @@ import {
 } from "../../src/adapter/adapter.js";
 import { perEvent } from "../../src/adapter/per-event.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
-import { type EventGridAuth, keyOrSasAuth } from "./auth.js";
+import { authFor } from "./auth.js";
 import { LIMITS, packBatches } from "./batches.js";
 import { eventGridDescriptor } from "./descriptor.js";
 import { entraTokens } from "./entra-token.js";
@@ -26,10 +26,7 @@ export type { EventGridOptions } from "./options.js";
 
 /** The fetch-only sender: Entra ID tokens by the client-credentials request, no SDK. */
 function portableSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
-  const auth: EventGridAuth =
-    options.entra === undefined
-      ? (keyOrSasAuth(options) as EventGridAuth)
-      : { kind: "bearer", token: entraTokens(options.entra, runtime.fetch, options.timeoutMs ?? 10_000) };
+  const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch, options.timeoutMs ?? 10_000));
   return restSender({
     url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,

@@ -16,7 +16,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adapter.js";
 import { untilAborted } from "../../../src/adapter/until-aborted.js";
 import { describeError } from "../../../src/errors/errors.js";
-import { type EventGridAuth, endpointOf, keyOrSasAuth, refusedCredentials } from "../auth.js";
+import { authFor, endpointOf, refusedCredentials } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
 import { type BatchSender, classifyFailure, publishUrl, requestTimeout, restSender } from "../rest-sender.js";
@@ -50,28 +50,23 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
   const timeoutMs = options.timeoutMs ?? 10_000;
   const httpClient = fetchHttpClient(runtime.fetch, timeoutMs);
   const endpoint = endpointOf(options);
-  const entra =
-    options.entra === undefined
-      ? undefined
-      : new ClientSecretCredential(
-          options.entra.tenantId,
-          options.entra.clientId,
-          options.entra.clientSecret,
-          {
-            ...(options.entra.authorityHost !== undefined && { authorityHost: options.entra.authorityHost }),
-            disableInstanceDiscovery: options.entra.disableInstanceDiscovery ?? false,
-            httpClient,
-          },
-        );
-  const auth: EventGridAuth =
-    entra === undefined
-      ? (keyOrSasAuth(options) as EventGridAuth)
-      : {
-          kind: "bearer",
-          // CAE-enabled, as the SDK's bearer policy asks: @azure/identity caches the two kinds apart.
-          token: async (signal) =>
-            (await entra.getToken(EVENT_GRID_SCOPE, { abortSignal: signal, enableCae: true })).token,
-        };
+  let entra: ClientSecretCredential | undefined;
+  const auth = authFor(options, (settings) => {
+    const credential = new ClientSecretCredential(
+      settings.tenantId,
+      settings.clientId,
+      settings.clientSecret,
+      {
+        ...(settings.authorityHost !== undefined && { authorityHost: settings.authorityHost }),
+        disableInstanceDiscovery: settings.disableInstanceDiscovery ?? false,
+        httpClient,
+      },
+    );
+    entra = credential;
+    // CAE-enabled, as the SDK's bearer policy asks: @azure/identity caches the two kinds apart.
+    return async (signal) =>
+      (await credential.getToken(EVENT_GRID_SCOPE, { abortSignal: signal, enableCae: true })).token;
+  });
   const rest = restSender({
     url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,
@@ -83,9 +78,9 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
   if (options.namespaceTopic !== undefined || (entra !== undefined && endpoint.startsWith("http://")))
     return rest;
 
-  // A SAS credential whose signature is refreshed before each send (generated tokens expire).
+  // A SAS credential's signature is set before each send (generated tokens expire).
   const sas = auth.kind === "sas" ? new AzureSASCredential(" ") : undefined;
-  const credential = entra ?? sas ?? new AzureKeyCredential((auth as { key: string }).key);
+  const credential = entra ?? sas ?? new AzureKeyCredential(auth.kind === "key" ? auth.key : "");
   const client = new EventGridPublisherClient(endpoint, "CloudEvent", credential, {
     httpClient,
     allowInsecureConnection: options.allowInsecure === true,
