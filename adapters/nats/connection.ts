@@ -7,7 +7,9 @@
  * server told it (max_payload) across outages, and which publishes the
  * server refused for lack of permission.
  */
+
 import type { NatsConnection } from "@nats-io/nats-core";
+import { nextTurn } from "../../src/adapter/next-turn.js";
 
 /** One connect attempt (the client's own first-connect retries are off: this class owns them). */
 export type NatsConnector = () => Promise<NatsConnection>;
@@ -130,7 +132,7 @@ export class ManagedConnection {
     try {
       const result = await work();
       // The server's -ERR precedes its PONG, but reaches us through the status stream: let it arrive.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextTurn();
       return { result, denied };
     } finally {
       this.#denialListeners.delete(listener);
