@@ -3,7 +3,7 @@
  * `aeg-sas-key`, `aeg-sas-token` or an Entra ID bearer token; namespaces take
  * `SharedAccessKey <key>` or a bearer token.
  */
-import { type PublishOutcome, terminal } from "../../src/adapter/adapter.js";
+import { type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import { decodeBase64 } from "../../src/codec/base64.js";
 import { DEFAULT_SAS_TTL_SECONDS, type EntraOptions, type EventGridOptions } from "./options.js";
@@ -69,6 +69,17 @@ export class CredentialsRefused extends Error {
   }
 }
 
+/** The authority could not issue a token now (throttled, failing); `retryAfterMs` is its Retry-After. */
+export class AuthorityUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = "AuthorityUnavailable";
+  }
+}
+
 /** OAuth2 error codes that mean the client or its request is wrong, not that the authority is busy or down. */
 const CLIENT_ERRORS = new Set([
   "invalid_client",
@@ -85,11 +96,13 @@ export const isRefusal = (status: number) => status === 400 || status === 401 ||
  * A sign-in failure as a terminal outcome when the credentials were refused:
  * ours, or `@azure/identity`'s (an AuthenticationError with 400/401/403, or
  * MSAL's ServerError with an OAuth2 client error inside
- * AuthenticationRequiredError). Anything else (the authority throttling,
- * down or slow) is left to the caller to call retriable.
+ * AuthenticationRequiredError); retriable after its Retry-After when the
+ * authority answered that it cannot issue one now. Anything else (the
+ * authority down or slow) is left to the caller to call retriable.
  */
-export function refusedCredentials(error: unknown): PublishOutcome | undefined {
+export function signInFailure(error: unknown): PublishOutcome | undefined {
   if (error instanceof CredentialsRefused) return terminal(error.message, error.status);
+  if (error instanceof AuthorityUnavailable) return retriable(error.message, error.retryAfterMs);
   const failure = error as { name?: string; statusCode?: number; message?: string; cause?: unknown };
   const cause = failure.cause as { name?: string; errorCode?: string; status?: number } | undefined;
   const status =

@@ -4,7 +4,8 @@
  * request is bounded by `timeoutMs`, since callers share the one in flight.
  */
 import { cachedToken } from "../../src/adapter/token-cache.js";
-import { CredentialsRefused, isRefusal } from "./auth.js";
+import { retryAfterMs } from "../http/http-message.js";
+import { AuthorityUnavailable, CredentialsRefused, isRefusal } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
@@ -36,7 +37,10 @@ export function entraTokens(
       // 400, 401 and 403 mean the credentials themselves are wrong (invalid_client, unauthorized_client...);
       // 408, 429 and 5xx only that the authority cannot answer now.
       if (isRefusal(response.status)) throw new CredentialsRefused(response.status, detail);
-      throw new Error(`Entra ID answered ${response.status}: ${detail}`);
+      throw new AuthorityUnavailable(
+        `Entra ID answered ${response.status}: ${detail}`,
+        retryAfterMs(response.headers.get("retry-after"), Date.now()),
+      );
     }
     const body = (await response.json()) as { access_token: string; expires_in: number };
     return { token: body.access_token, expiresInSeconds: body.expires_in };

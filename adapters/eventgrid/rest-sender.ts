@@ -8,7 +8,7 @@ import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapt
 import { describeError } from "../../src/errors/errors.js";
 import { joinJsonArray } from "../../src/event/json-format.js";
 import { retryAfterMs } from "../http/http-message.js";
-import { authHeaders, type EventGridAuth, endpointOf, refusedCredentials } from "./auth.js";
+import { authHeaders, type EventGridAuth, endpointOf, signInFailure } from "./auth.js";
 import type { EventGridOptions } from "./options.js";
 
 export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=utf-8";
@@ -87,7 +87,7 @@ export function restSender(options: RestSenderOptions): BatchSender {
         const text = await response.text().catch(() => "");
         return classifyFailure(response.status, response.headers.get("retry-after"), text, body.length);
       } catch (error) {
-        return refusedCredentials(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
+        return signInFailure(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
       }
     },
   };

@@ -68,12 +68,15 @@ describe("Event Grid sign-in", () => {
     const fake = await startFakeEventGrid({ entraSecret: "s", tls });
     try {
       for (const e of [timedEvent("timed"), textEvent("plain")]) {
+        // The authority says "in 3 s": by fetch that becomes the outcome's Retry-After; MSAL waits
+        // and asks again itself, which the attempt's 500 ms bound cuts short.
         fake.failTokensNext(429);
-        const throttled = await entraTarget(fake, api, "s", fake.fetch).publish(
+        const throttled = await entraTarget(fake, api, "s", fake.fetch, 500).publish(
           [{ event: e }],
           publishOptions(),
         );
         expect(throttled[0]?.status).toBe("retriable");
+        if (api === "rest") expect(throttled[0]).toMatchObject({ retryAfterMs: 3_000 });
         fake.failTokensNext("hang");
         const started = Date.now();
         const hung = await entraTarget(fake, api, "s", fake.fetch, 500).publish(

@@ -130,7 +130,10 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
       if (tokenFailure === "hang") return; // the connection stays open until the fake closes
       if (tokenFailure !== undefined) {
         response
-          .writeHead(tokenFailure, { "content-type": "application/json" })
+          .writeHead(tokenFailure, {
+            "content-type": "application/json",
+            ...(tokenFailure === 429 && { "retry-after": "3" }),
+          })
           .end(JSON.stringify({ error: "temporarily_unavailable", error_description: "Injected failure" }));
         return;
       }

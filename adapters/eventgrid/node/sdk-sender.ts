@@ -16,7 +16,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adapter.js";
 import { untilAborted } from "../../../src/adapter/until-aborted.js";
 import { describeError } from "../../../src/errors/errors.js";
-import { authFor, endpointOf, refusedCredentials } from "../auth.js";
+import { authFor, endpointOf, signInFailure } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
 import { type BatchSender, classifyFailure, publishUrl, requestTimeout, restSender } from "../rest-sender.js";
@@ -107,7 +107,7 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;
         if (statusCode === undefined || response === undefined)
-          return refusedCredentials(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
+          return signInFailure(error) ?? retriable(`Event Grid did not answer: ${describeError(error)}`);
         // The generated client expects 200 and throws for any other status, success included.
         if (statusCode >= 200 && statusCode < 300) return acked({ via: "sdk", status: statusCode });
         return classifyFailure(
