@@ -7,7 +7,9 @@
 import { AzureKeyCredential, generateSharedAccessSignature } from "@azure/eventgrid";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
 import { generateSasToken, sasTokens, serviceTimeString } from "../../adapters/eventgrid/sas-token.js";
+import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import {
   ENTRA_PATHS,
   entraTarget,
@@ -93,6 +95,35 @@ describe("Event Grid sign-in", () => {
       }
     } finally {
       await fake.close();
+    }
+  });
+
+  it("sends Entra ID tokens to a plain-HTTP endpoint as the REST request, which the SDK would refuse", async () => {
+    const authority = await startFakeEventGrid({ tls: true, entraSecret: "s" });
+    const grid = await startFakeEventGrid({ trustTokensOf: authority });
+    try {
+      const adapter = createEventGridAdapter(
+        {
+          endpoint: `${grid.url}/api/events`,
+          allowInsecure: true,
+          entra: {
+            tenantId: "t",
+            clientId: "c",
+            clientSecret: "s",
+            authorityHost: authority.url,
+            disableInstanceDiscovery: true,
+          },
+        },
+        // Each fake's fetch trusts its own certificate; the authority's is the one that matters here.
+        { ...portableRuntime(), fetch: authority.fetch },
+      );
+      const [outcome] = await adapter.publish([{ event: timedEvent("timed") }], publishOptions());
+      expect(outcome?.status).toBe("acked");
+      expect(grid.requests.map(viaSdk)).toEqual([false]);
+      expect(authority.tokensIssued()).toBe(1);
+    } finally {
+      await grid.close();
+      await authority.close();
     }
   });
 

@@ -22,6 +22,8 @@ export interface FakeEventGrid {
   /** Fetch that trusts the fake's certificate. */
   readonly fetch: typeof fetch;
   tokensIssued(): number;
+  /** Whether this fake's token endpoint issued `token`. */
+  issued(token: string): boolean;
   /** Answers the next publish requests with these statuses (and headers) instead, as the service would fail. */
   failNext(...failures: { status: number; headers?: Record<string, string> }[]): void;
   /** Answers the next token requests with these statuses, or never ("hang"). */
@@ -35,6 +37,8 @@ export interface FakeEventGridOptions {
   readonly namespaceTopic?: string;
   /** Entra ID: accept this client secret at /{tenant}/oauth2/v2.0/token and bearer tokens it issued. */
   readonly entraSecret?: string;
+  /** Also accept bearer tokens that this other fake (an authority elsewhere) issued. */
+  readonly trustTokensOf?: FakeEventGrid;
   /** Accept aeg-sas-tokens signed with this (base64) key. */
   readonly sasKey?: string;
 }
@@ -172,7 +176,8 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
         (namespace
           ? auth === `SharedAccessKey ${options.key}`
           : request.headers["aeg-sas-key"] === options.key)) ||
-      (auth.startsWith("Bearer ") && issued.has(auth.slice(7))) ||
+      (auth.startsWith("Bearer ") &&
+        (issued.has(auth.slice(7)) || options.trustTokensOf?.issued(auth.slice(7)) === true)) ||
       (!namespace &&
         options.sasKey !== undefined &&
         validSasToken(
@@ -241,6 +246,7 @@ export async function startFakeEventGrid(options: FakeEventGridOptions = {}): Pr
     requests,
     fetch: trustingFetch,
     tokensIssued: () => issued.size,
+    issued: (token) => issued.has(token),
     failNext: (...next) => {
       failures.push(...next);
     },
