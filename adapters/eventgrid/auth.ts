@@ -9,7 +9,11 @@ import { decodeBase64 } from "../../src/codec/base64.js";
 import { DEFAULT_SAS_TTL_SECONDS, type EntraOptions, type EventGridOptions } from "./options.js";
 import { sasTokens } from "./sas-token.js";
 
-/** A credential that is fetched or made (and cached) before a request; `signal` bounds the wait. */
+/**
+ * A credential that is fetched or made (and cached) before a request. A
+ * source may use `signal`; callers also stop waiting when it aborts
+ * (untilAborted), since a cached request in flight is shared.
+ */
 export type TokenSource = (signal: AbortSignal) => Promise<string>;
 
 export type EventGridAuth =
@@ -21,6 +25,9 @@ export type EventGridAuth =
 export function endpointOf(options: EventGridOptions): string {
   return options.endpoint.replace(/\/+$/, "");
 }
+
+/** A plain-HTTP endpoint (any letter case), allowed only with allowInsecure. */
+export const isPlainHttp = (endpoint: string) => /^http:\/\//i.test(endpoint);
 
 /**
  * The target's credentials. Entra ID is made by the caller, which knows its
@@ -89,29 +96,45 @@ const CLIENT_ERRORS = new Set([
   "invalid_scope",
 ]);
 
-/** Statuses with which an authority refuses the credentials themselves (408 and 429 are only "later"). */
-export const isRefusal = (status: number) => status === 400 || status === 401 || status === 403;
+/**
+ * Whether an authority's error answer refuses the credentials themselves: an
+ * OAuth2 client error code, or 401/403 without one. 408, 429, 5xx and other
+ * 400s only say "not now".
+ */
+export function isRefusal(status: number, errorCode: string | undefined): boolean {
+  if (errorCode !== undefined && CLIENT_ERRORS.has(errorCode)) return status >= 400 && status < 500;
+  return errorCode === undefined && (status === 401 || status === 403);
+}
 
 /**
- * A sign-in failure as a terminal outcome when the credentials were refused:
- * ours, or `@azure/identity`'s (an AuthenticationError with 400/401/403, or
- * MSAL's ServerError with an OAuth2 client error inside
- * AuthenticationRequiredError); retriable after its Retry-After when the
+ * A sign-in failure as a terminal outcome when the credentials were refused
+ * (see isRefusal): ours, or `@azure/identity`'s (an AuthenticationError, or
+ * MSAL's ServerError inside AuthenticationRequiredError); retriable after its Retry-After when the
  * authority answered that it cannot issue one now. Anything else (the
  * authority down or slow) is left to the caller to call retriable.
  */
 export function signInFailure(error: unknown): PublishOutcome | undefined {
   if (error instanceof CredentialsRefused) return terminal(error.message, error.status);
   if (error instanceof AuthorityUnavailable) return retriable(error.message, error.retryAfterMs);
-  const failure = error as { name?: string; statusCode?: number; message?: string; cause?: unknown };
+  const failure = error as {
+    name?: string;
+    statusCode?: number;
+    errorResponse?: { error?: string };
+    message?: string;
+    cause?: unknown;
+  };
   const cause = failure.cause as { name?: string; errorCode?: string; status?: number } | undefined;
-  const status =
-    failure.name === "AuthenticationError"
-      ? failure.statusCode
-      : cause?.name === "ServerError" && CLIENT_ERRORS.has(cause.errorCode ?? "")
-        ? (cause.status ?? 400)
-        : undefined;
-  if (status === undefined || !isRefusal(status)) return undefined;
+  let status: number | undefined;
+  let code: string | undefined;
+  if (failure.name === "AuthenticationError") {
+    status = failure.statusCode;
+    // @azure/identity says "unknown_error" when the answer carried no OAuth2 error.
+    code = failure.errorResponse?.error === "unknown_error" ? undefined : failure.errorResponse?.error;
+  } else if (cause?.name === "ServerError") {
+    status = cause.status ?? 400;
+    code = cause.errorCode;
+  }
+  if (status === undefined || !isRefusal(status, code)) return undefined;
   return terminal(
     `Microsoft Entra ID refused the client credentials (${status}): ${failure.message ?? ""}`,
     status,

@@ -1,5 +1,6 @@
 /** The `eventgrid` target's options (loaded without the adapter). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { BASE64_PATTERN } from "../../src/codec/base64.js";
 
 export const eventGridDescriptor: TargetDescriptor = {
   type: "eventgrid",
@@ -25,6 +26,7 @@ export const eventGridDescriptor: TargetDescriptor = {
       },
       key: {
         type: "string",
+        minLength: 1,
         description: "Access key (aeg-sas-key for topics, SharedAccessKey for namespaces).",
       },
       sasToken: {
@@ -39,10 +41,12 @@ export const eventGridDescriptor: TargetDescriptor = {
             properties: {
               key: {
                 type: "string",
-                pattern: "^[A-Za-z0-9+/]+={0,2}$",
+                minLength: 4,
+                pattern: BASE64_PATTERN,
                 description: "The topic's access key (base64, as Azure shows it).",
               },
-              ttlSeconds: { type: "integer", minimum: 60, default: 3600 },
+              // Above the minute before expiry at which a new one is made, so each is reused a while.
+              ttlSeconds: { type: "integer", minimum: 300, default: 3600 },
             },
           },
         ],
@@ -77,7 +81,7 @@ export const eventGridDescriptor: TargetDescriptor = {
     // Namespaces take SharedAccessKey or Entra ID, not aeg-sas-token.
     dependentSchemas: { namespaceTopic: { not: { required: ["sasToken"] } } },
     // An http:// endpoint only with allowInsecure.
-    if: { properties: { endpoint: { pattern: "^http://" } } },
+    if: { properties: { endpoint: { pattern: "^[Hh][Tt][Tt][Pp]://" } } },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
     then: { required: ["allowInsecure"], properties: { allowInsecure: { const: true } } },
   },

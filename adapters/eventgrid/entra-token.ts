@@ -8,6 +8,16 @@ import { retryAfterMs } from "../http/http-message.js";
 import { AuthorityUnavailable, CredentialsRefused, isRefusal } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 
+/** The OAuth2 `error` of a token endpoint's answer, if it has one. */
+function oauthErrorCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
 export function entraTokens(
@@ -33,10 +43,10 @@ export function entraTokens(
       },
     );
     if (!response.ok) {
-      const detail = (await response.text()).slice(0, 300);
-      // 400, 401 and 403 mean the credentials themselves are wrong (invalid_client, unauthorized_client...);
-      // 408, 429 and 5xx only that the authority cannot answer now.
-      if (isRefusal(response.status)) throw new CredentialsRefused(response.status, detail);
+      const text = await response.text();
+      const detail = text.slice(0, 300);
+      if (isRefusal(response.status, oauthErrorCode(text)))
+        throw new CredentialsRefused(response.status, detail);
       throw new AuthorityUnavailable(
         `Entra ID answered ${response.status}: ${detail}`,
         retryAfterMs(response.headers.get("retry-after"), Date.now()),

@@ -11,11 +11,12 @@ import {
   type AdapterFactory,
   type AdapterRuntime,
   type PublishOutcome,
+  retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
 import { perEvent } from "../../src/adapter/per-event.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
-import { authFor } from "./auth.js";
+import { authFor, isPlainHttp } from "./auth.js";
 import { LIMITS, packBatches } from "./batches.js";
 import { eventGridDescriptor } from "./descriptor.js";
 import { entraTokens } from "./entra-token.js";
@@ -43,7 +44,7 @@ async function openSender(options: EventGridOptions, runtime: AdapterRuntime): P
 
 export function createEventGridAdapter(options: EventGridOptions, runtime: AdapterRuntime): Adapter {
   const limits = options.namespaceTopic !== undefined ? LIMITS.namespace : LIMITS.topic;
-  const insecure = options.endpoint.startsWith("http://") && options.allowInsecure !== true;
+  const insecure = isPlainHttp(options.endpoint) && options.allowInsecure !== true;
   // Encoded once per event: the size check at ingress and the publish share it.
   const encode = perEvent(toJsonFormat);
   const sender = insecure ? undefined : openSender(options, runtime);
@@ -88,11 +89,13 @@ export function createEventGridAdapter(options: EventGridOptions, runtime: Adapt
       ).map((batch) => batch.map((j) => fitting[j] as number));
       // One request after another, so a call's events reach the topic in the order given.
       for (const batch of batches) {
-        const outcome = await send.send(
-          batch.map((i) => encoded[i] as Uint8Array),
-          signal,
-          deadline,
-        );
+        const outcome = signal.aborted
+          ? retriable("The attempt ended before this batch was sent")
+          : await send.send(
+              batch.map((i) => encoded[i] as Uint8Array),
+              signal,
+              deadline,
+            );
         for (const i of batch) outcomes[i] = outcome;
       }
       return outcomes;

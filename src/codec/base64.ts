@@ -12,7 +12,9 @@ export function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Canonical padded base64, as a pattern JSON Schema can use too. */
+export const BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$";
+const BASE64 = new RegExp(BASE64_PATTERN);
 
 /**
  * Decodes canonical base64 (RFC 4648 section 4, padded). Returns undefined for

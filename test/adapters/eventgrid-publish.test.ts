@@ -154,6 +154,46 @@ describe("Event Grid publishing", () => {
     }
   });
 
+  it.each(["rest", "sdk"] as const)("acks any 2xx, not only 200 (%s)", async (api) => {
+    const fake = await startFakeEventGrid({ key: "k" });
+    try {
+      const adapter = createEventGridAdapter(
+        { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
+        { ...portableRuntime(), fetch: fake.fetch },
+      );
+      fake.failNext({ status: 202 }, { status: 204 });
+      for (const status of [202, 204]) {
+        const [outcome] = await adapter.publish([{ event: jsonEvent(`e-${status}`) }], publishOptions());
+        expect(outcome).toMatchObject({ status: "acked", receipt: { status } });
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it.each(["rest", "sdk"] as const)(
+    "answers retriable for an attempt already over, sending nothing and leaving no failure unhandled (%s)",
+    async (api) => {
+      const fake = await startFakeEventGrid({ key: "k" });
+      try {
+        const adapter = createEventGridAdapter(
+          { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
+          { ...portableRuntime(), fetch: fake.fetch },
+        );
+        const events = [jsonEvent("a"), textEvent("b", 1_000_000)].map((event) => ({ event }));
+        const outcomes = await adapter.publish(events, {
+          signal: AbortSignal.abort(new Error("the producer went away")),
+          deadline: Date.now() + 10_000,
+        });
+        expect(outcomes.map((o) => o.status)).toEqual(["retriable", "retriable"]);
+        expect(fake.requests).toHaveLength(0);
+        await new Promise((resolve) => setTimeout(resolve, 20)); // an unhandled rejection would fail the run
+      } finally {
+        await fake.close();
+      }
+    },
+  );
+
   it("checks its options when the config is loaded", () => {
     const config = (target: string) =>
       `version: 1\ntargets:\n  grid: ${target}\nroutes:\n  - name: all\n    to: [grid]\n`;
@@ -186,5 +226,28 @@ describe("Event Grid publishing", () => {
         '{ type: eventgrid, endpoint: "https://t.example/api/events", sasToken: { key: "not base64!" } }',
       ),
     ).toMatch(/sasToken/);
+    expect(
+      refused('{ type: eventgrid, endpoint: "https://t.example/api/events", sasToken: { key: abcde } }'),
+    ).toMatch(/sasToken/);
+    expect(refused('{ type: eventgrid, endpoint: "HTTP://127.0.0.1:1/api/events", key: k }')).toMatch(
+      /allowInsecure/,
+    );
+  });
+
+  it("refuses to send over an http:// endpoint in any letter case without allowInsecure", async () => {
+    const fake = await startFakeEventGrid({ key: "k" });
+    try {
+      const adapter = createEventGridAdapter(
+        { endpoint: `${fake.url.replace("http", "HTTP")}/api/events`, key: "k" },
+        { ...portableRuntime(), fetch: fake.fetch },
+      );
+      expect(await adapter.ready()).toBe(false);
+      expect((await adapter.publish([{ event: jsonEvent("e") }], publishOptions()))[0]?.status).toBe(
+        "terminal",
+      );
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -16,7 +16,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adapter.js";
 import { untilAborted } from "../../../src/adapter/until-aborted.js";
 import { describeError } from "../../../src/errors/errors.js";
-import { authFor, endpointOf, signInFailure } from "../auth.js";
+import { authFor, endpointOf, isPlainHttp, signInFailure } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
 import { type BatchSender, classifyFailure, publishUrl, requestTimeout, restSender } from "../rest-sender.js";
@@ -75,8 +75,7 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
     timeoutMs,
   });
   // The SDK publishes to topics and domains only, and sends bearer tokens over https only.
-  if (options.namespaceTopic !== undefined || (entra !== undefined && endpoint.startsWith("http://")))
-    return rest;
+  if (options.namespaceTopic !== undefined || (entra !== undefined && isPlainHttp(endpoint))) return rest;
 
   // A SAS credential's signature is set before each send (generated tokens expire).
   const sas = auth.kind === "sas" ? new AzureSASCredential(" ") : undefined;
@@ -103,7 +102,7 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
         if (sas !== undefined && auth.kind === "sas")
           sas.update(await untilAborted(auth.token(bounded), bounded));
         await untilAborted(client.send(inputs, { abortSignal: bounded }), bounded);
-        return acked({ via: "sdk" });
+        return acked({ via: "sdk", status: 200 });
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;
         if (statusCode === undefined || response === undefined)
