@@ -9,17 +9,21 @@ import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
-import { jsonEvent, publishOptions, received, textEvent, viaSdk } from "../support/eventgrid-fixtures.js";
+import {
+  jsonEvent,
+  keyTarget,
+  publishOptions,
+  received,
+  textEvent,
+  viaSdk,
+} from "../support/eventgrid-fixtures.js";
 import { startFakeEventGrid } from "../support/fake-eventgrid.js";
 
 describe("Event Grid publishing", () => {
   it("packs a large batch into several requests under 1 MB, never splitting an event", async () => {
     const fake = await startFakeEventGrid({ key: "k" });
     try {
-      const adapter = createEventGridAdapter(
-        { endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
-        { ...portableRuntime(), fetch: fake.fetch },
-      );
+      const adapter = keyTarget(fake);
       const events = Array.from({ length: 12 }, (_, i) => ({ event: textEvent(`big-${i}`, 200_000) }));
       const outcomes = await adapter.publish(events, publishOptions());
       expect(outcomes.every((o) => o.status === "acked")).toBe(true);
@@ -114,10 +118,7 @@ describe("Event Grid publishing", () => {
   it.each(["rest", "sdk"] as const)("keeps the service's error and classifies it (%s)", async (api) => {
     const fake = await startFakeEventGrid({ key: "k" });
     try {
-      const adapter = createEventGridAdapter(
-        { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
-        { ...portableRuntime(), fetch: fake.fetch },
-      );
+      const adapter = keyTarget(fake, api);
       // Through the SDK with api: sdk.
       const json = jsonEvent("e");
       const outcomes = [];
@@ -157,10 +158,7 @@ describe("Event Grid publishing", () => {
   it.each(["rest", "sdk"] as const)("acks any 2xx, not only 200 (%s)", async (api) => {
     const fake = await startFakeEventGrid({ key: "k" });
     try {
-      const adapter = createEventGridAdapter(
-        { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
-        { ...portableRuntime(), fetch: fake.fetch },
-      );
+      const adapter = keyTarget(fake, api);
       fake.failNext({ status: 202 }, { status: 204 });
       for (const status of [202, 204]) {
         const [outcome] = await adapter.publish([{ event: jsonEvent(`e-${status}`) }], publishOptions());
@@ -176,10 +174,7 @@ describe("Event Grid publishing", () => {
     async (api) => {
       const fake = await startFakeEventGrid({ key: "k" });
       try {
-        const adapter = createEventGridAdapter(
-          { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
-          { ...portableRuntime(), fetch: fake.fetch },
-        );
+        const adapter = keyTarget(fake, api);
         const events = [jsonEvent("a"), textEvent("b", 1_000_000)].map((event) => ({ event }));
         const outcomes = await adapter.publish(events, {
           signal: AbortSignal.abort(new Error("the producer went away")),

@@ -6,9 +6,7 @@
 import { type TracingContext, useInstrumenter } from "@azure/core-tracing";
 import { AzureKeyCredential, EventGridPublisherClient } from "@azure/eventgrid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
-import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { jsonEvent, publishOptions, viaSdk } from "../support/eventgrid-fixtures.js";
+import { jsonEvent, keyTarget, publishOptions, viaSdk } from "../support/eventgrid-fixtures.js";
 import { type FakeEventGrid, startFakeEventGrid } from "../support/fake-eventgrid.js";
 
 const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -57,10 +55,7 @@ describe("Event Grid SDK path with Azure SDK tracing on", () => {
   });
 
   it("the target sends the event through the SDK without it", async () => {
-    const adapter = createEventGridAdapter(
-      { endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
-      { ...portableRuntime(), fetch: fake.fetch },
-    );
+    const adapter = keyTarget(fake);
     const [outcome] = await adapter.publish([{ event: jsonEvent("through-target") }], publishOptions());
     expect(outcome?.status).toBe("acked");
     const request = fake.requests.at(-1);

@@ -51,6 +51,14 @@ export const textEvent = (id: string, size = 10) =>
 export const viaSdk = (request: { headers: Record<string, string> }) =>
   /azsdk-js-eventgrid/.test(request.headers["user-agent"] ?? "");
 
+/** A topic target (plain HTTP) with the access key "k" (what the fake accepts when started with it). */
+export function keyTarget(fake: FakeEventGrid, api: "rest" | "sdk" = "sdk") {
+  return createEventGridAdapter(
+    { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
+    { ...portableRuntime(), fetch: fake.fetch },
+  );
+}
+
 /** A topic target (plain HTTP) signing with shared access signatures made from `key`. */
 export function sasTarget(fake: FakeEventGrid, api: "rest" | "sdk", key: string, path = "/api/events") {
   return createEventGridAdapter(
