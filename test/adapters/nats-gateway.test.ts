@@ -136,7 +136,7 @@ describe("outages", () => {
   it("answers 503 within the deadline when the server stops answering, not a hang", async () => {
     const adapter = await gateway.state.targets.get("bus");
     await expect.poll(() => adapter.ready(), { timeout: 15_000 }).toBe(true);
-    server.pause();
+    await server.pause();
     try {
       const started = Date.now();
       const response = await post("pay-frozen");

@@ -21,6 +21,26 @@ const BINARY =
   process.env.NATS_SERVER_BIN ??
   (existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server");
 
+/**
+ * Waits until /proc says the process is stopped ("T"): a signal is delivered
+ * asynchronously, and a busy machine can let the server answer a few more
+ * requests after kill() returns.
+ */
+async function stoppedState(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const until = Date.now() + 5_000;
+  while (Date.now() < until) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    } catch {
+      return; // no /proc: nothing more to wait for
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`nats-server (pid ${pid}) did not stop`);
+}
+
 export interface NatsServer {
   readonly url: string;
   readonly port: number;
@@ -29,7 +49,8 @@ export interface NatsServer {
   stop(): Promise<void>;
   /** Starts again on the same ports and store. */
   restart(): Promise<void>;
-  pause(): void;
+  /** Stops the process (SIGSTOP) and resolves once the kernel reports it stopped. */
+  pause(): Promise<void>;
   resume(): void;
   /** Stops and removes the store. */
   dispose(): Promise<void>;
@@ -132,7 +153,10 @@ export async function startNatsServer(
       child = launch(fixedConfig);
       await healthy();
     },
-    pause: () => child.kill("SIGSTOP"),
+    async pause() {
+      child.kill("SIGSTOP");
+      await stoppedState(child.pid);
+    },
     resume: () => child.kill("SIGCONT"),
     async dispose() {
       await stop();
