@@ -3,8 +3,9 @@
  * the Event Grid scope, reused until a minute before they expire. Each token
  * request is bounded by `timeoutMs`, since callers share the one in flight.
  */
+
+import { retryAfterMs } from "../../src/adapter/retry-after.js";
 import { cachedToken } from "../../src/adapter/token-cache.js";
-import { retryAfterMs } from "../http/http-message.js";
 import { AuthorityUnavailable, CredentialsRefused, isRefusal } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 

@@ -5,9 +5,9 @@
  * `POST {endpoint}/topics/{topic}:publish?api-version=2024-06-01`.
  */
 import { acked, type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
+import { retryAfterMs } from "../../src/adapter/retry-after.js";
 import { describeError } from "../../src/errors/errors.js";
 import { joinJsonArray } from "../../src/event/json-format.js";
-import { retryAfterMs } from "../http/http-message.js";
 import { authHeaders, type EventGridAuth, endpointOf, signInFailure } from "./auth.js";
 import type { EventGridOptions } from "./options.js";
 
@@ -49,9 +49,9 @@ export function classifyFailure(
   return terminal(reason, status);
 }
 
-/** The time one attempt may take: the target's timeout, cut short by the attempt's deadline. */
-export const requestTimeout = (timeoutMs: number, deadline: number) =>
-  Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+/** Aborts when the attempt does, or after the target's timeout cut short by the attempt's deadline. */
+export const attemptSignal = (signal: AbortSignal, timeoutMs: number, deadline: number) =>
+  AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())))]);
 
 export interface RestSenderOptions {
   readonly url: string;
@@ -66,10 +66,7 @@ export function restSender(options: RestSenderOptions): BatchSender {
     async send(events, signal, deadline) {
       const body = joinJsonArray(events);
       // One bound for the credential and the request together.
-      const bounded = AbortSignal.any([
-        signal,
-        AbortSignal.timeout(requestTimeout(options.timeoutMs, deadline)),
-      ]);
+      const bounded = attemptSignal(signal, options.timeoutMs, deadline);
       try {
         const response = await options.fetch(options.url, {
           method: "POST",

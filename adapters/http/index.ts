@@ -14,15 +14,10 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { retryAfterMs } from "../../src/adapter/retry-after.js";
 import { describeError } from "../../src/errors/errors.js";
 import { httpDescriptor } from "./descriptor.js";
-import {
-  batchRequest,
-  binaryRequest,
-  type HttpMessage,
-  retryAfterMs,
-  structuredRequest,
-} from "./http-message.js";
+import { batchRequest, binaryRequest, type HttpMessage, structuredRequest } from "./http-message.js";
 
 export interface HttpOptions {
   /** Template; the router expands it into each message's address. */

@@ -127,7 +127,7 @@ describe("http target headers and Retry-After", () => {
   });
 
   it("reads Retry-After strictly and caps it", async () => {
-    const { retryAfterMs } = await import("../../adapters/http/http-message.js");
+    const { retryAfterMs } = await import("../../src/adapter/retry-after.js");
     const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
     expect(retryAfterMs("120", now)).toBe(120_000);
     expect(retryAfterMs("Wed, 21 Oct 2026 07:28:30 GMT", now)).toBe(30_000);

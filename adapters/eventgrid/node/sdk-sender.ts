@@ -19,7 +19,7 @@ import { describeError } from "../../../src/errors/errors.js";
 import { authFor, endpointOf, isPlainHttp, signInFailure } from "../auth.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
-import { type BatchSender, classifyFailure, publishUrl, requestTimeout, restSender } from "../rest-sender.js";
+import { attemptSignal, type BatchSender, classifyFailure, publishUrl, restSender } from "../rest-sender.js";
 import { fetchHttpClient } from "./fetch-http-client.js";
 import { sdkInputFor } from "./sdk-input.js";
 
@@ -97,7 +97,7 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
         inputs.push(input);
       }
       const size = events.reduce((sum, e) => sum + e.length + 1, 1);
-      const bounded = AbortSignal.any([signal, AbortSignal.timeout(requestTimeout(timeoutMs, deadline))]);
+      const bounded = attemptSignal(signal, timeoutMs, deadline);
       try {
         if (sas !== undefined && auth.kind === "sas")
           sas.update(await untilAborted(auth.token(bounded), bounded));
