@@ -93,11 +93,11 @@ export class TargetRegistry {
   }
 
   async #create(name: string): Promise<Adapter> {
-    const provided = this.#provided[name];
+    const provided = Object.hasOwn(this.#provided, name) ? this.#provided[name] : undefined;
     if (provided !== undefined) return provided;
     const config = this.#configs.get(name);
     if (config === undefined) throw new Error(`Unknown target "${name}"`);
-    const load = this.#catalog[config.type]?.load;
+    const load = Object.hasOwn(this.#catalog, config.type) ? this.#catalog[config.type]?.load : undefined;
     if (load === undefined) throw new Error(`Unknown target type "${config.type}"`);
     const factory = (await load()) as AdapterFactory<Record<string, unknown>>;
     const { type: _type, ...options } = config;

@@ -34,17 +34,28 @@ export type NormalizeResult =
 /** Records a failure; returns undefined so a check can `return fail(...)`. */
 type Fail = (attribute: Pick<RawAttribute, "pointer" | "header">, code: string, detail: string) => undefined;
 
-/** Per core attribute: the extra rule its String value must meet, if any. */
-const CORE_RULES: Record<string, ((value: string) => string | undefined) | undefined> = {
-  id: (v) => (v === "" ? "must be a non-empty String" : undefined),
-  type: (v) => (v === "" ? "must be a non-empty String" : undefined),
-  subject: (v) => (v === "" ? "must be a non-empty String" : undefined),
-  source: (v) => (v !== "" && isUriReference(v) ? undefined : "must be a non-empty URI-reference (RFC 3986)"),
-  dataschema: (v) => (v !== "" && isAbsoluteUri(v) ? undefined : "must be an absolute URI (RFC 3986)"),
-  time: (v) => (isRfc3339Timestamp(v) ? undefined : "must be an RFC 3339 timestamp"),
-  specversion: (v) =>
-    v === "1.0" ? undefined : `"${v}" is not supported; only CloudEvents 1.0 ("1.0") is accepted`,
-};
+type StringRule = (value: string) => string | undefined;
+
+/**
+ * Per core attribute: the extra rule its String value must meet, if any.
+ * A Map, not an object literal: attribute names are chosen by producers, and
+ * an object would answer `constructor` with Object.prototype's.
+ */
+const CORE_RULES: ReadonlyMap<string, StringRule> = new Map<string, StringRule>([
+  ["id", (v) => (v === "" ? "must be a non-empty String" : undefined)],
+  ["type", (v) => (v === "" ? "must be a non-empty String" : undefined)],
+  ["subject", (v) => (v === "" ? "must be a non-empty String" : undefined)],
+  [
+    "source",
+    (v) => (v !== "" && isUriReference(v) ? undefined : "must be a non-empty URI-reference (RFC 3986)"),
+  ],
+  ["dataschema", (v) => (v !== "" && isAbsoluteUri(v) ? undefined : "must be an absolute URI (RFC 3986)")],
+  ["time", (v) => (isRfc3339Timestamp(v) ? undefined : "must be an RFC 3339 timestamp")],
+  [
+    "specversion",
+    (v) => (v === "1.0" ? undefined : `"${v}" is not supported; only CloudEvents 1.0 ("1.0") is accepted`),
+  ],
+]);
 
 const REQUIRED = ["specversion", "id", "source", "type"] as const;
 
@@ -56,7 +67,7 @@ function checkValue(attribute: RawAttribute, fail: Fail): AttributeValue | undef
       const violation = stringViolation(value.value);
       if (violation !== undefined)
         return fail(attribute, "invalid-string", `${name} contains a ${violation}`);
-      const ruleViolation = CORE_RULES[name]?.(value.value);
+      const ruleViolation = CORE_RULES.get(name)?.(value.value);
       if (ruleViolation !== undefined) {
         const code = name === "specversion" ? "unsupported-specversion" : `invalid-${name}`;
         return fail(attribute, code, `${name} ${ruleViolation}`);

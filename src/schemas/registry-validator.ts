@@ -109,7 +109,8 @@ export function registryValidator(registry: SchemaRegistry, policy: ValidationPo
     if (cached !== undefined && cached.revision === registry.revision) return cached;
     const plan = {
       revision: registry.revision,
-      mode: policy.types[type]?.mode ?? policy.mode,
+      // Own properties only: an event type such as `constructor` must not find Object.prototype's.
+      mode: (Object.hasOwn(policy.types, type) ? policy.types[type]?.mode : undefined) ?? policy.mode,
       latest: registry.latestEntry(type),
     };
     if (plans.size < 10_000 || cached !== undefined) plans.set(type, plan);
