@@ -174,13 +174,14 @@ export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSche
       },
       schemas: {
         type: "object",
-        description: "The schema registry: data contracts enforced at ingress.",
+        description:
+          "The schema registry: data contracts enforced at ingress. Without this section, a schemas/ folder beside the config file is the registry (enforced) when it exists; `mode: off` opts out.",
         additionalProperties: false,
         properties: {
           dir: {
             type: "string",
             default: "./schemas",
-            description: "Folder of <event type>/<n>.json (or .yaml) schemas.",
+            description: "Folder of <event type>/<n>.json (or .yaml) schemas, relative to the config file.",
           },
           mode: { ...validationMode, default: "enforce" },
           requireSchema: {

@@ -18,7 +18,7 @@ describe("ce-gateway tail", () => {
     const readable = runCli(["tail", "--nats", server.url, "--subject", "tail.>", "--count", "2"]);
     const json = runCli(["tail", "--nats", server.url, "--subject", "tail.>", "--count", "2", "--json"]);
     await expect
-      .poll(() => readable.output().stderr + json.output().stderr)
+      .poll(() => readable.output().stderr + json.output().stderr, { timeout: 15_000 })
       .toMatch(/tailing tail.>[\s\S]*tailing tail.>/);
     const gateway = createGateway({
       targets: {

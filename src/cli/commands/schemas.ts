@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
 import { fileSchemaStore } from "../../entries/node/file-schema-store.js";
+import { schemaFolder } from "../../entries/node/schemas-config.js";
 import { checkCompatibility } from "../../schemas/compatibility/index.js";
 import type { SchemaVersion } from "../../schemas/schema-version.js";
 import { standaloneModule } from "../../schemas/standalone.js";
@@ -56,7 +57,7 @@ async function check(args: string[]): Promise<void> {
   if (values.against === undefined)
     throw new CliExit(2, "usage: ce-gateway schemas check [--config FILE] --against DIR|GIT-REF");
   const { config, baseDir } = configAt(values.config);
-  const dir = resolve(baseDir, config.schemas?.dir ?? "./schemas");
+  const dir = schemaFolder(config, baseDir);
   const mode = config.schemas?.compatibility ?? "BACKWARD";
   const againstDir = existsSync(values.against) ? resolve(values.against) : checkout(values.against, dir);
   const now = await fileSchemaStore(dir).load();
@@ -97,7 +98,7 @@ async function compile(args: string[]): Promise<void> {
     strict: true,
   });
   const { config, baseDir } = configAt(values.config);
-  const versions = await fileSchemaStore(resolve(baseDir, config.schemas?.dir ?? "./schemas")).load();
+  const versions = await fileSchemaStore(schemaFolder(config, baseDir)).load();
   const out = resolve(values.out ?? "schemas-compiled");
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "validators.js"), standaloneModule(versions));

@@ -44,7 +44,13 @@ export async function serveCommand(args: string[]): Promise<void> {
   const logger = stderrLogger();
   const running = await serveGateway({ config, port, host, logger, ...(source && { source }) });
   logger.info(
-    { url: running.url, adminUrl: running.adminUrl, config: file ?? "embedded default", generation: 1 },
+    {
+      url: running.url,
+      adminUrl: running.adminUrl,
+      config: file ?? "embedded default",
+      schemas: running.schemas ?? "none",
+      generation: 1,
+    },
     "ce-gateway listening",
   );
 

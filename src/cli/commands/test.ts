@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { openSchemaRegistry } from "../../entries/node/open-schema-registry.js";
+import { resolveSchemas, schemaFolder } from "../../entries/node/schemas-config.js";
 import { type Example, junitReport, runExamples, toExample } from "../../testing/run-examples.js";
 import { acceptAllEvents } from "../../validate/event-validator.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
@@ -45,10 +46,11 @@ export async function testCommand(args: string[]): Promise<void> {
     throw error;
   }
   const baseDir = values.config === undefined ? process.cwd() : dirname(resolve(values.config));
-  const schemaDir = resolve(baseDir, config.schemas?.dir ?? "./schemas");
+  const schemaDir = schemaFolder(config, baseDir);
+  const schemas = resolveSchemas(config, baseDir);
   // The registry as configured, but read from the files: examples test what is in the repository.
-  const registry = config.schemas
-    ? await openSchemaRegistry({ ...config.schemas, store: { type: "files" } }, baseDir)
+  const registry = schemas
+    ? await openSchemaRegistry({ ...schemas.config, store: { type: "files" } }, baseDir)
     : undefined;
   try {
     const examples = await loadExamples(schemaDir);

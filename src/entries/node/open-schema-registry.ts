@@ -12,6 +12,7 @@ import type { SchemaStore } from "../../schemas/schema-store.js";
 import type { EventValidator } from "../../validate/event-validator.js";
 import { fileSchemaStore } from "./file-schema-store.js";
 import { natsKvSchemaStore } from "./nats-kv-schema-store.js";
+import { DEFAULT_SCHEMAS_DIR } from "./schemas-config.js";
 
 export interface OpenRegistry {
   readonly registry: SchemaRegistry;
@@ -28,7 +29,7 @@ export async function openSchemaRegistry(
   const store =
     config.store?.type === "nats-kv"
       ? await natsKvSchemaStore(config.store)
-      : fileSchemaStore(resolve(baseDir, config.dir ?? "./schemas"));
+      : fileSchemaStore(resolve(baseDir, config.dir ?? DEFAULT_SCHEMAS_DIR));
   const registry = new SchemaRegistry(createAjvCompiler(), await store.load());
   const stopWatching = store.watch?.((versions) => registry.add(versions), onWatchError) ?? (() => {});
   const validator = registryValidator(registry, {

@@ -15,6 +15,7 @@ import { createGateway, type Gateway } from "../../http/create-gateway.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
+import { resolveSchemas } from "./schemas-config.js";
 import { writeProcessStdout } from "./stdout-writer.js";
 
 export type NodeLogger = Logger & { error(object: object, message: string): void };
@@ -40,6 +41,8 @@ export interface RunningGateway {
   readonly gateway: Gateway;
   readonly url: string;
   readonly adminUrl: string | undefined;
+  /** Where the schema registry's versions come from (a folder or a KV bucket); undefined without one. */
+  readonly schemas: string | undefined;
   /** Re-reads the config file and swaps it in; throws ConfigError and keeps the current one when invalid. */
   reload(): Promise<number>;
   /** Stops accepting, lets in-flight requests finish, then closes the targets. */
@@ -90,8 +93,10 @@ function digest(path: string): string | undefined {
 
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? stderrLogger();
-  const schemas = options.config.schemas
-    ? await openSchemaRegistry(options.config.schemas, options.source?.dir ?? process.cwd(), (error) =>
+  const baseDir = options.source?.dir ?? process.cwd();
+  const schemasConfig = resolveSchemas(options.config, baseDir);
+  const schemas = schemasConfig
+    ? await openSchemaRegistry(schemasConfig.config, baseDir, (error) =>
         logger.error({ err: error }, "a schema version from the store could not be added"),
       )
     : undefined;
@@ -143,7 +148,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             registry: {
               registry: schemas.registry,
               store: schemas.store,
-              compatibility: options.config.schemas?.compatibility ?? "BACKWARD",
+              compatibility: schemasConfig?.config.compatibility ?? "BACKWARD",
             },
           }),
         }).fetch,
@@ -168,5 +173,5 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     })();
     return stopping;
   };
-  return { gateway, url: main.url, adminUrl: admin?.url, reload, stop };
+  return { gateway, url: main.url, adminUrl: admin?.url, schemas: schemasConfig?.location, reload, stop };
 }
