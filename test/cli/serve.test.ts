@@ -2,11 +2,11 @@
  * The real `ce-gateway` process: what a new user runs.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort, projectRoot, type RunningCli, runCli, startCli } from "../support/cli-process.js";
 
@@ -98,6 +98,29 @@ describe("ce-gateway serve", () => {
     });
     expect(response.status).toBe(202);
     await expect.poll(() => cli.stdout()).toContain('"id":"cfg"');
+  });
+
+  it("enforces the schemas/ folder beside a config without a schemas section, unless it opts out", async () => {
+    const config = tempConfig("targets:\n  out: { type: stdout }\nroutes:\n  - { name: all, to: [out] }\n");
+    cpSync(join(projectRoot, "schemas"), join(dirname(config), "schemas"), { recursive: true });
+    const badOrder = {
+      method: "POST",
+      headers: { "content-type": "application/cloudevents+json" },
+      body: '{"specversion":"1.0","id":"o","source":"/s","type":"com.example.order.created","data":{"orderId":1}}',
+    };
+    const implicit = await start(["serve", "--config", config, "--port", "0"]);
+    expect(implicit.stderr()).toContain(`"schemas":"${join(dirname(config), "schemas")}"`);
+    expect((await fetch(`${implicit.url}/events`, badOrder)).status).toBe(422);
+
+    const optedOut = tempConfig(
+      "targets:\n  out: { type: stdout }\nroutes:\n  - { name: all, to: [out] }\nschemas: { mode: off }\n",
+    );
+    cpSync(join(projectRoot, "schemas"), join(dirname(optedOut), "schemas"), { recursive: true });
+    const off = await start(["serve", "--config", optedOut, "--port", "0"]);
+    expect((await fetch(`${off.url}/events`, badOrder)).status).toBe(202);
+
+    const bare = await start(["serve", "--config", tempConfig("version: 1\n"), "--port", "0"]);
+    expect(bare.stderr()).toContain('"schemas":"none"');
   });
 
   it("refuses to start on an invalid config, naming what is wrong", async () => {
