@@ -115,6 +115,16 @@ export async function startPubsubEmulator(): Promise<PubsubEmulator> {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
+  // Should the test process end without stop(), the JVM must not outlive it.
+  const killOnExit = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000);
