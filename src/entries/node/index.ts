@@ -1,0 +1,19 @@
+/**
+ * `ce-gateway/node`: what the Node entry adds to the core, for programs that
+ * run the gateway themselves: a listener with graceful shutdown and reload,
+ * the JSON-lines logger, the schema stores that need Node (files, NATS KV),
+ * and the process stdout writer for the stdout target.
+ */
+
+export { fileSchemaStore } from "./file-schema-store.js";
+export { natsKvSchemaStore } from "./nats-kv-schema-store.js";
+export { type OpenRegistry, openSchemaRegistry } from "./open-schema-registry.js";
+export {
+  type ConfigSource,
+  type NodeLogger,
+  type RunningGateway,
+  type ServeOptions,
+  serveGateway,
+  stderrLogger,
+} from "./serve.js";
+export { writeProcessStdout } from "./stdout-writer.js";
