@@ -8,7 +8,7 @@
  */
 import { describeError } from "../errors/errors.js";
 import type { Adapter, AdapterFactory, AdapterRuntime } from "./adapter.js";
-import { BUILTIN_TARGETS, type TargetCatalog } from "./catalog.js";
+import { type TargetCatalog, targetTypeOf } from "./catalog.js";
 import type { Lease } from "./shared-resources.js";
 
 export interface TargetConfig {
@@ -43,8 +43,8 @@ export class TargetRegistry {
   constructor(
     configs: Readonly<Record<string, TargetConfig>>,
     runtime: AdapterRuntime,
-    provided: Readonly<Record<string, Adapter>> = {},
-    catalog = BUILTIN_TARGETS,
+    provided: Readonly<Record<string, Adapter>>,
+    catalog: TargetCatalog,
   ) {
     const all = new Map(Object.entries(configs));
     for (const [name, adapter] of Object.entries(provided)) all.set(name, { type: adapter.type });
@@ -97,7 +97,7 @@ export class TargetRegistry {
     if (provided !== undefined) return provided;
     const config = this.#configs.get(name);
     if (config === undefined) throw new Error(`Unknown target "${name}"`);
-    const load = Object.hasOwn(this.#catalog, config.type) ? this.#catalog[config.type]?.load : undefined;
+    const load = targetTypeOf(this.#catalog, config.type)?.load;
     if (load === undefined) throw new Error(`Unknown target type "${config.type}"`);
     const factory = (await load()) as AdapterFactory<Record<string, unknown>>;
     const { type: _type, ...options } = config;

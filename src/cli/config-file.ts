@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { ConfigError, formatIssue } from "../config/config-error.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
+import { nodeTargets } from "../entries/node/targets.js";
 
 export function loadConfigFile(path: string): GatewayConfig {
   let text: string;
@@ -16,6 +17,7 @@ export function loadConfigFile(path: string): GatewayConfig {
     throw new ConfigError([{ path: "", message: `cannot read ${path}: ${(error as Error).message}` }]);
   }
   return parseConfig(text, {
+    catalog: nodeTargets,
     env: process.env,
     // Secret paths are relative to the config file's folder.
     readFile: (file) => readFileSync(resolve(path, "..", file), "utf8"),

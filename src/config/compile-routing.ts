@@ -4,7 +4,7 @@
  * ConfigError listing every problem, each with its path.
  */
 
-import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import type { TargetConfig } from "../adapter/target-registry.js";
 import { describeError } from "../errors/errors.js";
 import { allOf, compileFilter, FilterCompileError } from "../filter/compile-filter.js";
@@ -30,7 +30,7 @@ function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | 
 }
 
 function addressPlan(name: string, target: TargetConfig, catalog: TargetCatalog, issues: ConfigIssue[]) {
-  const addressing = catalog[target.type]?.descriptor.addressing;
+  const addressing = targetTypeOf(catalog, target.type)?.descriptor.addressing;
   if (addressing === undefined) return undefined;
   const template = (option: string | undefined): Template | undefined => {
     const source = option === undefined ? undefined : target[option];
@@ -57,7 +57,7 @@ function addressPlan(name: string, target: TargetConfig, catalog: TargetCatalog,
 export function compileRouting(
   config: GatewayConfig,
   knownTargets: ReadonlySet<string>,
-  catalog: TargetCatalog = BUILTIN_TARGETS,
+  catalog: TargetCatalog,
 ): RoutingTable {
   const issues: ConfigIssue[] = [];
   const names = new Set<string>();

@@ -4,7 +4,7 @@
  * `ce-gateway config schema` for editors; the loader validates against it.
  */
 import type { JsonSchema } from "../adapter/adapter.js";
-import { BUILTIN_TARGETS, type TargetCatalog, type TargetType } from "../adapter/catalog.js";
+import type { TargetCatalog, TargetType } from "../adapter/catalog.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility/index.js";
 
 const attributeMap = (what: string): JsonSchema => ({
@@ -59,7 +59,7 @@ const validationMode = {
   description: "enforce: violations get 422; warn: accepted, logged and counted; off: not checked.",
 };
 
-export function configSchema(catalog: TargetCatalog = BUILTIN_TARGETS): JsonSchema {
+export function configSchema(catalog: TargetCatalog): JsonSchema {
   const types = Object.keys(catalog);
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",

@@ -7,7 +7,7 @@
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import type { TargetCatalog } from "../adapter/catalog.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileRouting } from "./compile-routing.js";
@@ -20,7 +20,8 @@ import { formatPath, type PathSegment, parsePath, positionOf } from "./yaml-posi
 export interface ParseConfigOptions {
   readonly env?: InterpolationSources["env"];
   readonly readFile?: InterpolationSources["readFile"];
-  readonly catalog?: TargetCatalog;
+  /** The target types the config may name (the entry's catalog). */
+  readonly catalog: TargetCatalog;
 }
 
 /** YAML 1.2 core-schema integers, floats and booleans; anything else stays a string. */
@@ -151,8 +152,8 @@ function pointIntoExpression(
   Object.assign(issue, { column: issue.column + quote + where.column - 1 });
 }
 
-export function parseConfig(text: string, options: ParseConfigOptions = {}): GatewayConfig {
-  const catalog = options.catalog ?? BUILTIN_TARGETS;
+export function parseConfig(text: string, options: ParseConfigOptions): GatewayConfig {
+  const { catalog } = options;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     lineCounter,

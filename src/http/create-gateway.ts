@@ -1,14 +1,14 @@
 /**
- * createGateway(config): the gateway as a Hono app that any runtime can serve
+ * createGateway(config, options): the gateway as a Hono app that any runtime can serve
  * and any Hono app can mount (`app.route("/ingest", gateway)`), with hot
  * reload: `gateway.reload(config)` swaps in a new generation atomically.
  */
 import { Hono } from "hono";
 import type { Adapter, AdapterRuntime } from "../adapter/adapter.js";
-import { BUILTIN_TARGETS, type TargetCatalog } from "../adapter/catalog.js";
+import type { TargetCatalog } from "../adapter/catalog.js";
 import { portableRuntime } from "../adapter/default-runtime.js";
 import { TargetRegistry } from "../adapter/target-registry.js";
-import { EMBEDDED_DEFAULT_CONFIG, type GatewayConfig } from "../config/gateway-config.js";
+import type { GatewayConfig } from "../config/gateway-config.js";
 import { type Clock, systemClock } from "../context/request-context.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
@@ -28,7 +28,10 @@ export interface GatewayOptions {
   readonly targets?: Readonly<Record<string, Adapter>>;
   /** The data-contract check (the schema registry); default: every event passes. */
   readonly validator?: EventValidator;
-  /** More target types (your own adapters), beside the built-in ones. */
+  /**
+   * The target types the config may name. The core knows none: an entry
+   * composes them (`nodeTargets`, `workersTargets`, your own adapters).
+   */
   readonly targetTypes?: TargetCatalog;
 }
 
@@ -65,10 +68,7 @@ class InFlight {
   }
 }
 
-export function createGateway(
-  config: GatewayConfig = EMBEDDED_DEFAULT_CONFIG,
-  options: GatewayOptions = {},
-): Gateway {
+export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const deps: StableDeps = {
     // Wrapped so an observer that throws can never fail a request.
     observer: combineObservers(options.observer ?? silentObserver),
@@ -76,7 +76,7 @@ export function createGateway(
     newId: options.newId ?? (() => crypto.randomUUID()),
     runtime: { ...portableRuntime(), ...options.runtime },
     validator: options.validator ?? acceptAllEvents,
-    catalog: { ...BUILTIN_TARGETS, ...options.targetTypes },
+    catalog: options.targetTypes ?? {},
   };
   const firstTargets = new TargetRegistry(
     config.targets ?? {},

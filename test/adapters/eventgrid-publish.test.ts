@@ -8,6 +8,7 @@ import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/parse-config.js";
+import { nodeTargets } from "../../src/entries/node/targets.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import {
   jsonEvent,
@@ -194,7 +195,7 @@ describe("Event Grid publishing", () => {
       `version: 1\ntargets:\n  grid: ${target}\nroutes:\n  - name: all\n    to: [grid]\n`;
     const refused = (target: string) => {
       try {
-        parseConfig(config(target));
+        parseConfig(config(target), { catalog: nodeTargets });
       } catch (error) {
         if (error instanceof ConfigError) return error.issues.map((i) => `${i.path} ${i.message}`).join("; ");
         throw error;

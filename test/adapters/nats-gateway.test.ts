@@ -8,7 +8,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeNatsMessage, messageIdOf } from "../../adapters/nats/message.js";
-import { createGateway, type Gateway } from "../../src/http/create-gateway.js";
+import { createGateway, type Gateway } from "../../src/entries/node/create-gateway.js";
 import { binaryHeaders, problemOf } from "../support/gateway.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 

@@ -2,7 +2,7 @@
  * `ce-gateway tail`: events published through the gateway to NATS, printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { runCli } from "../support/cli-process.js";
 import { binaryHeaders } from "../support/gateway.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";

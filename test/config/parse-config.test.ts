@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, type ConfigIssue } from "../../src/config/config-error.js";
-import { parseConfig } from "../../src/config/parse-config.js";
+import { type ParseConfigOptions, parseConfig } from "../../src/config/parse-config.js";
+import { nodeTargets } from "../../src/entries/node/targets.js";
 
-function issuesOf(text: string, options: Parameters<typeof parseConfig>[1] = {}): ConfigIssue[] {
+/** Parses with the Node entry's target types, as the CLI does. */
+const parse = (text: string, options: Omit<ParseConfigOptions, "catalog"> = {}) =>
+  parseConfig(text, { catalog: nodeTargets, ...options });
+
+function issuesOf(text: string, options: Parameters<typeof parse>[1] = {}): ConfigIssue[] {
   try {
-    parseConfig(text, options);
+    parse(text, options);
   } catch (error) {
     if (error instanceof ConfigError) return [...error.issues];
     throw error;
@@ -16,7 +21,7 @@ const lines = (...l: string[]) => `${l.join("\n")}\n`;
 
 describe("parseConfig", () => {
   it("accepts the documented example", () => {
-    const config = parseConfig(
+    const config = parse(
       lines(
         "version: 1",
         "server: { port: 8080, host: 127.0.0.1, maxBodyBytes: 1048576 }",
@@ -107,7 +112,7 @@ describe("parseConfig", () => {
   });
 
   it("interpolates environment variables, defaults and secret files", () => {
-    const config = parseConfig(
+    const config = parse(
       lines(
         "server:",
         "  port: ${env:PORT}",

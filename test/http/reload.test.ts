@@ -9,7 +9,7 @@ import type { TargetCatalog } from "../../src/adapter/catalog.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { TargetRegistry } from "../../src/adapter/target-registry.js";
 import { ConfigError } from "../../src/config/config-error.js";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { binaryHeaders } from "../support/gateway.js";
 import { scriptedAdapter } from "../support/scripted-adapter.js";
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryAdapter, type MemoryAdapter } from "../../adapters/memory/index.js";
 import type { GatewayConfig, RouteConfig } from "../../src/config/gateway-config.js";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { BATCH, problemOf, STRUCTURED, structuredEvent } from "../support/gateway.js";
 
 function routed(routes: RouteConfig[], extra: Partial<GatewayConfig> = {}, names = ["a", "b", "c"]) {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createMemoryAdapter } from "../../adapters/memory/index.js";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import type { GatewayReport } from "../../src/observe/observer.js";
 import { registryValidator, type ValidationPolicy } from "../../src/schemas/registry-validator.js";
 import { createAjvCompiler } from "../../src/schemas/schema-compiler.js";

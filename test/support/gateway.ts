@@ -5,8 +5,8 @@
 import { createMemoryAdapter, type MemoryAdapter } from "../../adapters/memory/index.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
+import { createGateway, type Gateway } from "../../src/entries/node/create-gateway.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
-import { createGateway, type Gateway } from "../../src/http/create-gateway.js";
 
 export interface TestGateway {
   readonly gateway: Gateway;

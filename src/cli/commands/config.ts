@@ -3,12 +3,13 @@
  */
 import { ConfigError } from "../../config/config-error.js";
 import { configSchema } from "../../config/config-schema.js";
+import { nodeTargets } from "../../entries/node/targets.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 
 export function configCommand(args: string[]): void {
   const [sub, file, ...rest] = args;
   if (sub === "schema") {
-    process.stdout.write(`${JSON.stringify(configSchema(), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(configSchema(nodeTargets), null, 2)}\n`);
     return;
   }
   if (sub === "check" && file !== undefined && rest.length === 0) {

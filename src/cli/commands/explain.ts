@@ -8,6 +8,7 @@ import { compileRouting } from "../../config/compile-routing.js";
 import { ConfigError } from "../../config/config-error.js";
 import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { decodeHttpRequest } from "../../decode/http-binding.js";
+import { nodeTargets } from "../../entries/node/targets.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
 import { normalizeEvents } from "../../normalize/normalize-event.js";
@@ -32,7 +33,7 @@ export function explainCommand(args: string[]): void {
     if (error instanceof ConfigError) throw new CliExit(1, formatConfigError(values.config ?? "", error));
     throw error;
   }
-  const routing = compileRouting(config, new Set(Object.keys(config.targets ?? {})));
+  const routing = compileRouting(config, new Set(Object.keys(config.targets ?? {})), nodeTargets);
 
   // The file holds one event, or a batch, in the JSON format.
   let body: Buffer;

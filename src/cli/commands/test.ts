@@ -6,11 +6,12 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createMemoryAdapter } from "../../../adapters/memory/index.js";
 import { ConfigError } from "../../config/config-error.js";
 import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { openSchemaRegistry } from "../../entries/node/open-schema-registry.js";
 import { resolveSchemas, schemaFolder } from "../../entries/node/schemas-config.js";
-import { type Example, junitReport, runExamples, toExample } from "../../testing/run-examples.js";
+import { type Example, junitReport, runExamples, toExample } from "../../tooling/run-examples.js";
 import { acceptAllEvents } from "../../validate/event-validator.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 
@@ -54,7 +55,12 @@ export async function testCommand(args: string[]): Promise<void> {
     : undefined;
   try {
     const examples = await loadExamples(schemaDir);
-    const results = await runExamples(config, registry?.validator ?? acceptAllEvents, examples);
+    const results = await runExamples(
+      config,
+      registry?.validator ?? acceptAllEvents,
+      examples,
+      createMemoryAdapter,
+    );
     for (const result of results) {
       process.stdout.write(
         result.passed ? `✓ ${result.name}: ${result.actual}\n` : `✗ ${result.name}: ${result.failure}\n`,

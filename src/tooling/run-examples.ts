@@ -4,7 +4,7 @@
  * targets) and compares the schema verdict and the targets reached with the
  * expectations written beside each example.
  */
-import { createMemoryAdapter, type MemoryAdapter } from "../../adapters/memory/index.js";
+import type { Adapter } from "../adapter/adapter.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { createGateway } from "../http/create-gateway.js";
 import type { EventValidator } from "../validate/event-validator.js";
@@ -47,15 +47,20 @@ export function toExample(name: string, content: unknown): Example {
   return { name, event: content, expect: {} };
 }
 
+/** An adapter that keeps what it receives (the memory target), standing in for a configured one. */
+export interface StandInAdapter extends Adapter {
+  events(): readonly unknown[];
+  clear(): void;
+}
+
 export async function runExamples(
   config: GatewayConfig,
   validator: EventValidator,
   examples: readonly Example[],
+  standIn: () => StandInAdapter,
 ): Promise<ExampleResult[]> {
   const names = Object.keys(config.targets ?? {});
-  const memories: Record<string, MemoryAdapter> = Object.fromEntries(
-    names.map((name) => [name, createMemoryAdapter()]),
-  );
+  const memories: Record<string, StandInAdapter> = Object.fromEntries(names.map((name) => [name, standIn()]));
   const gateway = createGateway(config, { targets: memories, validator });
   const results: ExampleResult[] = [];
   try {
