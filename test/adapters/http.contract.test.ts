@@ -1,7 +1,9 @@
 /**
  * The HTTP target against a local receiver, in each content mode; the
- * receiver reads requests with the gateway's own HTTP decoder.
+ * receiver reads requests with the gateway's own HTTP decoder, and data
+ * content types as the official `cloudevents` SDK (`HTTP.toEvent`) reads them.
  */
+import { type CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { createHttpAdapter, type HttpOptions } from "../../adapters/http/index.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
@@ -9,14 +11,29 @@ import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { freePort } from "../support/cli-process.js";
-import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
-import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";
+import { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from "../support/http-receiver.js";
+import {
+  collect,
+  describeAdapterContract,
+  ignoringAddress,
+  type ReceivedEvent,
+  type ReceiverView,
+} from "./contract.js";
+
+/** The index-th event of a request as a receiver on the official SDK reads it. */
+function sdkView(request: ReceivedRequest, index: number): ReceiverView {
+  const body = new TextDecoder().decode(request.body);
+  const read = HTTP.toEvent({ headers: request.headers, body: body === "" ? undefined : body });
+  const event = (Array.isArray(read) ? read[index] : read) as CloudEvent<unknown>;
+  return { datacontenttype: event.datacontenttype, data: event.data };
+}
 
 function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
   return receiver.requests.flatMap((r) =>
-    normalizeEvents(decodeHttpRequest(new Headers(r.headers), r.body).events).map((event) => ({
+    normalizeEvents(decodeHttpRequest(new Headers(r.headers), r.body).events).map((event, i) => ({
       event,
       address: r.path,
+      receiverView: () => sdkView(r, i),
     })),
   );
 }
@@ -48,6 +65,7 @@ function httpSubject(mode: HttpOptions["mode"]) {
           ignoringAddress(createHttpAdapter({ url: `${receiver.url}/refuse`, mode }, portableRuntime())),
         teardown: () => receiver.close(),
         keepsAttributeTypes: mode !== "binary",
+        writesBinaryMode: mode === "binary",
       };
     },
   };

@@ -71,6 +71,7 @@ function natsSubject(
           return refusing;
         },
         keepsAttributeTypes: extra.mode === "structured",
+        writesBinaryMode: extra.mode !== "structured",
         outage: { stop: () => server.stop(), start: () => server.restart() },
         async teardown() {
           subscription.unsubscribe();

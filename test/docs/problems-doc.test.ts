@@ -13,7 +13,10 @@ describe("docs/problems.md", () => {
 
   it("lists exactly the failure codes a ce-* header value can give", () => {
     const row = doc.split("\n").find((line) => line.includes("header that does not decode")) ?? "";
-    const listed = row.split("|")[1]?.match(/`[a-z0-9-]+`/g)?.map((c) => c.slice(1, -1));
+    const listed = row
+      .split("|")[1]
+      ?.match(/`[a-z0-9-]+`/g)
+      ?.map((c) => c.slice(1, -1));
     expect(listed).toEqual([...HEADER_DECODE_FAILURES]);
   });
 });
