@@ -38,13 +38,13 @@ function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
   );
 }
 
-function httpSubject(mode: HttpOptions["mode"]) {
+function httpSubject(mode: HttpOptions["mode"], headerEncoding?: HttpOptions["headerEncoding"]) {
   return {
-    name: `http, ${mode} mode`,
+    name: `http, ${mode} mode${headerEncoding === undefined ? "" : `, ${headerEncoding} header values`}`,
     async setup() {
       const receiver = await startHttpReceiver();
       const adapter = createHttpAdapter(
-        { url: `${receiver.url}/{type}`, mode, timeoutMs: 3_000 },
+        { url: `${receiver.url}/{type}`, mode, timeoutMs: 3_000, ...(headerEncoding && { headerEncoding }) },
         portableRuntime(),
       );
       return {
@@ -72,6 +72,8 @@ function httpSubject(mode: HttpOptions["mode"]) {
 }
 
 describeAdapterContract(httpSubject("binary"));
+// Raw values (for receivers on sdk-go) round-trip too: the gateway's decoder keeps a % that starts no escape.
+describeAdapterContract(httpSubject("binary", "raw"));
 describeAdapterContract(httpSubject("structured"));
 describeAdapterContract(httpSubject("batch"));
 
@@ -139,6 +141,60 @@ describe("http target headers and Retry-After", () => {
         "ce-source": "/s",
         authorization: "Bearer t",
       });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("refuses, as terminal and before sending, a raw value with a control character", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter(
+        { url: `${receiver.url}/raw`, headerEncoding: "raw" },
+        portableRuntime(),
+      );
+      const event = (note: string) =>
+        createCloudEvent({
+          attributes: { specversion: "1.0", id: "r1", source: "/s", type: "t" },
+          extensions: new Map([["note", note]]),
+        });
+      const outcomes = await adapter.publish(
+        [{ event: event("a\r\nx-injected: yes") }, { event: event("nul\u0000") }, { event: event("fine") }],
+        { signal: new AbortController().signal, deadline: Date.now() + 5_000 },
+      );
+      expect(outcomes[0]).toMatchObject({
+        status: "terminal",
+        reason: expect.stringMatching(/ce-note.*U\+000D/),
+      });
+      expect(outcomes[1]).toMatchObject({
+        status: "terminal",
+        reason: expect.stringMatching(/ce-note.*U\+0000/),
+      });
+      expect(outcomes[2]).toMatchObject({ status: "acked" });
+      expect(receiver.requests.map((r) => r.headers["ce-note"])).toEqual(["fine"]);
+      expect(receiver.requests[0]?.headers["x-injected"]).toBeUndefined();
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("sends raw values as UTF-8 bytes, losing leading and trailing spaces as HTTP does", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter(
+        { url: `${receiver.url}/raw`, headerEncoding: "raw" },
+        portableRuntime(),
+      );
+      const event = createCloudEvent({
+        attributes: { specversion: "1.0", id: "r2", source: "/s", type: "t", subject: "  padded Grüße 😀  " },
+      });
+      const [outcome] = await adapter.publish([{ event }], {
+        signal: new AbortController().signal,
+        deadline: Date.now() + 5_000,
+      });
+      expect(outcome?.status).toBe("acked");
+      const sent = receiver.requests[0]?.headers["ce-subject"] ?? "";
+      expect(new TextDecoder().decode(Uint8Array.from(sent, (c) => c.charCodeAt(0)))).toBe("padded Grüße 😀");
     } finally {
       await receiver.close();
     }
