@@ -5,7 +5,7 @@
  * mode a JSON array.
  */
 import { encodeHeaderValue, type HeaderEncoding, rawHeaderViolation } from "../../src/codec/header-value.js";
-import { encodeUtf8 } from "../../src/codec/utf8.js";
+import { utf8ByteString } from "../../src/codec/utf8.js";
 import { binaryAttributes } from "../../src/event/binary-attributes.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
 import { toJsonBatch, toJsonFormat } from "../../src/event/json-format.js";
@@ -35,12 +35,7 @@ const headersTakeUnicode = (() => {
 })();
 
 /** A value as is, as UTF-8 on the wire: its bytes as a byte string where fetch wants one. */
-function rawHeaderValue(value: string): string {
-  if (headersTakeUnicode || !/[\u0080-\uffff]/.test(value)) return value;
-  let bytes = "";
-  for (const b of encodeUtf8(value)) bytes += String.fromCharCode(b);
-  return bytes;
-}
+const rawHeaderValue = (value: string): string => (headersTakeUnicode ? value : utf8ByteString(value));
 
 export function binaryRequest(event: CloudEvent, headerEncoding: HeaderEncoding = "percent"): HttpEncoded {
   const headers: Record<string, string> = {};

@@ -13,7 +13,7 @@ import {
   type HeaderEncoding,
   rawHeaderViolation,
 } from "../../src/codec/header-value.js";
-import { encodeUtf8, utf8Length } from "../../src/codec/utf8.js";
+import { encodeUtf8, utf8ByteString, utf8Length } from "../../src/codec/utf8.js";
 import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import type { RawAttribute, RawEvent } from "../../src/decode/raw-event.js";
 import { binaryAttributes } from "../../src/event/binary-attributes.js";
@@ -89,7 +89,8 @@ export function decodeNatsMessage(headers: Iterable<[string, string[]]>, data: U
   for (const [header, raw] of entries) {
     if (!header.startsWith("ce-")) continue;
     const name = header.slice(3);
-    const decoded = decodeHeaderValue(raw);
+    // nats.js hands values over as text (the header block read as UTF-8); the decoder reads bytes.
+    const decoded = decodeHeaderValue(utf8ByteString(raw));
     if (decoded.ok)
       attributes.push({ name, value: { kind: "string", value: decoded.value }, pointer: `/${name}`, header });
     else
