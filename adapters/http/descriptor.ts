@@ -24,6 +24,12 @@ export const httpDescriptor: TargetDescriptor = {
         description: "Endpoint URL template, e.g. https://hooks.example/{type}.",
       },
       mode: { enum: ["binary", "structured", "batch"], default: "binary" },
+      headerEncoding: {
+        enum: ["percent", "raw"],
+        default: "percent",
+        description:
+          "Binary mode: percent-encode ce-* values as the binding says, or send them raw (UTF-8 as is) for receivers on sdk-go or Knative, which never decode.",
+      },
       headers: {
         type: "object",
         additionalProperties: { type: "string" },

@@ -15,6 +15,7 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { retryAfterMs } from "../../src/adapter/retry-after.js";
+import type { HeaderEncoding } from "../../src/codec/header-value.js";
 import { describeError } from "../../src/errors/errors.js";
 import { httpDescriptor } from "./descriptor.js";
 import { batchRequest, binaryRequest, type HttpMessage, structuredRequest } from "./http-message.js";
@@ -25,6 +26,8 @@ export interface HttpOptions {
   readonly mode?: "binary" | "structured" | "batch";
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** How binary mode writes `ce-*` values: percent-encoded (the binding), or raw for receivers on sdk-go. */
+  readonly headerEncoding?: HeaderEncoding;
 }
 
 async function classify(response: Response): Promise<PublishOutcome> {
@@ -47,6 +50,7 @@ async function classify(response: Response): Promise<PublishOutcome> {
 export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime): Adapter {
   const mode = options.mode ?? "binary";
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const headerEncoding = options.headerEncoding ?? "percent";
 
   async function send(
     url: string,
@@ -87,10 +91,17 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
       maxEventBytes: Number.POSITIVE_INFINITY,
     },
     async publish(messages, { signal, deadline }) {
-      if (mode !== "batch") {
-        const encode = mode === "binary" ? binaryRequest : structuredRequest;
-        return Promise.all(messages.map((m) => send(urlOf(m), encode(m.event), signal, deadline)));
+      if (mode === "binary") {
+        return Promise.all(
+          messages.map((m) => {
+            const encoded = binaryRequest(m.event, headerEncoding);
+            if (!encoded.ok) return terminal(encoded.reason);
+            return send(urlOf(m), encoded.message, signal, deadline);
+          }),
+        );
       }
+      if (mode === "structured")
+        return Promise.all(messages.map((m) => send(urlOf(m), structuredRequest(m.event), signal, deadline)));
       // One batch per destination URL; every event of a batch shares its outcome.
       const byUrl = new Map<string, number[]>();
       messages.forEach((m, i) => {

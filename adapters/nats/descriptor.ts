@@ -18,6 +18,12 @@ export const natsDescriptor: TargetDescriptor = {
       },
       subject: { type: "string", minLength: 1, description: "Subject template, e.g. events.{type}." },
       mode: { enum: ["binary", "structured"], default: "binary" },
+      headerEncoding: {
+        enum: ["percent", "raw"],
+        default: "percent",
+        description:
+          "Binary mode: percent-encode ce-* values as the binding says, or send them raw (UTF-8 as is) for receivers on sdk-go or Knative, which never decode.",
+      },
       jetstream: {
         type: "object",
         description: "Present: publish through JetStream and wait for the stream's acknowledgement.",

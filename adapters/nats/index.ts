@@ -19,7 +19,14 @@ import { perEvent } from "../../src/adapter/per-event.js";
 import { describeError } from "../../src/errors/errors.js";
 import { ManagedConnection } from "./connection.js";
 import { natsDescriptor } from "./descriptor.js";
-import { encodeNatsMessage, messageIdOf, type NatsPayload, natsMessageSize } from "./message.js";
+import {
+  binaryNatsMessage,
+  messageIdOf,
+  type NatsEncoded,
+  type NatsPayload,
+  natsMessageSize,
+  structuredNatsMessage,
+} from "./message.js";
 import { type NatsOptions, serversOf } from "./options.js";
 
 /** Opens a connection for the options (the transport is injected: TCP on Node, WebSocket on Workers). */
@@ -104,16 +111,21 @@ export function createNatsAdapter(
    * The message for an event, encoded once (size check at ingress, then publish); a binary-mode
    * event whose headers JetStream would refuse goes structured.
    */
-  const encodeEvent = perEvent((event): NatsPayload => {
-    const payload = encodeNatsMessage(event, mode);
-    if (!useJetStream || mode !== "binary") return payload;
+  const encodeEvent = perEvent((event): NatsEncoded => {
+    if (mode === "structured") return { ok: true, payload: structuredNatsMessage(event) };
+    const binary = binaryNatsMessage(event, options.headerEncoding);
+    if (!useJetStream || !binary.ok) return binary;
     const headerBytes = natsMessageSize(
-      { headers: payload.headers, data: new Uint8Array(0) },
+      { headers: binary.payload.headers, data: new Uint8Array(0) },
       jetStreamHeaders,
     );
-    return headerBytes > MAX_JETSTREAM_HEADER_BYTES ? encodeNatsMessage(event, "structured") : payload;
+    return headerBytes > MAX_JETSTREAM_HEADER_BYTES
+      ? { ok: true, payload: structuredNatsMessage(event) }
+      : binary;
   });
   const encode = (message: OutboundMessage) => encodeEvent(message.event);
+  /** Refused before anything is sent: no server would take it, now or later. */
+  const unsendable = (reason: string) => terminal(`The event cannot be sent to NATS: ${reason}`);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
 
   const tooLarge = (size: number) =>
@@ -127,15 +139,13 @@ export function createNatsAdapter(
   ) {
     const [core, { jetstream }] = await sdk;
     const js = jetstream(nc, { timeout });
-    const prepared = await Promise.all(
-      messages.map(async (message) => {
-        const payload = encode(message);
-        const msgID = messageIdOf(message.event);
-        return { message, payload, msgID, headers: buildHeaders(core, payload) };
-      }),
-    );
     // Started in order, so the stream stores a batch in the order given.
-    const pending = prepared.map(({ message, payload, msgID, headers }): Promise<PublishOutcome> => {
+    const pending = messages.map((message): Promise<PublishOutcome> => {
+      const encoded = encode(message);
+      if (!encoded.ok) return Promise.resolve(unsendable(encoded.reason));
+      const { payload } = encoded;
+      const msgID = messageIdOf(message.event);
+      const headers = buildHeaders(core, payload);
       const size = sizeOf(payload);
       if (size > maxPayload()) return Promise.resolve(tooLarge(size));
       const expect =
@@ -169,7 +179,12 @@ export function createNatsAdapter(
     const [core] = await sdk;
     const outcomes: (PublishOutcome | undefined)[] = [];
     for (const message of messages) {
-      const payload = encode(message);
+      const encoded = encode(message);
+      if (!encoded.ok) {
+        outcomes.push(unsendable(encoded.reason));
+        continue;
+      }
+      const { payload } = encoded;
       const size = sizeOf(payload);
       if (size > maxPayload()) {
         outcomes.push(tooLarge(size));
@@ -212,7 +227,11 @@ export function createNatsAdapter(
         return maxPayload();
       },
     },
-    encodedSize: (message) => sizeOf(encode(message)),
+    // An event that cannot be encoded is refused when published, with its reason: nothing to size.
+    encodedSize: (message) => {
+      const encoded = encode(message);
+      return encoded.ok ? sizeOf(encoded.payload) : 0;
+    },
     async publish(messages, { signal, deadline }) {
       const remaining = () => Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
       const nc = await connection.forPublish(remaining());

@@ -1,16 +1,23 @@
 /**
  * CloudEvents <-> NATS messages per the NATS protocol binding. Binary mode
  * writes every attribute, datacontenttype included, as a lower-case `ce-*`
- * header (percent-encoded); structured mode sends the JSON format with a
- * `content-type` header. Reading accepts both, header names in any case.
+ * header (percent-encoded, or raw when configured); structured mode sends
+ * the JSON format with a `content-type` header. Reading accepts both,
+ * header names in any case.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { decodeHeaderValue, encodeHeaderValue } from "../../src/codec/header-value.js";
-import { encodeUtf8, utf8Length } from "../../src/codec/utf8.js";
+import {
+  decodeHeaderValue,
+  encodeHeaderValue,
+  type HeaderEncoding,
+  rawHeaderViolation,
+} from "../../src/codec/header-value.js";
+import { encodeUtf8, utf8ByteString, utf8Length } from "../../src/codec/utf8.js";
 import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import type { RawAttribute, RawEvent } from "../../src/decode/raw-event.js";
-import { allAttributes, type CloudEvent } from "../../src/event/cloud-event.js";
+import { binaryAttributes } from "../../src/event/binary-attributes.js";
+import type { CloudEvent } from "../../src/event/cloud-event.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 
@@ -22,13 +29,36 @@ export interface NatsPayload {
   readonly data: Uint8Array;
 }
 
-export function encodeNatsMessage(event: CloudEvent, mode: "binary" | "structured"): NatsPayload {
-  if (mode === "structured")
-    return { headers: [["content-type", STRUCTURED_CONTENT_TYPE]], data: toJsonFormat(event) };
+/** A message for an event, or why the event cannot be sent as configured. */
+export type NatsEncoded =
+  | { readonly ok: true; readonly payload: NatsPayload }
+  | { readonly ok: false; readonly reason: string };
+
+export function structuredNatsMessage(event: CloudEvent): NatsPayload {
+  return { headers: [["content-type", STRUCTURED_CONTENT_TYPE]], data: toJsonFormat(event) };
+}
+
+/**
+ * Binary mode. Raw values go as they are (NATS headers are bytes, written
+ * as UTF-8), except that CR or LF would end the header: such a value is refused.
+ */
+export function binaryNatsMessage(
+  event: CloudEvent,
+  headerEncoding: HeaderEncoding = "percent",
+): NatsEncoded {
   const headers: [string, string][] = [];
-  for (const [name, value] of allAttributes(event))
-    headers.push([`ce-${name}`, encodeHeaderValue(String(value))]);
-  return { headers, data: event.data?.bytes ?? new Uint8Array(0) };
+  for (const [name, value] of binaryAttributes(event)) {
+    const text = String(value);
+    if (headerEncoding === "percent") {
+      headers.push([`ce-${name}`, encodeHeaderValue(text)]);
+      continue;
+    }
+    const violation = rawHeaderViolation(text);
+    if (violation !== undefined)
+      return { ok: false, reason: `ce-${name} ${violation} (headerEncoding: raw)` };
+    headers.push([`ce-${name}`, text]);
+  }
+  return { ok: true, payload: { headers, data: event.data?.bytes ?? new Uint8Array(0) } };
 }
 
 /**
@@ -59,7 +89,8 @@ export function decodeNatsMessage(headers: Iterable<[string, string[]]>, data: U
   for (const [header, raw] of entries) {
     if (!header.startsWith("ce-")) continue;
     const name = header.slice(3);
-    const decoded = decodeHeaderValue(raw);
+    // nats.js hands values over as text (the header block read as UTF-8); the decoder reads bytes.
+    const decoded = decodeHeaderValue(utf8ByteString(raw));
     if (decoded.ok)
       attributes.push({ name, value: { kind: "string", value: decoded.value }, pointer: `/${name}`, header });
     else

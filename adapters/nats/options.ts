@@ -1,10 +1,14 @@
 /** Options of the `nats` target, as configured (see descriptor.ts for the schema). */
+import type { HeaderEncoding } from "../../src/codec/header-value.js";
+
 export interface NatsOptions {
   readonly url?: string;
   readonly servers?: readonly string[];
   /** Template; the router expands it into each message's address. */
   readonly subject: string;
   readonly mode?: "binary" | "structured";
+  /** How binary mode writes `ce-*` values: percent-encoded (the binding), or raw for receivers on sdk-go. */
+  readonly headerEncoding?: HeaderEncoding;
   readonly jetstream?: { readonly stream?: string };
   readonly token?: string;
   readonly user?: string;

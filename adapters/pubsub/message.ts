@@ -8,7 +8,8 @@
 import { utf8Length } from "../../src/codec/utf8.js";
 import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import type { RawAttribute, RawEvent } from "../../src/decode/raw-event.js";
-import { allAttributes, type CloudEvent } from "../../src/event/cloud-event.js";
+import { binaryAttributes } from "../../src/event/binary-attributes.js";
+import type { CloudEvent } from "../../src/event/cloud-event.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 
@@ -28,7 +29,7 @@ export interface PubsubPayload {
 
 function binary(event: CloudEvent): PubsubPayload {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of allAttributes(event)) {
+  for (const [name, value] of binaryAttributes(event)) {
     attributes[name === "datacontenttype" ? "content-type" : `ce-${name}`] = String(value);
   }
   return { data: event.data?.bytes ?? new Uint8Array(0), attributes };

@@ -4,7 +4,9 @@
  *
  * Hand-written because the `cloudevents` SDK does neither, and the rules are
  * exact: on receive, unquote first, then percent-decode exactly once, and
- * refuse bytes that are not UTF-8.
+ * refuse bytes that are not UTF-8. A `%` that starts no `%XX` escape is kept
+ * as it is: senders that do not encode (sdk-go, which Knative uses) send
+ * values such as `100%`, and refusing them would help no one.
  */
 import { decodeUtf8, encodeUtf8 } from "./utf8.js";
 
@@ -12,8 +14,12 @@ export type HeaderDecodeResult =
   | { readonly ok: true; readonly value: string }
   | {
       readonly ok: false;
-      readonly code: "invalid-quoted-string" | "invalid-percent-encoding" | "invalid-utf8";
+      readonly code: HeaderDecodeFailure;
     };
+
+/** Why a received header value does not decode. */
+export const HEADER_DECODE_FAILURES = ["invalid-quoted-string", "invalid-utf8"] as const;
+export type HeaderDecodeFailure = (typeof HEADER_DECODE_FAILURES)[number];
 
 /** Removes one level of RFC 7230 quoted-string quoting, if the value is quoted. */
 function unquote(raw: string): string | undefined {
@@ -45,7 +51,7 @@ const hexValue = (code: number): number => {
 /**
  * Decodes a received header value. Header strings arrive with one character
  * per byte (Latin-1), so raw UTF-8 bytes survive and are checked like
- * percent-encoded ones.
+ * percent-encoded ones. A `%` not followed by two hex digits stays literal.
  */
 export function decodeHeaderValue(raw: string): HeaderDecodeResult {
   const unquoted = unquote(raw);
@@ -58,9 +64,12 @@ export function decodeHeaderValue(raw: string): HeaderDecodeResult {
     if (code === 0x25) {
       const hi = hexValue(unquoted.charCodeAt(i + 1));
       const lo = hexValue(unquoted.charCodeAt(i + 2));
-      if (hi < 0 || lo < 0) return { ok: false, code: "invalid-percent-encoding" };
-      bytes.push(hi * 16 + lo);
-      i += 2;
+      if (hi < 0 || lo < 0) {
+        bytes.push(code);
+      } else {
+        bytes.push(hi * 16 + lo);
+        i += 2;
+      }
     } else if (code <= 0xff) {
       bytes.push(code);
     } else {
@@ -85,4 +94,28 @@ export function encodeHeaderValue(value: string): string {
     else out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
   }
   return out;
+}
+
+/**
+ * How binary modes write attribute values in headers: `percent` as the
+ * bindings say, or `raw` (the value as is) for receivers that never decode,
+ * such as those built on sdk-go.
+ */
+export type HeaderEncoding = "percent" | "raw";
+
+/**
+ * Why a value cannot be sent raw, or undefined when it can: a control
+ * character (CR and LF would end the header; runtimes refuse NUL and most
+ * others). CloudEvents Strings cannot hold them, so only an event built in
+ * code without validation has one.
+ */
+export function rawHeaderViolation(value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      const hex = code.toString(16).toUpperCase().padStart(4, "0");
+      return `holds the control character U+${hex}, which a raw header value cannot carry`;
+    }
+  }
+  return undefined;
 }

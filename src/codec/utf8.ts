@@ -56,3 +56,14 @@ export function utf8Length(text: string): number {
   }
   return length;
 }
+
+/**
+ * A string's UTF-8 bytes as a byte string, one character per byte: the form
+ * in which fetch takes header values, and in which the header decoder reads them.
+ */
+export function utf8ByteString(text: string): string {
+  if (!/[\u0080-\uffff]/.test(text)) return text;
+  let bytes = "";
+  for (const b of encodeUtf8(text)) bytes += String.fromCharCode(b);
+  return bytes;
+}

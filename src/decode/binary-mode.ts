@@ -2,16 +2,15 @@
  * Binary content mode (HTTP binding 3.1): `ce-*` headers carry the
  * attributes, `Content-Type` is `datacontenttype`, the body is the data.
  */
-import { decodeHeaderValue } from "../codec/header-value.js";
+import { decodeHeaderValue, type HeaderDecodeFailure } from "../codec/header-value.js";
 import type { FieldFailure } from "../errors/errors.js";
 import { pointerToken } from "./json-event.js";
 import type { RawAttribute, RawEvent } from "./raw-event.js";
 
-const DETAIL = {
+const DETAIL: Record<HeaderDecodeFailure, string> = {
   "invalid-quoted-string": "is not a well-formed quoted-string",
-  "invalid-percent-encoding": "has a '%' that does not start a %XX escape",
   "invalid-utf8": "does not decode to UTF-8",
-} as const;
+};
 
 export function decodeBinaryMode(headers: Headers, body: Uint8Array): RawEvent {
   const attributes: RawAttribute[] = [];

@@ -20,6 +20,19 @@ export interface ReceivedEvent {
   readonly event: CloudEvent;
   /** Where it arrived (subject, path), when the target has addresses. */
   readonly address?: string;
+  /**
+   * How a receiver that follows the binding reads it, where that differs from
+   * `event` (the gateway's own decoder, which may be more lenient). Absent:
+   * the content type and data of `event`.
+   */
+  readonly receiverView?: () => ReceiverView;
+}
+
+/** What a receiver reads of an event's data: the content type on the wire and the data as it types it. */
+export interface ReceiverView {
+  readonly datacontenttype: string | undefined;
+  /** A parsed JSON value, a string, or bytes. */
+  readonly data: unknown;
 }
 
 export interface ContractHarness {
@@ -40,6 +53,12 @@ export interface ContractHarness {
    * modes). Binary modes carry every extension as a String, per the bindings.
    */
   readonly keepsAttributeTypes?: boolean;
+  /**
+   * The target writes a binary mode: datacontenttype travels outside the
+   * JSON format (a header or message attribute), so JSON data without one
+   * must go out with the content type the JSON format implies.
+   */
+  readonly writesBinaryMode?: boolean;
 }
 
 export interface ContractSubject {
@@ -75,6 +94,18 @@ function event(
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** The content type and data of an event as read by the gateway's decoder for the binding. */
+function viewOf(received: ReceivedEvent | undefined): ReceiverView {
+  if (received === undefined) throw new Error("nothing was received");
+  if (received.receiverView !== undefined) return received.receiverView();
+  const { event: e } = received;
+  const data = e.data;
+  return {
+    datacontenttype: e.attributes.datacontenttype,
+    data: data?.encoding === "json" ? data.json() : data?.encoding === "text" ? data.text() : data?.bytes,
+  };
+}
 
 /** Attributes as strings: binary modes carry every extension as a String. */
 const attributesOf = (e: CloudEvent, typed = false) =>
@@ -240,6 +271,46 @@ export function describeAdapterContract(subject: ContractSubject): void {
             );
         });
       }
+    });
+
+    describe("data content types on the wire", () => {
+      const roundTrip = async (e: CloudEvent) => {
+        expectAcked(await harness.adapter.publish([message(e, "content-types")], options()));
+        const [received] = await harness.received(e.attributes.id, 1);
+        return received;
+      };
+
+      it("JSON data without datacontenttype is read back as JSON", async () => {
+        const json = '{"a": [1, 2]}';
+        const received = await roundTrip(
+          event(`${runId}-implied-json`, { data: new EventData(bytes(json), "json") }),
+        );
+        const view = viewOf(received);
+        expect(view.data).toEqual({ a: [1, 2] });
+        // Binary modes state the implied type; the JSON format implies it by itself.
+        expect(view.datacontenttype).toBe(harness.writesBinaryMode ? "application/json" : undefined);
+        expect(new TextDecoder().decode(received?.event.data?.bytes)).toBe(json);
+      });
+
+      it("binary data without datacontenttype gets no content type", async () => {
+        const data = new Uint8Array([0, 159, 255, 10]);
+        const received = await roundTrip(
+          event(`${runId}-untyped-binary`, { data: new EventData(data, "binary") }),
+        );
+        expect(viewOf(received).datacontenttype).toBeUndefined();
+        expect(received?.event.attributes.datacontenttype).toBeUndefined();
+        expect([...(received?.event.data?.bytes ?? [])]).toEqual([...data]);
+      });
+
+      it("text data keeps its own content type", async () => {
+        const received = await roundTrip(
+          event(`${runId}-typed-text`, {
+            datacontenttype: "text/plain; charset=utf-8",
+            data: new EventData(bytes("Grüße, 🌎"), "text"),
+          }),
+        );
+        expect(viewOf(received)).toEqual({ datacontenttype: "text/plain; charset=utf-8", data: "Grüße, 🌎" });
+      });
     });
 
     it("carries a 64 KiB event", async () => {

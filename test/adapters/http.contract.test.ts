@@ -1,7 +1,9 @@
 /**
  * The HTTP target against a local receiver, in each content mode; the
- * receiver reads requests with the gateway's own HTTP decoder.
+ * receiver reads requests with the gateway's own HTTP decoder, and data
+ * content types as the official `cloudevents` SDK (`HTTP.toEvent`) reads them.
  */
+import { type CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { createHttpAdapter, type HttpOptions } from "../../adapters/http/index.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
@@ -9,25 +11,40 @@ import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { freePort } from "../support/cli-process.js";
-import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
-import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";
+import { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from "../support/http-receiver.js";
+import {
+  collect,
+  describeAdapterContract,
+  ignoringAddress,
+  type ReceivedEvent,
+  type ReceiverView,
+} from "./contract.js";
+
+/** The index-th event of a request as a receiver on the official SDK reads it. */
+function sdkView(request: ReceivedRequest, index: number): ReceiverView {
+  const body = new TextDecoder().decode(request.body);
+  const read = HTTP.toEvent({ headers: request.headers, body: body === "" ? undefined : body });
+  const event = (Array.isArray(read) ? read[index] : read) as CloudEvent<unknown>;
+  return { datacontenttype: event.datacontenttype, data: event.data };
+}
 
 function decodeAll(receiver: HttpReceiver): ReceivedEvent[] {
   return receiver.requests.flatMap((r) =>
-    normalizeEvents(decodeHttpRequest(new Headers(r.headers), r.body).events).map((event) => ({
+    normalizeEvents(decodeHttpRequest(new Headers(r.headers), r.body).events).map((event, i) => ({
       event,
       address: r.path,
+      receiverView: () => sdkView(r, i),
     })),
   );
 }
 
-function httpSubject(mode: HttpOptions["mode"]) {
+function httpSubject(mode: HttpOptions["mode"], headerEncoding?: HttpOptions["headerEncoding"]) {
   return {
-    name: `http, ${mode} mode`,
+    name: `http, ${mode} mode${headerEncoding === undefined ? "" : `, ${headerEncoding} header values`}`,
     async setup() {
       const receiver = await startHttpReceiver();
       const adapter = createHttpAdapter(
-        { url: `${receiver.url}/{type}`, mode, timeoutMs: 3_000 },
+        { url: `${receiver.url}/{type}`, mode, timeoutMs: 3_000, ...(headerEncoding && { headerEncoding }) },
         portableRuntime(),
       );
       return {
@@ -48,12 +65,15 @@ function httpSubject(mode: HttpOptions["mode"]) {
           ignoringAddress(createHttpAdapter({ url: `${receiver.url}/refuse`, mode }, portableRuntime())),
         teardown: () => receiver.close(),
         keepsAttributeTypes: mode !== "binary",
+        writesBinaryMode: mode === "binary",
       };
     },
   };
 }
 
 describeAdapterContract(httpSubject("binary"));
+// Raw values (for receivers on sdk-go) round-trip too: the gateway's decoder keeps a % that starts no escape.
+describeAdapterContract(httpSubject("binary", "raw"));
 describeAdapterContract(httpSubject("structured"));
 describeAdapterContract(httpSubject("batch"));
 
@@ -121,6 +141,60 @@ describe("http target headers and Retry-After", () => {
         "ce-source": "/s",
         authorization: "Bearer t",
       });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("refuses, as terminal and before sending, a raw value with a control character", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter(
+        { url: `${receiver.url}/raw`, headerEncoding: "raw" },
+        portableRuntime(),
+      );
+      const event = (note: string) =>
+        createCloudEvent({
+          attributes: { specversion: "1.0", id: "r1", source: "/s", type: "t" },
+          extensions: new Map([["note", note]]),
+        });
+      const outcomes = await adapter.publish(
+        [{ event: event("a\r\nx-injected: yes") }, { event: event("nul\u0000") }, { event: event("fine") }],
+        { signal: new AbortController().signal, deadline: Date.now() + 5_000 },
+      );
+      expect(outcomes[0]).toMatchObject({
+        status: "terminal",
+        reason: expect.stringMatching(/ce-note.*U\+000D/),
+      });
+      expect(outcomes[1]).toMatchObject({
+        status: "terminal",
+        reason: expect.stringMatching(/ce-note.*U\+0000/),
+      });
+      expect(outcomes[2]).toMatchObject({ status: "acked" });
+      expect(receiver.requests.map((r) => r.headers["ce-note"])).toEqual(["fine"]);
+      expect(receiver.requests[0]?.headers["x-injected"]).toBeUndefined();
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("sends raw values as UTF-8 bytes, losing leading and trailing spaces as HTTP does", async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const adapter = createHttpAdapter(
+        { url: `${receiver.url}/raw`, headerEncoding: "raw" },
+        portableRuntime(),
+      );
+      const event = createCloudEvent({
+        attributes: { specversion: "1.0", id: "r2", source: "/s", type: "t", subject: "  padded Grüße 😀  " },
+      });
+      const [outcome] = await adapter.publish([{ event }], {
+        signal: new AbortController().signal,
+        deadline: Date.now() + 5_000,
+      });
+      expect(outcome?.status).toBe("acked");
+      const sent = receiver.requests[0]?.headers["ce-subject"] ?? "";
+      expect(new TextDecoder().decode(Uint8Array.from(sent, (c) => c.charCodeAt(0)))).toBe("padded Grüße 😀");
     } finally {
       await receiver.close();
     }

@@ -53,6 +53,7 @@ function pubsubSubject(name: string, extra: Partial<PubsubOptions>) {
         refusing: async () =>
           ignoringAddress(createPubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
         keepsAttributeTypes: extra.mode === "structured",
+        writesBinaryMode: extra.mode !== "structured",
         async teardown() {
           await adapter.close();
           await fake.close();

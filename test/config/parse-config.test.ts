@@ -212,3 +212,30 @@ describe("parseConfig on awkward input", () => {
     expect(issues[0]).toMatchObject({ path: "targets.a.address" });
   });
 });
+
+describe("parseConfig on headerEncoding", () => {
+  it("accepts percent and raw on the http and nats targets", () => {
+    const config = parseConfig(
+      lines(
+        "targets:",
+        "  knative: { type: http, url: https://broker.example/default, headerEncoding: raw }",
+        "  bus: { type: nats, url: nats://127.0.0.1:4222, subject: events, headerEncoding: percent }",
+      ),
+    );
+    expect(config.targets?.knative).toMatchObject({ headerEncoding: "raw" });
+    expect(config.targets?.bus).toMatchObject({ headerEncoding: "percent" });
+  });
+
+  it("refuses any other value, naming the line and the allowed ones", () => {
+    const issues = issuesOf(
+      lines("targets:", "  knative: { type: http, url: https://broker.example/, headerEncoding: utf8 }"),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "targets.knative.headerEncoding",
+        line: 2,
+        message: 'must be one of "percent", "raw"',
+      }),
+    ]);
+  });
+});

@@ -55,6 +55,25 @@ describe.each(["binary", "structured"] as const)("the http target in %s mode, re
     expect(receiver.requests[0]?.headers["ce-time"]).toBeUndefined();
     await gateway.close();
   });
+
+  it("gives JSON data sent without datacontenttype to the SDK as JSON", async () => {
+    receiver.requests.length = 0;
+    const gateway = createGateway({
+      targets: { hook: { type: "http", url: `${receiver.url}/json`, mode } },
+      routes: [{ name: "all", to: ["hook"] }],
+    });
+    const response = await gateway.request("/events", {
+      method: "POST",
+      headers: STRUCTURED,
+      body: '{"specversion":"1.0","id":"j","source":"/s","type":"t","data":{"a":[1,2]}}',
+    });
+    expect(response.status).toBe(202);
+    const [event] = sdkEvents();
+    expect(event?.data).toEqual({ a: [1, 2] });
+    // Binary mode states the type the JSON format implies; structured mode leaves it implied.
+    expect(event?.datacontenttype).toBe(mode === "binary" ? "application/json" : undefined);
+    await gateway.close();
+  });
 });
 
 it("percent-encodes header values, which the SDK (known bug) leaves encoded", async () => {

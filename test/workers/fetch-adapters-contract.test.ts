@@ -57,6 +57,7 @@ describeAdapterContract({
           proxy({ ...base, apiEndpoint: `http://127.0.0.1:${await freePort()}`, timeoutMs: 1_000 }),
         ),
       refusing: async () => ignoringAddress(proxy({ ...base, topic: "no-such-topic" })),
+      writesBinaryMode: true,
       async teardown() {
         await worker.dispose();
         await fake.close();
