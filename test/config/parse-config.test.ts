@@ -215,7 +215,7 @@ describe("parseConfig on awkward input", () => {
 
 describe("parseConfig on headerEncoding", () => {
   it("accepts percent and raw on the http and nats targets", () => {
-    const config = parseConfig(
+    const config = parse(
       lines(
         "targets:",
         "  knative: { type: http, url: https://broker.example/default, headerEncoding: raw }",

@@ -5,7 +5,7 @@
  * its producer by requests whose values are sent as they are.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { binaryHeaders, STRUCTURED } from "../support/gateway.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
 
