@@ -8,7 +8,7 @@
  */
 import { createServer } from "node:http";
 import { AzureKeyCredential, EventGridPublisherClient } from "@azure/eventgrid";
-import { createEventGridAdapter } from "../dist/adapters/eventgrid/index.js";
+import { createNodeEventGridAdapter as createEventGridAdapter } from "../dist/adapters/eventgrid/node/target.js";
 import { portableRuntime } from "../dist/src/adapter/default-runtime.js";
 import { createCloudEvent, EventData } from "../dist/src/event/cloud-event.js";
 import { compare } from "./harness.js";

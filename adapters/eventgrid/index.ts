@@ -3,8 +3,9 @@
  * topics, as CloudEvents batches in the JSON format. Forwarding is lossless:
  * events go out as the bytes the gateway holds. With `api: sdk` (Node) the
  * official `@azure/eventgrid` client and `@azure/identity` are used where they
- * send an event unchanged; with `api: rest` (any runtime, Workers included)
- * every request is the documented REST call made with fetch.
+ * send an event unchanged (injected by the Node entry: `./node/target.ts`);
+ * with `api: rest` (any runtime, Workers included) every request is the
+ * documented REST call made with fetch.
  */
 import {
   type Adapter,
@@ -25,6 +26,12 @@ import { type BatchSender, publishUrl, restSender } from "./rest-sender.js";
 
 export type { EventGridOptions } from "./options.js";
 
+/** Senders that need more than fetch, injected by the entry whose runtime has them. */
+export interface EventGridClients {
+  /** `api: sdk`: batches through the Azure SDKs (Node). */
+  readonly sdk?: (options: EventGridOptions, runtime: AdapterRuntime) => Promise<BatchSender>;
+}
+
 /** The fetch-only sender: Entra ID tokens by the client-credentials request, no SDK. */
 function portableSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
   const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch, options.timeoutMs ?? 10_000));
@@ -37,17 +44,27 @@ function portableSender(options: EventGridOptions, runtime: AdapterRuntime): Bat
   });
 }
 
-async function openSender(options: EventGridOptions, runtime: AdapterRuntime): Promise<BatchSender> {
+async function openSender(
+  options: EventGridOptions,
+  runtime: AdapterRuntime,
+  clients: EventGridClients,
+): Promise<BatchSender> {
   if ((options.api ?? "sdk") === "rest") return portableSender(options, runtime);
-  return (await import("./node/sdk-sender.js")).sdkSender(options, runtime);
+  if (clients.sdk === undefined)
+    throw new Error("api: sdk needs the Azure SDKs, which this runtime does not have: set api: rest");
+  return clients.sdk(options, runtime);
 }
 
-export function createEventGridAdapter(options: EventGridOptions, runtime: AdapterRuntime): Adapter {
+export function createEventGridAdapter(
+  options: EventGridOptions,
+  runtime: AdapterRuntime,
+  clients: EventGridClients = {},
+): Adapter {
   const limits = options.namespaceTopic !== undefined ? LIMITS.namespace : LIMITS.topic;
   const insecure = isPlainHttp(options.endpoint) && options.allowInsecure !== true;
   // Encoded once per event: the size check at ingress and the publish share it.
   const encode = perEvent(toJsonFormat);
-  const sender = insecure ? undefined : openSender(options, runtime);
+  const sender = insecure ? undefined : openSender(options, runtime, clients);
   sender?.catch(() => {});
 
   return {
@@ -111,7 +128,10 @@ export function createEventGridAdapter(options: EventGridOptions, runtime: Adapt
   };
 }
 
-export const eventGridTarget: AdapterFactory<EventGridOptions> = {
-  ...eventGridDescriptor,
-  create: (options, runtime) => createEventGridAdapter(options, runtime),
-};
+/** The target type with the senders a runtime offers (REST alone when none are given). */
+export function eventGridTargetWith(clients: EventGridClients = {}): AdapterFactory<EventGridOptions> {
+  return {
+    ...eventGridDescriptor,
+    create: (options, runtime) => createEventGridAdapter(options, runtime, clients),
+  };
+}

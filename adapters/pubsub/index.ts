@@ -1,7 +1,8 @@
 /**
- * The `pubsub` target: Google Cloud Pub/Sub, through the official gRPC client
- * on Node or the REST API with fetch (any runtime, Workers included). Acked
- * when the service returned a message id. Pub/Sub has no publish-side dedup.
+ * The `pubsub` target: Google Cloud Pub/Sub, through the REST API with fetch
+ * (any runtime, Workers included) or a gRPC client the entry injects (the
+ * official one on Node: `./node/target.ts`). Acked when the service returned
+ * a message id. Pub/Sub has no publish-side dedup.
  */
 import {
   type Adapter,
@@ -23,14 +24,27 @@ import { restPublisher } from "./rest-publisher.js";
 
 export type { PubsubOptions } from "./options.js";
 
+/** Clients that need more than fetch, injected by the entry whose runtime has them. */
+export interface PubsubClients {
+  /** `api: grpc`: a publisher over gRPC (Node's `@google-cloud/pubsub`). */
+  readonly grpc?: (options: PubsubOptions) => Promise<Publisher>;
+}
+
 function restBaseUrl(apiEndpoint: string | undefined): string {
   if (apiEndpoint === undefined) return "https://pubsub.googleapis.com";
   return /^https?:\/\//.test(apiEndpoint) ? apiEndpoint.replace(/\/+$/, "") : `http://${apiEndpoint}`;
 }
 
-async function openPublisher(options: PubsubOptions, runtime: AdapterRuntime): Promise<Publisher> {
-  if ((options.api ?? "grpc") === "grpc")
-    return (await import("./node/grpc-publisher.js")).grpcPublisher(options);
+async function openPublisher(
+  options: PubsubOptions,
+  runtime: AdapterRuntime,
+  clients: PubsubClients,
+): Promise<Publisher> {
+  if ((options.api ?? "grpc") === "grpc") {
+    if (clients.grpc === undefined)
+      throw new Error("api: grpc needs a gRPC client, which this runtime does not have: set api: rest");
+    return clients.grpc(options);
+  }
   const key =
     options.credentials?.keyJson === undefined
       ? undefined
@@ -46,12 +60,16 @@ async function openPublisher(options: PubsubOptions, runtime: AdapterRuntime): P
   });
 }
 
-export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRuntime): Adapter {
+export function createPubsubAdapter(
+  options: PubsubOptions,
+  runtime: AdapterRuntime,
+  clients: PubsubClients = {},
+): Adapter {
   const mode = options.mode ?? "binary";
   const oversize = options.oversize ?? "structured";
   // Encoded once per event: the size check at ingress and the publish share it.
   const encode = perEvent((event) => encodePubsubMessage(event, mode, oversize));
-  const publisher = openPublisher(options, runtime);
+  const publisher = openPublisher(options, runtime, clients);
   publisher.catch(() => {});
   let closed = false;
 
@@ -127,7 +145,10 @@ export function createPubsubAdapter(options: PubsubOptions, runtime: AdapterRunt
   };
 }
 
-export const pubsubTarget: AdapterFactory<PubsubOptions> = {
-  ...pubsubDescriptor,
-  create: (options, runtime) => createPubsubAdapter(options, runtime),
-};
+/** The target type with the clients a runtime offers (REST alone when none are given). */
+export function pubsubTargetWith(clients: PubsubClients = {}): AdapterFactory<PubsubOptions> {
+  return {
+    ...pubsubDescriptor,
+    create: (options, runtime) => createPubsubAdapter(options, runtime, clients),
+  };
+}

@@ -7,7 +7,7 @@
 import { AzureKeyCredential, generateSharedAccessSignature } from "@azure/eventgrid";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
+import { createNodeEventGridAdapter } from "../../adapters/eventgrid/node/target.js";
 import { generateSasToken, sasTokens, serviceTimeString } from "../../adapters/eventgrid/sas-token.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import {
@@ -119,7 +119,7 @@ describe("Event Grid sign-in", () => {
     const authority = await startFakeEventGrid({ tls: true, entraSecret: "s" });
     const grid = await startFakeEventGrid({ trustTokensOf: authority });
     try {
-      const adapter = createEventGridAdapter(
+      const adapter = createNodeEventGridAdapter(
         {
           endpoint: `${grid.url}/api/events`,
           allowInsecure: true,

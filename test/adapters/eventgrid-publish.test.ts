@@ -4,7 +4,7 @@
  * classified, and its options checked when the config loads.
  */
 import { describe, expect, it } from "vitest";
-import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
+import { createNodeEventGridAdapter as createEventGridAdapter } from "../../adapters/eventgrid/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/parse-config.js";

@@ -5,7 +5,8 @@
  * fetch-only path (what Workers run) and the SDK path. Sign-in and publishing
  * details are in eventgrid-auth.test.ts and eventgrid-publish.test.ts.
  */
-import { createEventGridAdapter, type EventGridOptions } from "../../adapters/eventgrid/index.js";
+import type { EventGridOptions } from "../../adapters/eventgrid/index.js";
+import { createNodeEventGridAdapter } from "../../adapters/eventgrid/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { freePort } from "../support/cli-process.js";
 import { received } from "../support/eventgrid-fixtures.js";
@@ -27,12 +28,12 @@ function eventGridSubject(
       const fake = await startFakeEventGrid(fakeOptions);
       const runtime = { ...portableRuntime(), fetch: fake.fetch };
       const options = adapterOptions(fake);
-      const adapter = createEventGridAdapter(options, runtime);
+      const adapter = createNodeEventGridAdapter(options, runtime);
       return {
         adapter,
         received: (prefix: string, count: number) => collect(() => received(fake), prefix, count),
         unreachable: async () =>
-          createEventGridAdapter(
+          createNodeEventGridAdapter(
             {
               ...options,
               endpoint: `http://127.0.0.1:${await freePort()}/api/events`,
@@ -42,7 +43,7 @@ function eventGridSubject(
             runtime,
           ),
         refusing: async () =>
-          createEventGridAdapter(
+          createNodeEventGridAdapter(
             { ...options, key: "wrong-key", sasToken: undefined, entra: undefined },
             runtime,
           ),

@@ -9,8 +9,9 @@ process.env.METADATA_SERVER_DETECTION = "none";
 
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPubsubAdapter, type PubsubOptions } from "../../adapters/pubsub/index.js";
+import type { PubsubOptions } from "../../adapters/pubsub/index.js";
 import { STRUCTURED_CONTENT_TYPE } from "../../adapters/pubsub/message.js";
+import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
@@ -43,7 +44,7 @@ const event = (id: string, extensions: [string, string][] = []) =>
 
 describe.each(["grpc", "rest"] as const)("Pub/Sub over %s", (api) => {
   const adapter = (extra: Partial<PubsubOptions> = {}) =>
-    createPubsubAdapter(
+    createNodePubsubAdapter(
       {
         projectId: "p",
         topic: "orders",
@@ -115,7 +116,7 @@ describe.each(["grpc", "rest"] as const)("Pub/Sub over %s", (api) => {
 describe("REST access tokens", () => {
   it("signs a JWT once, reuses the token until near expiry, then gets a new one", async () => {
     const before = fake.tokensIssued();
-    const a = createPubsubAdapter(
+    const a = createNodePubsubAdapter(
       { projectId: "p", topic: "orders", api: "rest", apiEndpoint: fake.restUrl, credentials: { keyJson } },
       portableRuntime(),
     );
@@ -125,7 +126,7 @@ describe("REST access tokens", () => {
     await a.close();
 
     fake.setTokenExpiresIn(30); // within the refresh margin: every use fetches a new one
-    const b = createPubsubAdapter(
+    const b = createNodePubsubAdapter(
       { projectId: "p", topic: "orders", api: "rest", apiEndpoint: fake.restUrl, credentials: { keyJson } },
       portableRuntime(),
     );
@@ -139,7 +140,7 @@ describe("REST access tokens", () => {
   it("answers terminal when the token endpoint refuses the key", async () => {
     const { privateKey: stranger } = await generateKeyPair("RS256", { extractable: true });
     const bad = JSON.stringify({ ...JSON.parse(keyJson), private_key: await exportPKCS8(stranger) });
-    const a = createPubsubAdapter(
+    const a = createNodePubsubAdapter(
       {
         projectId: "p",
         topic: "orders",

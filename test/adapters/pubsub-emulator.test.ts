@@ -7,8 +7,9 @@
 process.env.METADATA_SERVER_DETECTION = "none";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPubsubAdapter, type PubsubOptions } from "../../adapters/pubsub/index.js";
+import type { PubsubOptions } from "../../adapters/pubsub/index.js";
 import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
+import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
@@ -48,7 +49,7 @@ function emulatorSubject(name: string, extra: { api: Api; mode?: PubsubOptions["
         timeoutMs: 5_000,
         ...extra,
       };
-      const inner = createPubsubAdapter(base, portableRuntime());
+      const inner = createNodePubsubAdapter(base, portableRuntime());
       const topics = new Map<string, Promise<void>>();
       const readerOf = (topic: string) => `${topic}-reader`;
       const seen: ReceivedEvent[] = [];
@@ -97,14 +98,14 @@ function emulatorSubject(name: string, extra: { api: Api; mode?: PubsubOptions["
         },
         unreachable: async () =>
           ignoringAddress(
-            createPubsubAdapter(
+            createNodePubsubAdapter(
               { ...base, apiEndpoint: `127.0.0.1:${await freePort()}`, timeoutMs: 1_000 },
               portableRuntime(),
             ),
           ),
         // A topic the emulator does not have: NOT_FOUND, which no retry will fix.
         refusing: async () =>
-          ignoringAddress(createPubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
+          ignoringAddress(createNodePubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
         keepsAttributeTypes: extra.mode === "structured",
         async teardown() {
           await inner.close();
@@ -154,7 +155,7 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
   describe.each(["grpc", "rest"] as const)("Pub/Sub over %s on the emulator", (api) => {
     const projectId = `emulator-behaviour-${api}`;
     const adapter = (extra: Partial<PubsubOptions> = {}) =>
-      createPubsubAdapter(
+      createNodePubsubAdapter(
         { projectId, topic: "orders", api, apiEndpoint: endpointOf(api), timeoutMs: 5_000, ...extra },
         portableRuntime(),
       );

@@ -4,8 +4,9 @@
  */
 process.env.METADATA_SERVER_DETECTION = "none";
 
-import { createPubsubAdapter, type PubsubOptions } from "../../adapters/pubsub/index.js";
+import type { PubsubOptions } from "../../adapters/pubsub/index.js";
 import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
+import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { freePort } from "../support/cli-process.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
@@ -31,7 +32,7 @@ function pubsubSubject(name: string, extra: Partial<PubsubOptions>) {
         timeoutMs: 3_000,
         ...extra,
       };
-      const adapter = createPubsubAdapter(base, portableRuntime());
+      const adapter = createNodePubsubAdapter(base, portableRuntime());
       const topics = new Set<string>();
       return {
         adapter,
@@ -44,14 +45,14 @@ function pubsubSubject(name: string, extra: Partial<PubsubOptions>) {
         received: (prefix: string, count: number) => collect(() => received(fake), prefix, count),
         unreachable: async () =>
           ignoringAddress(
-            createPubsubAdapter(
+            createNodePubsubAdapter(
               { ...base, apiEndpoint: `127.0.0.1:${await freePort()}`, timeoutMs: 1_000 },
               portableRuntime(),
             ),
           ),
         // A topic that does not exist: NOT_FOUND, which no retry will fix.
         refusing: async () =>
-          ignoringAddress(createPubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
+          ignoringAddress(createNodePubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
         keepsAttributeTypes: extra.mode === "structured",
         writesBinaryMode: extra.mode !== "structured",
         async teardown() {

@@ -2,7 +2,7 @@
  * What the Event Grid tests share: the events they send, the targets they
  * build against the local Event Grid, and how they read what it received.
  */
-import { createEventGridAdapter } from "../../adapters/eventgrid/index.js";
+import { createNodeEventGridAdapter } from "../../adapters/eventgrid/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { decodeHttpRequest } from "../../src/decode/http-binding.js";
 import { createCloudEvent, EventData } from "../../src/event/cloud-event.js";
@@ -53,7 +53,7 @@ export const viaSdk = (request: { headers: Record<string, string> }) =>
 
 /** A topic target (plain HTTP) with the access key "k" (what the fake accepts when started with it). */
 export function keyTarget(fake: FakeEventGrid, api: "rest" | "sdk" = "sdk") {
-  return createEventGridAdapter(
+  return createNodeEventGridAdapter(
     { api, endpoint: `${fake.url}/api/events`, key: "k", allowInsecure: true },
     { ...portableRuntime(), fetch: fake.fetch },
   );
@@ -61,7 +61,7 @@ export function keyTarget(fake: FakeEventGrid, api: "rest" | "sdk" = "sdk") {
 
 /** A topic target (plain HTTP) signing with shared access signatures made from `key`. */
 export function sasTarget(fake: FakeEventGrid, api: "rest" | "sdk", key: string, path = "/api/events") {
-  return createEventGridAdapter(
+  return createNodeEventGridAdapter(
     { api, endpoint: `${fake.url}${path}`, allowInsecure: true, sasToken: { key } },
     { ...portableRuntime(), fetch: fake.fetch },
   );
@@ -81,7 +81,7 @@ export function entraTarget(
   fetchFn: typeof fetch,
   timeoutMs = 10_000,
 ) {
-  return createEventGridAdapter(
+  return createNodeEventGridAdapter(
     {
       api,
       timeoutMs,

@@ -23,7 +23,7 @@ export const nodeTargets: TargetCatalog = {
   },
   eventgrid: {
     descriptor: eventGridDescriptor,
-    load: () => import("../../../adapters/eventgrid/index.js").then((m) => m.eventGridTarget),
+    load: () => import("../../../adapters/eventgrid/node/target.js").then((m) => m.eventGridTarget),
   },
   http: {
     descriptor: httpDescriptor,
@@ -35,6 +35,6 @@ export const nodeTargets: TargetCatalog = {
   },
   pubsub: {
     descriptor: pubsubDescriptor,
-    load: () => import("../../../adapters/pubsub/index.js").then((m) => m.pubsubTarget),
+    load: () => import("../../../adapters/pubsub/node/target.js").then((m) => m.pubsubTarget),
   },
 };
