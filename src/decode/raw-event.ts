@@ -40,4 +40,6 @@ export interface RawEvent {
   readonly encoded: Uint8Array | undefined;
   /** Failures found while decoding (bad encodings, duplicates): reported with the rest. */
   readonly failures: readonly FieldFailure[];
+  /** Further decoding failures that were counted but not kept (see FailureList). */
+  readonly failuresOmitted?: number;
 }
