@@ -113,7 +113,9 @@ function boundList(list: readonly unknown[], depth: number, budget: Budget): unk
 }
 
 function boundObject(object: Record<string, unknown>, depth: number, budget: Budget) {
-  const out: Record<string, unknown> = {};
+  // Entries, then fromEntries: a member named "__proto__" stays a member.
+  const out: [string, unknown][] = [];
+  const names = new Set<string>();
   budget.left -= 2;
   let kept = 0;
   let left = 0;
@@ -126,13 +128,16 @@ function boundObject(object: Record<string, unknown>, depth: number, budget: Bud
       left++;
       continue;
     }
-    const name = truncateForLog(key, 64);
+    let name = truncateForLog(key, 64);
+    // Long names that share their first characters stay apart.
+    if (names.has(name)) name = `${name}#${kept}`;
+    names.add(name);
     budget.left -= jsonCost(name) + 2;
-    out[name] = boundValue(value, depth + 1, budget);
+    out.push([name, boundValue(value, depth + 1, budget)]);
     kept++;
   }
-  if (left > 0) out["…"] = budget.left < RESERVE ? CUT : `(+${left} more members)`;
-  return out;
+  if (left > 0) out.push(["…", budget.left < RESERVE ? CUT : `(+${left} more members)`]);
+  return Object.fromEntries(out);
 }
 
 /**
