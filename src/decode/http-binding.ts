@@ -13,7 +13,7 @@ import { parseMediaType } from "../codec/media-type.js";
 import { malformedBody, tooManyEvents, unsupportedMediaType } from "../errors/errors.js";
 import { decodeBinaryMode } from "./binary-mode.js";
 import { rawEventFromJson } from "./json-event.js";
-import type { RawEvent } from "./raw-event.js";
+import type { RawEvent, RawEvents } from "./raw-event.js";
 
 export type HttpContentMode = "binary" | "structured" | "batch";
 
@@ -24,7 +24,7 @@ export interface DecodeOptions {
 
 export interface DecodedRequest {
   readonly mode: HttpContentMode;
-  readonly events: readonly RawEvent[];
+  readonly events: RawEvents;
 }
 
 export function contentModeOf(contentType: string | null): HttpContentMode {
@@ -82,6 +82,13 @@ export function decodeHttpRequest(
   if (elements === undefined) throw malformedBody("A batched-mode body must be a JSON array");
   return {
     mode,
-    events: elements.map((element, index) => rawEventFromJson(body, element, index, `/${index}`)),
+    events: {
+      length: elements.length,
+      *[Symbol.iterator](): Iterator<RawEvent> {
+        for (const [index, element] of elements.entries()) {
+          yield rawEventFromJson(body, element, index, `/${index}`);
+        }
+      },
+    },
   };
 }

@@ -7,7 +7,7 @@ import { decodeBase64 } from "../codec/base64.js";
 import { decodeJsonString, JsonSyntaxError, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
 import { isJsonMediaType, type MediaType, parseMediaType } from "../codec/media-type.js";
 import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
-import type { RawAttribute, RawData, RawEvent } from "../decode/raw-event.js";
+import type { RawAttribute, RawData, RawEvent, RawEvents } from "../decode/raw-event.js";
 import { type FieldFailure, invalidEvent } from "../errors/errors.js";
 import { FailureList } from "../errors/failure-list.js";
 import {
@@ -228,7 +228,7 @@ export function normalizeEvent(raw: RawEvent): NormalizeResult {
  * are found, the remaining events are not checked at all (the problem says so),
  * so a batch of 500,000 non-events costs no more than one of 100.
  */
-export function normalizeEvents(raws: readonly RawEvent[]): CloudEvent[] {
+export function normalizeEvents(raws: RawEvents): CloudEvent[] {
   const events: CloudEvent[] = [];
   const failures = new FailureList();
   let checked = 0;
