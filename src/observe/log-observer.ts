@@ -60,6 +60,7 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
             requestId: report.ctx?.requestId,
             status: report.status,
             type: problemTypeUri(report.code),
+            code: report.code,
             errors: report.failures,
             ...(omitted > 0 ? { errorsOmitted: omitted } : {}),
           },
@@ -104,6 +105,7 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
           requestId: report.ctx.requestId,
           status: report.status,
           type: problemTypeUri(report.code),
+          code: report.code,
           target,
           outcome: outcome.status,
           ...(outcome.status === "terminal" && outcome.targetStatus !== undefined
