@@ -279,11 +279,24 @@ export function scanJsonObjectDocument(bytes: Uint8Array): ScannedValue {
   return scanned;
 }
 
+/** Thrown when an array has more elements than the caller allows: scanning stops there. */
+export class TooManyElementsError extends Error {
+  constructor(readonly limit: number) {
+    super(`The array has more than ${limit} elements`);
+    this.name = "TooManyElementsError";
+  }
+}
+
 /**
  * Scans a document in one pass; when it is an array, collects its elements
- * and the members of those that are objects (a CloudEvents batch).
+ * and the members of those that are objects (a CloudEvents batch). With
+ * `maxElements`, throws TooManyElementsError at the first element beyond it,
+ * so a long array costs no more than the limit allows.
  */
-export function scanJsonArrayDocument(bytes: Uint8Array): {
+export function scanJsonArrayDocument(
+  bytes: Uint8Array,
+  maxElements = Number.POSITIVE_INFINITY,
+): {
   span: JsonSpan;
   elements: ScannedValue[] | undefined;
 } {
@@ -296,6 +309,7 @@ export function scanJsonArrayDocument(bytes: Uint8Array): {
   }
   const elements: ScannedValue[] = [];
   const end = scanner.array(start, 1, (pos, depth) => {
+    if (elements.length >= maxElements) throw new TooManyElementsError(maxElements);
     const element = scanWithMembers(scanner, pos, depth);
     elements.push(element);
     return element.span;

@@ -85,6 +85,13 @@ export function configSchema(catalog: TargetCatalog): JsonSchema {
             description:
               "Larger bodies get 413; at least 64 KiB, which CloudEvents requires intermediaries to carry.",
           },
+          maxBatchEvents: {
+            type: "integer",
+            minimum: 1,
+            default: 1000,
+            description:
+              "A batch (application/cloudevents-batch+json) with more events gets 413, checked while the body is scanned.",
+          },
         },
       },
       admin: {

@@ -51,6 +51,7 @@ export interface GatewayConfig {
     readonly port?: number;
     readonly host?: string;
     readonly maxBodyBytes?: number;
+    readonly maxBatchEvents?: number;
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;
@@ -64,6 +65,7 @@ export interface GatewayConfig {
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BATCH_EVENTS = 1000;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 
 export const EMBEDDED_DEFAULT_CONFIG: GatewayConfig = {

@@ -1,20 +1,30 @@
 /**
  * The decode stage for the CloudEvents HTTP binding: picks the content mode
  * from Content-Type (case-insensitively) and turns the request into raw
- * events, or throws a problem for the request as a whole (400, 415).
+ * events, or throws a problem for the request as a whole (400, 413, 415).
  */
-import { JsonSyntaxError, scanJsonArrayDocument, scanJsonObjectDocument } from "../codec/json-scan.js";
+import {
+  JsonSyntaxError,
+  scanJsonArrayDocument,
+  scanJsonObjectDocument,
+  TooManyElementsError,
+} from "../codec/json-scan.js";
 import { parseMediaType } from "../codec/media-type.js";
-import { malformedBody, unsupportedMediaType } from "../errors/errors.js";
+import { malformedBody, tooManyEvents, unsupportedMediaType } from "../errors/errors.js";
 import { decodeBinaryMode } from "./binary-mode.js";
 import { rawEventFromJson } from "./json-event.js";
-import type { RawEvent } from "./raw-event.js";
+import type { RawEvent, RawEvents } from "./raw-event.js";
 
 export type HttpContentMode = "binary" | "structured" | "batch";
 
+export interface DecodeOptions {
+  /** A batch with more events gets 413 (server.maxBatchEvents), checked while scanning. */
+  readonly maxBatchEvents?: number;
+}
+
 export interface DecodedRequest {
   readonly mode: HttpContentMode;
-  readonly events: readonly RawEvent[];
+  readonly events: RawEvents;
 }
 
 export function contentModeOf(contentType: string | null): HttpContentMode {
@@ -46,11 +56,16 @@ function scan<T>(scanner: () => T): T {
         { code: "invalid-json", detail: error.message, pointer: "" },
       ]);
     }
+    if (error instanceof TooManyElementsError) throw tooManyEvents(error.limit);
     throw error;
   }
 }
 
-export function decodeHttpRequest(headers: Headers, body: Uint8Array): DecodedRequest {
+export function decodeHttpRequest(
+  headers: Headers,
+  body: Uint8Array,
+  options: DecodeOptions = {},
+): DecodedRequest {
   const contentType = headers.get("content-type");
   const mode = contentModeOf(contentType);
   if (mode === "binary") return { mode, events: [decodeBinaryMode(headers, body)] };
@@ -63,10 +78,17 @@ export function decodeHttpRequest(headers: Headers, body: Uint8Array): DecodedRe
   }
 
   requireJsonFormat(contentType ?? "", "application/cloudevents-batch+json");
-  const { elements } = scan(() => scanJsonArrayDocument(body));
+  const { elements } = scan(() => scanJsonArrayDocument(body, options.maxBatchEvents));
   if (elements === undefined) throw malformedBody("A batched-mode body must be a JSON array");
   return {
     mode,
-    events: elements.map((element, index) => rawEventFromJson(body, element, index, `/${index}`)),
+    events: {
+      length: elements.length,
+      *[Symbol.iterator](): Iterator<RawEvent> {
+        for (const [index, element] of elements.entries()) {
+          yield rawEventFromJson(body, element, index, `/${index}`);
+        }
+      },
+    },
   };
 }

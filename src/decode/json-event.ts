@@ -3,7 +3,7 @@
  * by structured and batched mode alike).
  */
 import { decodeJsonString, type JsonMember, type ScannedValue, spanText } from "../codec/json-scan.js";
-import type { FieldFailure } from "../errors/errors.js";
+import { FailureList } from "../errors/failure-list.js";
 import type { RawAttribute, RawAttributeValue, RawData, RawEvent } from "./raw-event.js";
 
 /** RFC 6901 escaping of a member name inside a pointer. */
@@ -31,17 +31,19 @@ export function rawEventFromJson(
   index: number,
   pointerPrefix: string,
 ): RawEvent {
-  const failures: FieldFailure[] = [];
   const members = scanned.members;
   if (members === undefined) {
-    failures.push({
+    const failure = {
       index,
       pointer: pointerPrefix,
       code: "not-an-object",
       detail: "An event must be a JSON object",
-    });
-    return { index, pointerPrefix, attributes: [], data: undefined, encoded: undefined, failures };
+    };
+    return { index, pointerPrefix, attributes: [], data: undefined, encoded: undefined, failures: [failure] };
   }
+
+  // An object with 100,000 duplicate members keeps 100 failures and counts the rest.
+  const failures = new FailureList();
 
   const seen = new Set<string>();
   const attributes: RawAttribute[] = [];
@@ -50,7 +52,7 @@ export function rawEventFromJson(
   for (const member of members) {
     const pointer = `${pointerPrefix}/${pointerToken(member.name)}`;
     if (seen.has(member.name)) {
-      failures.push({
+      failures.add({
         index,
         pointer,
         code: "duplicate-member",
@@ -70,7 +72,7 @@ export function rawEventFromJson(
       };
     } else if (member.name === "data_base64") {
       if (member.value.kind !== "string") {
-        failures.push({
+        failures.add({
           index,
           pointer,
           code: "invalid-base64",
@@ -84,7 +86,7 @@ export function rawEventFromJson(
     }
   }
   if (data !== undefined && dataBase64 !== undefined) {
-    failures.push({
+    failures.add({
       index,
       pointer: `${pointerPrefix}/data_base64`,
       code: "data-conflict",
@@ -92,5 +94,13 @@ export function rawEventFromJson(
     });
   }
   const encoded = bytes.subarray(scanned.span.start, scanned.span.end);
-  return { index, pointerPrefix, attributes, data: data ?? dataBase64, encoded, failures };
+  return {
+    index,
+    pointerPrefix,
+    attributes,
+    data: data ?? dataBase64,
+    encoded,
+    failures: failures.kept,
+    failuresOmitted: failures.omitted,
+  };
 }

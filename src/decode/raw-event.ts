@@ -40,4 +40,15 @@ export interface RawEvent {
   readonly encoded: Uint8Array | undefined;
   /** Failures found while decoding (bad encodings, duplicates): reported with the rest. */
   readonly failures: readonly FieldFailure[];
+  /** Further decoding failures that were counted but not kept (see FailureList). */
+  readonly failuresOmitted?: number;
+}
+
+/**
+ * The raw events of one request, made one by one as they are read: a batch of
+ * 500,000 non-events that is refused after its first 100 failures never has
+ * the other 499,900 made. An array is one too.
+ */
+export interface RawEvents extends Iterable<RawEvent> {
+  readonly length: number;
 }

@@ -23,6 +23,10 @@ export interface FieldFailure {
 
 export interface GatewayErrorOptions {
   readonly failures?: readonly FieldFailure[];
+  /** Failures found but not kept in `failures` (see FailureList). */
+  readonly failuresOmitted?: number;
+  /** The checks stopped early at the failure limit, so there may be more failures than counted. */
+  readonly failuresIncomplete?: boolean;
   readonly retryAfterMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
@@ -36,6 +40,8 @@ export class GatewayError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly failures: readonly FieldFailure[];
+  readonly failuresOmitted: number;
+  readonly failuresIncomplete: boolean;
   readonly retryAfterMs: number | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
@@ -45,6 +51,8 @@ export class GatewayError extends Error {
     this.code = code;
     this.status = PROBLEM_TYPES[code].status;
     this.failures = options.failures ?? [];
+    this.failuresOmitted = options.failuresOmitted ?? 0;
+    this.failuresIncomplete = options.failuresIncomplete ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.headers = options.headers ?? {};
   }
@@ -60,13 +68,32 @@ export function isGatewayError(value: unknown): value is GatewayError {
 export const describeError = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
-export const invalidEvent = (message: string, failures: readonly FieldFailure[]) =>
-  new GatewayError("invalid-event", message, { failures });
+export const invalidEvent = (
+  message: string,
+  failures: readonly FieldFailure[],
+  extent: Pick<GatewayErrorOptions, "failuresOmitted" | "failuresIncomplete"> = {},
+) => new GatewayError("invalid-event", message, { failures, ...extent });
 
 export const malformedBody = (message: string, failures: readonly FieldFailure[] = []) =>
   new GatewayError("malformed-body", message, { failures });
 
 export const payloadTooLarge = (limit: number) =>
   new GatewayError("payload-too-large", `The request body exceeds the limit of ${limit} bytes`);
+
+export const tooManyEvents = (limit: number) =>
+  new GatewayError(
+    "too-many-events",
+    `The batch holds more than ${limit} events, the limit set by server.maxBatchEvents`,
+    {
+      failures: [
+        {
+          index: limit,
+          pointer: `/${limit}`,
+          code: "too-many-events",
+          detail: `server.maxBatchEvents is ${limit}; this is event ${limit + 1}`,
+        },
+      ],
+    },
+  );
 
 export const unsupportedMediaType = (message: string) => new GatewayError("unsupported-media-type", message);

@@ -3,12 +3,12 @@
  * `application/problem+json`, with the failures that make up the error.
  */
 import { GatewayError, isGatewayError } from "./errors.js";
+import { MAX_LISTED_FAILURES } from "./failure-list.js";
 import { PROBLEM_TYPES, type ProblemCode, problemTypeUri } from "./problem-types.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** At most this many failures are listed, so a hostile request cannot make a huge response. */
-export const MAX_LISTED_FAILURES = 100;
+export { MAX_LISTED_FAILURES } from "./failure-list.js";
 
 export interface ProblemBody {
   readonly type: string;
@@ -20,10 +20,13 @@ export interface ProblemBody {
   readonly errors?: GatewayError["failures"];
   /** How many further failures were left out of `errors`. */
   readonly errorsOmitted?: number;
+  /** The checks stopped at the failure limit: more failures may exist than `errors` and `errorsOmitted` count. */
+  readonly errorsIncomplete?: true;
 }
 
 export function toProblemBody(error: GatewayError, requestId?: string): ProblemBody {
   const entry = PROBLEM_TYPES[error.code];
+  const omitted = Math.max(0, error.failures.length - MAX_LISTED_FAILURES) + error.failuresOmitted;
   return {
     type: problemTypeUri(error.code),
     title: entry.title,
@@ -32,9 +35,8 @@ export function toProblemBody(error: GatewayError, requestId?: string): ProblemB
     code: error.code,
     ...(requestId === undefined ? {} : { instance: `urn:ce-gateway:request:${requestId}` }),
     ...(error.failures.length > 0 ? { errors: error.failures.slice(0, MAX_LISTED_FAILURES) } : {}),
-    ...(error.failures.length > MAX_LISTED_FAILURES
-      ? { errorsOmitted: error.failures.length - MAX_LISTED_FAILURES }
-      : {}),
+    ...(omitted > 0 ? { errorsOmitted: omitted } : {}),
+    ...(error.failuresIncomplete ? { errorsIncomplete: true } : {}),
   };
 }
 

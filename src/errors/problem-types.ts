@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   "schema-incompatible": { status: 409, title: "The schema breaks compatibility with earlier versions" },
   "payload-too-large": { status: 413, title: "The request body is larger than the gateway accepts" },
   "event-too-large": { status: 413, title: "An event is larger than a matched target can carry" },
+  "too-many-events": { status: 413, title: "The batch holds more events than the gateway accepts" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type or event format" },
   "contract-violation": { status: 422, title: "The event breaks its data contract" },
   "no-route": { status: 422, title: "No route matches the event" },

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { ConfigError, formatIssue } from "../config/config-error.js";
-import { DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
+import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
 import { decodeHttpRequest } from "../decode/http-binding.js";
 import { readBodyLimited } from "../decode/read-body.js";
 import { GatewayError } from "../errors/errors.js";
@@ -56,7 +56,10 @@ export function createAdminApp(options: AdminOptions): Hono {
       c.req.raw,
       state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     );
-    const events = normalizeEvents(decodeHttpRequest(c.req.raw.headers, body).events);
+    const decoded = decodeHttpRequest(c.req.raw.headers, body, {
+      maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+    });
+    const events = normalizeEvents(decoded.events);
     return c.json({
       generation: state.generation,
       explanations: events.map((e) => explainRouting(e, state.routing)),

@@ -6,10 +6,11 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
 import { decodeHttpRequest } from "../decode/http-binding.js";
 import { readBodyLimited } from "../decode/read-body.js";
-import type { DeliveryLayer } from "../deliver/delivery-layer.js";
+import type { DeliveryLayer, DeliveryResult } from "../deliver/delivery-layer.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
+import type { CloudEvent } from "../event/cloud-event.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
-import type { Observer } from "../observe/observer.js";
+import type { FailedDelivery, Observer } from "../observe/observer.js";
 import { summarizeDelivery } from "../respond/accepted-response.js";
 import { planDeliveries } from "../route/plan-deliveries.js";
 import type { RoutingTable } from "../route/routing-table.js";
@@ -17,6 +18,7 @@ import { type EventValidator, validateEvents } from "../validate/event-validator
 
 export interface PipelineDeps {
   readonly maxBodyBytes: number;
+  readonly maxBatchEvents: number;
   readonly deliveryTimeoutMs: number;
   readonly routing: RoutingTable;
   readonly targets: TargetRegistry;
@@ -27,6 +29,19 @@ export interface PipelineDeps {
   readonly newId: () => string;
 }
 
+function failedDeliveries(
+  results: readonly DeliveryResult[],
+  events: readonly CloudEvent[],
+): FailedDelivery[] {
+  const failed: FailedDelivery[] = [];
+  for (const { eventIndex, target, outcome } of results) {
+    if (outcome.status === "acked") continue;
+    const { id, source } = (events[eventIndex] as CloudEvent).attributes;
+    failed.push({ target, eventId: id, source, outcome });
+  }
+  return failed;
+}
+
 export function eventsHandler(deps: PipelineDeps) {
   return async function handleEvents(request: Request): Promise<Response> {
     const ctx: RequestContext = createRequestContext(request, {
@@ -34,15 +49,17 @@ export function eventsHandler(deps: PipelineDeps) {
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
+    let events: readonly CloudEvent[] = [];
+    let results: readonly DeliveryResult[] | undefined;
     try {
       const body = await readBodyLimited(request, deps.maxBodyBytes);
-      const decoded = decodeHttpRequest(request.headers, body);
+      const decoded = decodeHttpRequest(request.headers, body, { maxBatchEvents: deps.maxBatchEvents });
       deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
-      const events = normalizeEvents(decoded.events);
+      events = normalizeEvents(decoded.events);
       const verdicts = validateEvents(events, deps.validator, decoded.mode === "batch");
       verdicts.forEach((verdict, i) => {
         if (verdict.warnings.length === 0) return;
-        const event = events[i] as (typeof events)[number];
+        const event = events[i] as CloudEvent;
         const { id, type } = event.attributes;
         deps.observer.report({
           stage: "contract-warning",
@@ -62,19 +79,32 @@ export function eventsHandler(deps: PipelineDeps) {
           target: d.target,
         })),
       });
-      const results = await deps.delivery.deliver(plan, ctx);
+      results = await deps.delivery.deliver(plan, ctx);
       const accepted = summarizeDelivery(events, results);
       return Response.json(accepted, { status: 202, headers: { "x-request-id": ctx.requestId } });
     } catch (thrown) {
       const error = asGatewayError(thrown);
-      deps.observer.report({
-        stage: "rejected",
-        ctx,
-        status: error.status,
-        code: error.code,
-        detail: error.message,
-        failures: error.failures,
-      });
+      const failed = results === undefined ? [] : failedDeliveries(results, events);
+      if (failed.length > 0) {
+        // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
+        deps.observer.report({
+          stage: "delivery-failed",
+          ctx,
+          status: error.status,
+          code: error.code,
+          deliveries: failed,
+        });
+      } else {
+        deps.observer.report({
+          stage: "rejected",
+          ctx,
+          status: error.status,
+          code: error.code,
+          detail: error.message,
+          failures: error.failures,
+          failuresOmitted: error.failuresOmitted,
+        });
+      }
       return problemResponse(error, ctx.requestId);
     }
   };

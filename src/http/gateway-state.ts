@@ -9,6 +9,7 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import { compileRouting } from "../config/compile-routing.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
+  DEFAULT_MAX_BATCH_EVENTS,
   DEFAULT_MAX_BODY_BYTES,
   type GatewayConfig,
 } from "../config/gateway-config.js";
@@ -49,6 +50,7 @@ export function buildState(
   targets.warmUp();
   const handleEvents = eventsHandler({
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     routing,
     targets,

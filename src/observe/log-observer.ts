@@ -1,48 +1,89 @@
 /**
  * An observer that writes structured logs through any pino-shaped logger
  * (passed in: the core does not choose a logging library or an output).
+ *
+ * Levels, so that `info` stays quiet at thousands of events per second:
+ * - debug: every stage of every request (received, routed, delivered);
+ * - info: one line per rejected request (status, problem type, request id);
+ * - warn: one line per failed delivery (target, outcome, status), a gateway
+ *   failure (500), and an event that breaks its data contract in warn mode.
+ * Every line goes through boundForLog: no client-chosen value is written whole.
  */
+import { MAX_LISTED_FAILURES } from "../errors/failure-list.js";
+import { problemTypeUri } from "../errors/problem-types.js";
+import { boundForLog } from "./log-bounds.js";
 import type { GatewayReport, Observer } from "./observer.js";
+
+export type LogLevel = "debug" | "info" | "warn";
 
 export interface Logger {
   debug(object: object, message: string): void;
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
+  /** When given (pino has it), lines of disabled levels are not even assembled. */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
-function describe(report: GatewayReport): [level: keyof Logger, object: object, message: string] {
+type Line = readonly [level: LogLevel, object: object, message: string];
+
+/** Failed deliveries logged one by one per request; the rest are counted in one more line. */
+export const MAX_LOGGED_FAILED_DELIVERIES = MAX_LISTED_FAILURES;
+
+/** The level a report is logged at: known before its lines are assembled. */
+function levelOf(report: GatewayReport): LogLevel {
+  switch (report.stage) {
+    case "received":
+    case "routed":
+    case "delivered":
+      return "debug";
+    case "rejected":
+      return report.status >= 500 ? "warn" : "info";
+    case "contract-warning":
+    case "delivery-failed":
+      return "warn";
+  }
+}
+
+function linesOf(report: GatewayReport, level: LogLevel): Line[] {
   switch (report.stage) {
     case "received":
       return [
-        "debug",
-        { requestId: report.ctx.requestId, mode: report.mode, count: report.count },
-        "received",
+        [level, { requestId: report.ctx.requestId, mode: report.mode, count: report.count }, "received"],
       ];
-    case "rejected":
+    case "rejected": {
+      const omitted =
+        Math.max(0, report.failures.length - MAX_LISTED_FAILURES) + (report.failuresOmitted ?? 0);
       return [
-        report.status >= 500 ? "warn" : "info",
-        {
-          requestId: report.ctx?.requestId,
-          status: report.status,
-          code: report.code,
-          errors: report.failures,
-        },
-        report.detail,
+        [
+          level,
+          {
+            requestId: report.ctx?.requestId,
+            status: report.status,
+            type: problemTypeUri(report.code),
+            code: report.code,
+            errors: report.failures,
+            ...(omitted > 0 ? { errorsOmitted: omitted } : {}),
+          },
+          `rejected: ${report.detail}`,
+        ],
       ];
+    }
     case "contract-warning":
       return [
-        "warn",
-        {
-          requestId: report.ctx.requestId,
-          id: report.eventId,
-          type: report.type,
-          schema: report.schema,
-          errors: report.failures,
-        },
-        "event breaks its data contract (warn mode: accepted)",
+        [
+          level,
+          {
+            requestId: report.ctx.requestId,
+            id: report.eventId,
+            type: report.type,
+            schema: report.schema,
+            errors: report.failures,
+          },
+          "event breaks its data contract (warn mode: accepted)",
+        ],
       ];
     case "routed":
-      return ["debug", { requestId: report.ctx.requestId, deliveries: report.deliveries }, "routed"];
+      return [[level, { requestId: report.ctx.requestId, deliveries: report.deliveries }, "routed"]];
     case "delivered": {
       const { outcome } = report;
       const fields = {
@@ -50,15 +91,41 @@ function describe(report: GatewayReport): [level: keyof Logger, object: object, 
         target: report.target,
         id: report.eventId,
         source: report.source,
-        status: outcome.status,
+        outcome: outcome.status,
         durationMs: report.durationMs,
         ...(outcome.status === "acked" ? {} : { reason: outcome.reason }),
       };
-      return [
-        outcome.status === "acked" ? "info" : "warn",
-        fields,
-        outcome.status === "acked" ? "delivered" : "delivery failed",
-      ];
+      return [[level, fields, "delivered"]];
+    }
+    case "delivery-failed": {
+      const shown = report.deliveries.slice(0, MAX_LOGGED_FAILED_DELIVERIES);
+      const lines: Line[] = shown.map(({ target, eventId, source, outcome }) => [
+        level,
+        {
+          requestId: report.ctx.requestId,
+          status: report.status,
+          type: problemTypeUri(report.code),
+          code: report.code,
+          target,
+          outcome: outcome.status,
+          ...(outcome.status === "terminal" && outcome.targetStatus !== undefined
+            ? { targetStatus: outcome.targetStatus }
+            : {}),
+          id: eventId,
+          source,
+          reason: outcome.reason,
+        },
+        "delivery failed",
+      ]);
+      const more = report.deliveries.length - shown.length;
+      if (more > 0) {
+        lines.push([
+          level,
+          { requestId: report.ctx.requestId, status: report.status, more },
+          `delivery failed for ${more} more (event, target) pair(s), not logged one by one`,
+        ]);
+      }
+      return lines;
     }
   }
 }
@@ -66,8 +133,12 @@ function describe(report: GatewayReport): [level: keyof Logger, object: object, 
 export function logObserver(logger: Logger): Observer {
   return {
     report(report) {
-      const [level, object, message] = describe(report);
-      logger[level](object, message);
+      const level = levelOf(report);
+      if (logger.isLevelEnabled?.(level) === false) return;
+      for (const [lineLevel, object, message] of linesOf(report, level)) {
+        const [fields, text] = boundForLog(object, message);
+        logger[lineLevel](fields, text);
+      }
     },
   };
 }

@@ -15,12 +15,15 @@ export type GatewayReport =
       readonly count: number;
     }
   | {
+      /** The request was refused before delivery (4xx), or the gateway failed (500). */
       readonly stage: "rejected";
       readonly ctx: RequestContext | undefined;
       readonly status: number;
       readonly code: ProblemCode;
       readonly detail: string;
       readonly failures: readonly FieldFailure[];
+      /** Failures found beyond those in `failures`. */
+      readonly failuresOmitted: number;
     }
   | {
       /** An event broke its data contract in warn mode: accepted, and reported here. */
@@ -44,7 +47,23 @@ export type GatewayReport =
       readonly source: string;
       readonly outcome: PublishOutcome;
       readonly durationMs: number;
+    }
+  | {
+      /** A target did not take every event: the request is answered 502 or 503. */
+      readonly stage: "delivery-failed";
+      readonly ctx: RequestContext;
+      readonly status: number;
+      readonly code: ProblemCode;
+      /** Each (event, target) pair that was not acked. */
+      readonly deliveries: readonly FailedDelivery[];
     };
+
+export interface FailedDelivery {
+  readonly target: string;
+  readonly eventId: string;
+  readonly source: string;
+  readonly outcome: Exclude<PublishOutcome, { readonly status: "acked" }>;
+}
 
 export interface Observer {
   report(report: GatewayReport): void;

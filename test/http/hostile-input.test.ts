@@ -29,12 +29,44 @@ describe("hostile and unusual input", () => {
     expect(problem.errorsOmitted).toBeGreaterThan(100_000);
   });
 
-  it("answers a batch of 170,000 empty objects with a small problem", async () => {
+  it("answers a batch over server.maxBatchEvents with 413, naming the limit and its value", async () => {
     const gw = testGateway();
     const body = `[${Array.from({ length: 170_000 }, () => "{}").join(",")}]`;
     const response = await gw.post({ headers: BATCH, body });
+    expect(response.status).toBe(413);
+    const problem = await problemOf(response);
+    expect(problem.code).toBe("too-many-events");
+    expect(problem.detail).toContain("server.maxBatchEvents");
+    expect(problem.detail).toContain("1000");
+    expect(problem.errors).toEqual([expect.objectContaining({ index: 1000, pointer: "/1000" })]);
+  });
+
+  it("counts batch events while scanning: the 413 comes before the JSON error past the limit", async () => {
+    const gw = testGateway({ server: { maxBatchEvents: 2 } });
+    const three = `[${JSON.stringify(structuredEvent())},{},{}, not json`;
+    expect((await gw.post({ headers: BATCH, body: three })).status).toBe(413);
+    const two = JSON.stringify([structuredEvent({ id: "a" }), structuredEvent({ id: "b" })]);
+    expect((await gw.post({ headers: BATCH, body: two })).status).toBe(202);
+    expect(gw.received()).toHaveLength(2);
+  });
+
+  it("stops checking a batch once 100 failures are listed, and says so", async () => {
+    const gw = testGateway({ server: { maxBatchEvents: 1_000_000 } });
+    const body = `[${Array.from({ length: 200_000 }, () => "1").join(",")}]`;
+    const response = await gw.post({ headers: BATCH, body });
     expect(response.status).toBe(400);
-    expect((await response.text()).length).toBeLessThan(100_000);
+    const problem = (await problemOf(response)) as Awaited<ReturnType<typeof problemOf>> & {
+      errorsOmitted?: number;
+      errorsIncomplete?: boolean;
+    };
+    expect(problem.code).toBe("invalid-event");
+    expect(problem.errors).toHaveLength(MAX_LISTED_FAILURES);
+    expect(problem.errors?.at(-1)).toMatchObject({ index: 99, code: "not-an-object" });
+    expect(problem.errorsOmitted).toBeUndefined();
+    expect(problem.errorsIncomplete).toBe(true);
+    expect(problem.detail).toBe(
+      "At least 100 of 200000 event(s) are not valid CloudEvents 1.0; checking stopped after 100 failures, 199900 event(s) were not checked",
+    );
   });
 
   it("keeps a byte order mark out of JSON data, so the JSON format stays valid", async () => {

@@ -33,8 +33,9 @@ export function freePort(): Promise<number> {
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): { child: ChildProcess; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
     cwd: projectRoot,
     env: { ...process.env, PORT: "", HOST: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -51,8 +52,13 @@ export function runCli(
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
-  const run = runCli(args, env);
+/** `nodeArgs` go to Node itself (`--max-old-space-size=256`). */
+export async function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<RunningCli> {
+  const run = runCli(args, env, nodeArgs);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line: ${run.output().stderr}`)), 15_000);
     const check = () => {
