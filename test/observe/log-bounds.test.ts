@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { acked, retriable } from "../../src/adapter/adapter.js";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { boundForLog, MAX_LOG_LINE_BYTES, truncateForLog } from "../../src/observe/log-bounds.js";
 import { logObserver } from "../../src/observe/log-observer.js";
 import { STRUCTURED, structuredEvent } from "../support/gateway.js";

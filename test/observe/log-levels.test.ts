@@ -6,7 +6,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { acked, retriable, terminal } from "../../src/adapter/adapter.js";
-import { createGateway } from "../../src/http/create-gateway.js";
+import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { logObserver } from "../../src/observe/log-observer.js";
 import { BATCH, binaryHeaders, structuredEvent } from "../support/gateway.js";
 import { type ScriptedAdapter, scriptedAdapter } from "../support/scripted-adapter.js";
