@@ -37,7 +37,7 @@ export const BUILTIN_TARGETS: TargetCatalog = {
   },
   nats: {
     descriptor: natsDescriptor,
-    load: () => import("../../adapters/nats/index.js").then((m) => m.natsTarget),
+    load: () => import("../../adapters/nats/node/target.js").then((m) => m.natsTarget),
   },
   pubsub: {
     descriptor: pubsubDescriptor,
