@@ -12,13 +12,22 @@ import { toJsonFormat } from "../../src/event/json-format.js";
 import { projectRoot } from "./cli-process.js";
 import { bundleForWorkerd } from "./workerd-bundle.js";
 
-export async function startNatsWorker(): Promise<Miniflare> {
+/** The test Worker; `trustedCertificates` (PEM) are CAs its sockets trust besides the public ones. */
+export async function startNatsWorker(trustedCertificates: string[] = []): Promise<Miniflare> {
   const script = await bundleForWorkerd({ entry: `${projectRoot}/test/support/workerd-nats-worker.ts` });
   return new Miniflare({
     modules: true,
     script,
     compatibilityDate: "2025-09-01",
     durableObjects: { NATS: { className: "NatsConnectionObject", useSQLite: true } },
+    ...(trustedCertificates.length > 0 && {
+      outboundService: {
+        network: {
+          allow: ["public", "private"],
+          tlsOptions: { trustBrowserCas: true, trustedCertificates },
+        },
+      },
+    }),
   });
 }
 

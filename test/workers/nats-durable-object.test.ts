@@ -4,10 +4,15 @@
  * `cloudflare:sockets`) to a real nats-server across requests.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import type { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsOptions } from "../../adapters/nats/options.js";
+import type { PublishOutcome } from "../../src/adapter/adapter.js";
 import { describeAdapterContract } from "../adapters/contract.js";
 import { natsContractSubject } from "../support/nats-contract-harness.js";
-import { natsInWorkerd, startNatsWorker } from "../support/workerd-nats.js";
+import { type NatsServer, startNatsServer } from "../support/nats-server.js";
+import { callWorker, natsInWorkerd, startNatsWorker } from "../support/workerd-nats.js";
 
 const inWorkerd = async () => {
   const worker: Miniflare = await startNatsWorker();
@@ -31,3 +36,161 @@ describeAdapterContract(
     },
   ),
 );
+
+const event = (id: string) =>
+  JSON.stringify({ specversion: "1.0", id, source: "/workers/test", type: "dev.ce-gateway.workers" });
+
+interface Published {
+  readonly outcomes: PublishOutcome[];
+}
+
+const publish = (worker: Miniflare, path: string, options: NatsOptions, ids: string[], budgetMs = 5_000) =>
+  callWorker<Published>(worker, path, {
+    options,
+    budgetMs,
+    messages: ids.map((id) => ({ event: event(id) })),
+  });
+
+const sequenceOf = (outcome: PublishOutcome | undefined) =>
+  outcome?.status === "acked" ? Number(outcome.receipt.sequence) : Number.NaN;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+
+describe("the NATS Durable Object in workerd", () => {
+  let server: NatsServer;
+  let worker: Miniflare;
+  let options: NatsOptions;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    const nc = await connect({ servers: server.url });
+    await (await jetstreamManager(nc)).streams.add({ name: "EVENTS", subjects: ["events.>"] });
+    await nc.close();
+    worker = await startNatsWorker();
+    options = {
+      url: server.url,
+      subject: "events.in",
+      jetstream: { stream: "EVENTS" },
+      reconnectWaitMs: 100,
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.dispose();
+    await server?.dispose();
+  });
+
+  it("acks a JetStream publish with its stream and sequence, and a repeat of the same source and id as a duplicate", async () => {
+    const [first] = (await publish(worker, "/publish", options, ["dedup-1"])).outcomes;
+    expect(first).toMatchObject({ status: "acked", receipt: { stream: "EVENTS", duplicate: false } });
+    const sequence = sequenceOf(first);
+    expect(sequence).toBeGreaterThan(0);
+    const [again] = (await publish(worker, "/publish", options, ["dedup-1"])).outcomes;
+    expect(again).toMatchObject({
+      status: "acked",
+      receipt: { stream: "EVENTS", sequence, duplicate: true },
+    });
+  });
+
+  it("serves many concurrent requests through the one connection the object holds", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => publish(worker, "/publish", options, [`concurrent-${i}`])),
+    );
+    const outcomes = answers.flatMap((a) => a.outcomes);
+    for (const outcome of outcomes)
+      expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: "acked" });
+    const sequences = outcomes.map(sequenceOf);
+    expect(new Set(sequences).size).toBe(40);
+    const connz = (await (await fetch(`${server.monitorUrl}/connz`)).json()) as {
+      connections: { name?: string }[];
+    };
+    expect(connz.connections.filter((c) => c.name === "ce-gateway")).toHaveLength(1);
+  });
+
+  it("gives retriable at once while the server is down, and acks again once it is back", async () => {
+    await server.stop();
+    try {
+      await expect
+        .poll(async () => (await callWorker<{ ready: boolean }>(worker, "/ready", { options })).ready, {
+          timeout: 10_000,
+        })
+        .toBe(false);
+      const started = performance.now();
+      const [outcome] = (await publish(worker, "/publish", options, ["while-down"], 5_000)).outcomes;
+      expect(outcome?.status).toBe("retriable");
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      await server.restart();
+    }
+    await expect
+      .poll(async () => (await publish(worker, "/publish", options, ["after-restart"])).outcomes[0]?.status, {
+        timeout: 15_000,
+        interval: 200,
+      })
+      .toBe("acked");
+  });
+
+  it("answers retriable within the attempt's budget when the server stops answering", async () => {
+    await server.pause();
+    try {
+      const started = performance.now();
+      const [outcome] = (await publish(worker, "/publish", options, ["paused"], 800)).outcomes;
+      expect(outcome?.status).toBe("retriable");
+      expect(performance.now() - started).toBeLessThan(800 + 700);
+    } finally {
+      server.resume();
+    }
+  });
+
+  it("refuses options that name files, naming the option", async () => {
+    for (const [option, extra] of [
+      ["creds", { creds: "/secrets/gateway.creds" }],
+      ["tls", { tls: { ca: "/secrets/ca.pem" } }],
+    ] as const) {
+      const response = await worker.dispatchFetch("http://worker/publish", {
+        method: "POST",
+        body: JSON.stringify({ options: { ...options, ...extra }, messages: [] }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { refused: string }).refused).toContain(`option \`${option}\``);
+    }
+  });
+
+  it("measures a publish through the object against a connection per request", async () => {
+    const run = async (path: string, label: string, concurrency = 10, count = 200) => {
+      const latencies: number[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < count) {
+          const i = next++;
+          const started = performance.now();
+          if (path === "/describe") await callWorker(worker, path, { options });
+          else {
+            const [outcome] = (await publish(worker, path, options, [`${label}-${i}`])).outcomes;
+            expect(outcome?.status).toBe("acked");
+          }
+          latencies.push(performance.now() - started);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      const sorted = latencies.sort((a, b) => a - b);
+      return `median ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`;
+    };
+    // A request that publishes nothing: what dispatchFetch and the Worker cost by themselves.
+    const baseline = await run("/describe", "baseline");
+    const viaObject = await run("/publish", "via-object");
+    const perRequest = await run("/publish-per-request", "per-request");
+    console.log(
+      `JetStream publish from outside workerd, 200 at concurrency 10: through the Durable Object ${viaObject}; ` +
+        `connection per request ${perRequest}; a request that publishes nothing ${baseline}`,
+    );
+    const baselineAlone = await run("/describe", "baseline-alone", 1, 50);
+    const viaObjectAlone = await run("/publish", "via-object-alone", 1, 50);
+    const perRequestAlone = await run("/publish-per-request", "per-request-alone", 1, 50);
+    console.log(
+      `The same, 50 one at a time: through the Durable Object ${viaObjectAlone}; ` +
+        `connection per request ${perRequestAlone}; a request that publishes nothing ${baselineAlone}`,
+    );
+  }, 120_000);
+});
