@@ -3,6 +3,10 @@
  * NatsConnectionObject Durable Object, which holds the connection (TCP over
  * `cloudflare:sockets`) to a real nats-server across requests.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Miniflare } from "miniflare";
@@ -194,3 +198,99 @@ describe("the NATS Durable Object in workerd", () => {
     );
   }, 120_000);
 });
+
+/** A CA and a certificate for 127.0.0.1 signed by it, made with openssl; undefined when openssl is missing. */
+function testCertificates(): { dir: string; ca: string; cert: string; key: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "ce-gateway-tls-"));
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+  try {
+    run(
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"].concat([
+        "-days",
+        "1",
+        "-subj",
+        "/CN=ce-gateway test CA",
+      ]),
+    );
+    run(
+      ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr"].concat([
+        "-subj",
+        "/CN=127.0.0.1",
+      ]),
+    );
+    writeFileSync(join(dir, "san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    run(
+      ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"].concat([
+        "-out",
+        "server.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "san.cnf",
+      ]),
+    );
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  return { dir, ca: join(dir, "ca.pem"), cert: join(dir, "server.pem"), key: join(dir, "server.key") };
+}
+
+const certificates = testCertificates();
+
+describe.skipIf(certificates === undefined)(
+  "NATS over TLS from workerd (openssl makes the certificates)",
+  () => {
+    let server: NatsServer;
+    const tls = certificates as NonNullable<typeof certificates>;
+
+    beforeAll(async () => {
+      server = await startNatsServer({
+        extraConfig: `tls { cert_file: "${tls.cert}", key_file: "${tls.key}" }`,
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await server?.dispose();
+      rmSync(tls.dir, { recursive: true, force: true });
+    });
+
+    it("upgrades to TLS after the server's INFO when the server requires it, and publishes", async () => {
+      const worker = await startNatsWorker([readFileSync(tls.ca, "utf8")]);
+      const subscriber = await connect({ servers: server.url, tls: { caFile: tls.ca } });
+      try {
+        const received: string[] = [];
+        subscriber.subscribe("secure.>", {
+          callback: (_error, msg) => {
+            received.push(msg.subject);
+          },
+        });
+        await subscriber.flush();
+        const options: NatsOptions = { url: server.url, subject: "secure.events" };
+        const [outcome] = (await publish(worker, "/publish", options, ["over-tls"])).outcomes;
+        expect(outcome).toMatchObject({ status: "acked" });
+        await expect.poll(() => received).toEqual(["secure.events"]);
+        const connz = (await (await fetch(`${server.monitorUrl}/connz`)).json()) as {
+          connections: { name?: string; tls_version?: string }[];
+        };
+        const gateway = connz.connections.find((c) => c.name === "ce-gateway");
+        expect(gateway?.tls_version).toMatch(/^1\.[23]$/);
+      } finally {
+        await subscriber.close();
+        await worker.dispose();
+      }
+    });
+
+    it("does not connect to a server whose certificate it cannot verify", async () => {
+      const worker = await startNatsWorker();
+      try {
+        const options: NatsOptions = { url: server.url, subject: "secure.events", timeoutMs: 4_000 };
+        const [outcome] = (await publish(worker, "/publish", options, ["untrusted"])).outcomes;
+        expect(outcome).toMatchObject({ status: "retriable" });
+        console.log(`untrusted certificate: ${(outcome as { reason: string }).reason}`);
+      } finally {
+        await worker.dispose();
+      }
+    });
+  },
+);

@@ -7,6 +7,12 @@
  *
  * workerd ties a socket to the request (or Durable Object) that opened it:
  * a connection built on this transport must stay inside one Durable Object.
+ *
+ * TLS limits of workerd: the server's certificate is verified against the
+ * runtime's trusted CAs for the host name the socket was opened with (there
+ * is no per-connection CA and no client certificate), and a failed handshake
+ * shows only on the first read, after connect() returned: the client then
+ * waits for its connect timeout, and the cause is the close error set here.
  */
 import { connect, type Socket } from "cloudflare:sockets";
 import {
@@ -57,7 +63,7 @@ export class SocketTransport implements Transport {
       const info = await this.#peekInfo(this.#reader);
       checkOptions(info, options);
       const wanted = info.tls_available === true && options.tls !== null;
-      if (info.tls_required === true || wanted) await this.#startTls(server.tlsName || server.hostname);
+      if (info.tls_required === true || wanted) await this.#startTls();
       if (this.#done) throw new errors.ConnectionError("the connection was discarded while connecting");
       this.#connected = true;
       void this.#readLoop(this.#reader);
@@ -81,12 +87,12 @@ export class SocketTransport implements Transport {
     }
   }
 
-  async #startTls(hostname: string): Promise<void> {
+  async #startTls(): Promise<void> {
     const plain = this.#socket as Socket;
-    // startTls() needs the plain socket's streams unlocked.
+    // startTls() needs the plain socket's streams unlocked; it verifies the host name connect() was given.
     this.#reader?.releaseLock();
     this.#writer?.releaseLock();
-    const secure = plain.startTls({ expectedServerHostname: hostname });
+    const secure = plain.startTls();
     this.#socket = secure;
     await secure.opened;
     this.#reader = secure.readable.getReader();
@@ -95,15 +101,25 @@ export class SocketTransport implements Transport {
   }
 
   async #readLoop(reader: Reader): Promise<void> {
+    let received = 0;
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         if (value.length === 0) continue;
+        received += value.length;
         this.#yields.push(value);
         this.#signal.resolve();
       }
-      await this.#closed(undefined, false);
+      const handshakeFailed = this.#encrypted && received === 0;
+      await this.#closed(
+        handshakeFailed
+          ? new errors.ConnectionError(
+              "the TLS handshake failed: is the server's certificate valid for its host name and issued by a CA the Workers runtime trusts?",
+            )
+          : undefined,
+        false,
+      );
     } catch (error) {
       await this.#closed(asConnectionError(error), false);
     }
