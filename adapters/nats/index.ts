@@ -3,6 +3,9 @@
  * core NATS (acked after a flush round trip: the server has it, nothing more)
  * or JetStream (acked on the stream's PubAck, duplicates dropped by
  * `Nats-Msg-Id`). The client library is loaded only when a target is created.
+ * The connection comes from an injected transport (node/target.ts composes
+ * TCP for Node, workers/connect.ts the sockets of workerd): nothing here
+ * imports runtime-specific code.
  */
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import {
@@ -29,11 +32,8 @@ import {
 } from "./message.js";
 import { type NatsOptions, serversOf } from "./options.js";
 
-/** Opens a connection for the options (the transport is injected: TCP on Node, WebSocket on Workers). */
+/** Opens a connection for the options (injected: TCP on Node, `cloudflare:sockets` on Workers). */
 export type NatsTransport = (options: NatsOptions, name: string) => Promise<NatsConnection>;
-
-const defaultTransport: NatsTransport = async (options, name) =>
-  (await import("./node/connect.js")).connectNode(options, name);
 
 const MSG_ID_HEADER = "Nats-Msg-Id";
 const MSG_ID_SIZE = 64;
@@ -86,22 +86,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal): P
   });
 }
 
-export function createNatsAdapter(
-  options: NatsOptions,
-  runtime: AdapterRuntime,
-  transport = defaultTransport,
-): Adapter {
+/** How a target encodes its events: the message for each, and its size as the server counts it. */
+export interface NatsEncoding {
+  /** The message, or why none can be sent (a raw header value the protocol cannot carry). */
+  readonly encode: (message: OutboundMessage) => NatsEncoded;
+  readonly sizeOf: (payload: NatsPayload) => number;
+}
+
+export function natsEncoding(options: NatsOptions): NatsEncoding {
   const mode = options.mode ?? "binary";
   const useJetStream = options.jetstream !== undefined;
-  const lease = runtime.shared.acquire(
-    connectionKey(options),
-    () => new ManagedConnection(() => transport(options, "ce-gateway"), options.reconnectWaitMs ?? 250),
-    (connection) => connection.close(),
-  );
-  const connection = lease.value;
-  // The client library, loaded once per adapter rather than on every publish.
-  const sdk = Promise.all([import("@nats-io/nats-core"), import("@nats-io/jetstream")]);
-  const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
   // The headers JetStream publishing adds count against max_payload too.
   const jetStreamHeaders: [string, string][] = useJetStream ? [[MSG_ID_HEADER, "x".repeat(MSG_ID_SIZE)]] : [];
   if (options.jetstream?.stream !== undefined)
@@ -123,7 +117,25 @@ export function createNatsAdapter(
       ? { ok: true, payload: structuredNatsMessage(event) }
       : binary;
   });
-  const encode = (message: OutboundMessage) => encodeEvent(message.event);
+  return { encode: (message) => encodeEvent(message.event), sizeOf };
+}
+
+export function createNatsAdapter(
+  options: NatsOptions,
+  runtime: AdapterRuntime,
+  transport: NatsTransport,
+): Adapter {
+  const useJetStream = options.jetstream !== undefined;
+  const lease = runtime.shared.acquire(
+    connectionKey(options),
+    () => new ManagedConnection(() => transport(options, "ce-gateway"), options.reconnectWaitMs ?? 250),
+    (connection) => connection.close(),
+  );
+  const connection = lease.value;
+  // The client library, loaded once per adapter rather than on every publish.
+  const sdk = Promise.all([import("@nats-io/nats-core"), import("@nats-io/jetstream")]);
+  const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
+  const { encode, sizeOf } = natsEncoding(options);
   /** Refused before anything is sent: no server would take it, now or later. */
   const unsendable = (reason: string) => terminal(`The event cannot be sent to NATS: ${reason}`);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
@@ -251,7 +263,8 @@ export function createNatsAdapter(
   };
 }
 
-export const natsTarget: AdapterFactory<NatsOptions> = {
+/** The `nats` target type over a transport: each entry composes the one its runtime has. */
+export const natsTargetWith = (transport: NatsTransport): AdapterFactory<NatsOptions> => ({
   ...natsDescriptor,
-  create: (options, runtime) => createNatsAdapter(options, runtime),
-};
+  create: (options, runtime) => createNatsAdapter(options, runtime, transport),
+});

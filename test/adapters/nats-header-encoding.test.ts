@@ -7,8 +7,8 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNatsAdapter } from "../../adapters/nats/index.js";
 import { decodeNatsMessage } from "../../adapters/nats/message.js";
+import { createNodeNatsAdapter } from "../../adapters/nats/node/target.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { type CloudEvent, createCloudEvent, EventData } from "../../src/event/cloud-event.js";
@@ -54,9 +54,9 @@ async function headersOn(subject: string): Promise<Record<string, string>> {
 
 async function withAdapter<T>(
   extra: Partial<NatsOptions>,
-  use: (adapter: ReturnType<typeof createNatsAdapter>) => Promise<T>,
+  use: (adapter: ReturnType<typeof createNodeNatsAdapter>) => Promise<T>,
 ) {
-  const adapter = createNatsAdapter({ url: server.url, subject: "core.x", ...extra }, portableRuntime());
+  const adapter = createNodeNatsAdapter({ url: server.url, subject: "core.x", ...extra }, portableRuntime());
   try {
     await expect.poll(() => adapter.ready(), { timeout: 10_000 }).toBe(true);
     return await use(adapter);

@@ -10,13 +10,14 @@ import { projectRoot } from "./cli-process.js";
 const withoutNodeClients: Plugin = {
   name: "without-node-clients",
   setup(b) {
-    b.onResolve({ filter: /\/node\/(connect|grpc-publisher|sdk-sender)\.js$/ }, (args) => ({
+    b.onResolve({ filter: /\/node\/(connect|target|grpc-publisher|sdk-sender)\.js$/ }, (args) => ({
       path: args.path,
       namespace: "node-stub",
     }));
     b.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
       contents: [
         'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
+        'export const natsTarget = { create() { throw new Error("NATS over TCP needs Node"); } };',
         'export const grpcPublisher = () => { throw new Error("Pub/Sub over gRPC needs Node"); };',
         'export const sdkSender = () => { throw new Error("The Azure SDKs need Node: use api: rest"); };',
       ].join("\n"),
@@ -37,7 +38,7 @@ export async function bundleForWorkerd(input: { entry: string } | { source: stri
     mainFields: ["module", "main"],
     plugins: [withoutNodeClients],
     // tweetnacl (NKeys, under the NATS client) falls back to require("crypto") only where WebCrypto is missing.
-    external: ["crypto"],
+    external: ["crypto", "cloudflare:*"],
     write: false,
     logLevel: "silent",
   });

@@ -31,7 +31,7 @@ export const nodeTargets: TargetCatalog = {
   },
   nats: {
     descriptor: natsDescriptor,
-    load: () => import("../../../adapters/nats/index.js").then((m) => m.natsTarget),
+    load: () => import("../../../adapters/nats/node/target.js").then((m) => m.natsTarget),
   },
   pubsub: {
     descriptor: pubsubDescriptor,

@@ -1,0 +1,138 @@
+/**
+ * The `nats` target as a Worker runs it: an adapter that owns no connection
+ * and hands each publish to the NATS Durable Object (NatsConnectionObject)
+ * through RPC. Targets with the same servers and credentials go to the same
+ * object, which keeps their one connection. The attempt's deadline and
+ * signal hold for the hop: an object that does not answer in time, or an
+ * attempt aborted while waiting, is retriable (JetStream drops the repeat
+ * by `Nats-Msg-Id` if the first publish did land).
+ */
+import type { DurableObjectNamespace } from "cloudflare:workers";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { natsDescriptor } from "../../../adapters/nats/descriptor.js";
+import { natsEncoding } from "../../../adapters/nats/index.js";
+import { type NatsOptions, serversOf } from "../../../adapters/nats/options.js";
+import { workersRefusal } from "../../../adapters/nats/workers/connect.js";
+import { type Adapter, type AdapterFactory, type PublishOutcome, retriable } from "../../adapter/adapter.js";
+import { encodeUtf8 } from "../../codec/utf8.js";
+import { describeError } from "../../errors/errors.js";
+import type { NatsConnectionObject } from "./nats-connection-object.js";
+import { toWire } from "./nats-wire.js";
+
+/** The binding of NatsConnectionObject in the Worker's environment. */
+export type NatsConnectionNamespace = DurableObjectNamespace<NatsConnectionObject>;
+
+/** Time kept back from the attempt's budget for the hop, so the object's own answer arrives before the deadline. */
+const HOP_MARGIN_MS = 100;
+/** How long ready() waits for the object. */
+const READY_WAIT_MS = 2_000;
+
+/** One object per server set and credentials, named by a digest (the name holds no secret). */
+export function connectionObjectName(options: NatsOptions): string {
+  const key = JSON.stringify([
+    serversOf(options),
+    options.token,
+    options.user,
+    options.pass,
+    options.nkey,
+    options.reconnectWaitMs,
+  ]);
+  return `nats:${bytesToHex(sha256(encodeUtf8(key)))}`;
+}
+
+class NoAnswer extends Error {}
+
+/** Settles with the call, or rejects when `ms` pass or the signal aborts first. */
+function answerWithin<T>(call: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(new NoAnswer("the attempt was aborted"));
+    const timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), Math.max(0, ms));
+    const onAbort = () => reject(new NoAnswer("the attempt was aborted"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    call.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    });
+  });
+}
+
+export function createNatsViaDurableObject(
+  options: NatsOptions,
+  namespace: NatsConnectionNamespace,
+): Adapter {
+  const refusal = workersRefusal(options);
+  if (refusal !== undefined) throw new Error(refusal);
+  const { encode, sizeOf } = natsEncoding(options);
+  const name = connectionObjectName(options);
+  // A stub per call: workerd does not let one request use I/O objects another request made.
+  const connectionObject = () => namespace.get(namespace.idFromName(name));
+  // Unknown until the object has connected once: nothing is refused at ingress before (the object checks).
+  let maxEventBytes = Number.POSITIVE_INFINITY;
+  let closed = false;
+
+  return {
+    type: "nats",
+    capabilities: {
+      batching: true,
+      orderingKeys: false,
+      brokerDedup: options.jetstream !== undefined,
+      modes: ["binary", "structured"],
+      runsOnWorkers: true,
+      get maxEventBytes() {
+        return maxEventBytes;
+      },
+    },
+    encodedSize: (message) => {
+      // An event that cannot be encoded is refused when published; it adds nothing here.
+      const encoded = encode(message);
+      return encoded.ok ? sizeOf(encoded.payload) : 0;
+    },
+    async publish(messages, { signal, deadline }): Promise<readonly PublishOutcome[]> {
+      const budget = deadline - Date.now();
+      if (budget <= 0 || signal.aborted)
+        return messages.map(() => retriable("The attempt ended before NATS was asked"));
+      try {
+        const answer = await answerWithin(
+          connectionObject().publish(
+            options,
+            messages.map(toWire),
+            Math.max(1, budget - Math.min(HOP_MARGIN_MS, budget / 10)),
+          ),
+          budget,
+          signal,
+        );
+        maxEventBytes = answer.maxEventBytes;
+        return answer.outcomes;
+      } catch (error) {
+        const why =
+          error instanceof NoAnswer
+            ? error.message
+            : `the NATS connection object failed: ${describeError(error)}`;
+        return messages.map(() => retriable(`NATS publish not confirmed: ${why}`, 1_000));
+      }
+    },
+    async ready() {
+      if (closed) return false;
+      try {
+        const readiness = await answerWithin(connectionObject().ready(options), READY_WAIT_MS);
+        maxEventBytes = readiness.maxEventBytes;
+        return readiness.ready;
+      } catch {
+        return false;
+      }
+    },
+    // The connection belongs to the object and serves other requests and isolates: it stays.
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+/** The `nats` target type for the Workers entry's catalog. */
+export const natsTargetViaDurableObject = (
+  namespace: NatsConnectionNamespace,
+): AdapterFactory<NatsOptions> => ({
+  ...natsDescriptor,
+  create: (options) => createNatsViaDurableObject(options, namespace),
+});
