@@ -107,6 +107,7 @@ function emulatorSubject(name: string, extra: { api: Api; mode?: PubsubOptions["
         refusing: async () =>
           ignoringAddress(createNodePubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
         keepsAttributeTypes: extra.mode === "structured",
+        writesBinaryMode: extra.mode !== "structured",
         async teardown() {
           await inner.close();
         },
