@@ -11,14 +11,24 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli-process.js";
 
 const run = promisify(execFile);
 
+/** An export for every runtime (`default`), or for Workers only (`workerd` and `worker` conditions). */
+type ExportTargets =
+  | { types: string; default: string }
+  | { workerd: { types: string; default: string }; worker: { types: string; default: string } };
+
+const forNode = (targets: ExportTargets) => ("default" in targets ? targets : undefined);
+const forWorkers = (targets: ExportTargets) => ("workerd" in targets ? targets.workerd : targets);
+
 interface PackageJson {
   version: string;
-  exports: Record<string, { types: string; default: string }>;
+  exports: Record<string, ExportTargets>;
   dependencies: Record<string, string>;
 }
 const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as PackageJson;
@@ -96,20 +106,38 @@ describe("the packed package", () => {
 describe.each(Object.entries(pkg.exports))("the export %s", (subpath, targets) => {
   it("is built from a source file in the repository", () => {
     // A stale file left in dist/ must not make an export pass that a clean build breaks.
-    const source = targets.default.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts");
+    const source = forWorkers(targets)
+      .default.replace(/^\.\/dist\//, "")
+      .replace(/\.js$/, ".ts");
     expect(existsSync(join(projectRoot, source)), source).toBe(true);
+    expect(existsSync(join(consumer, "node_modules", "ce-gateway", forWorkers(targets).types))).toBe(true);
   });
 
-  it("imports in a project that installed the tarball, with its types beside it", async () => {
-    const names = resultOf(
-      await runInConsumer(
-        `const module = await import(${JSON.stringify(specifierOf(subpath))});
+  it.runIf(forNode(targets) !== undefined)(
+    "imports under Node in a project that installed the tarball",
+    async () => {
+      const names = resultOf(
+        await runInConsumer(
+          `const module = await import(${JSON.stringify(specifierOf(subpath))});
          console.log(JSON.stringify(Object.keys(module)));`,
-      ),
-    ) as string[];
-    expect(names.length).toBeGreaterThan(0);
-    expect(existsSync(join(consumer, "node_modules", "ce-gateway", targets.types))).toBe(true);
-  });
+        ),
+      ) as string[];
+      expect(names.length).toBeGreaterThan(0);
+    },
+  );
+
+  it.runIf(forNode(targets) === undefined)(
+    "is not importable under Node (it is for workerd only)",
+    async () => {
+      const code = resultOf(
+        await runInConsumer(
+          `const code = await import(${JSON.stringify(specifierOf(subpath))}).then(() => "imported", (e) => e.code);
+         console.log(JSON.stringify(code));`,
+        ),
+      );
+      expect(code).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED");
+    },
+  );
 });
 
 describe("the installed package in use", () => {
@@ -146,17 +174,66 @@ describe("the installed package in use", () => {
     expect(result).toEqual({ status: 202 });
   });
 
-  it("loads the Workers entry under Node and answers a POST through its fetch handler", async () => {
+  it("builds a Worker with `npx ce-gateway build` that answers a POST in workerd", async () => {
+    await run("npx", ["--no-install", "ce-gateway", "build", "--target", "workers", "--out", ".ce-gateway"], {
+      cwd: consumer,
+      env: childEnv,
+    });
+    const module = readFileSync(join(consumer, ".ce-gateway", "worker.js"), "utf8");
+    expect(module).toContain('from "ce-gateway/workers"');
+    // Bundled the way wrangler bundles (esbuild, workerd conditions), resolving from the consumer only.
+    const bundle = await build({
+      entryPoints: [join(consumer, ".ce-gateway", "worker.js")],
+      absWorkingDir: consumer,
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      // tweetnacl (NKeys, under the NATS client) falls back to require("crypto") only where WebCrypto is missing.
+      external: ["cloudflare:*", "crypto"],
+      write: false,
+      logLevel: "silent",
+    });
+    const mf = new Miniflare({
+      modules: true,
+      script: bundle.outputFiles[0]?.text ?? "",
+      compatibilityDate: "2025-09-01",
+      durableObjects: { NATS: { className: "NatsConnectionObject", useSQLite: true } },
+    });
+    try {
+      const response = await mf.dispatchFetch("http://gateway/events", {
+        method: "POST",
+        headers: {
+          "ce-specversion": "1.0",
+          "ce-id": "pkg-3",
+          "ce-source": "/consumer",
+          "ce-type": "com.example.packaged",
+        },
+      });
+      expect(response.status).toBe(202);
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  it("names the optional SDK to install when a target needs one the project lacks", async () => {
     const result = resultOf(
       await runInConsumer(`
-        const { default: worker } = await import("ce-gateway/workers");
-        const response = await worker.fetch(new Request("http://gateway/events", {
+        import { createGateway } from "ce-gateway";
+        const gateway = createGateway({
+          targets: { ps: { type: "pubsub", projectId: "p", topic: "orders", api: "grpc" } },
+          routes: [{ name: "all", to: ["ps"] }],
+        });
+        const response = await gateway.request("/events", {
           method: "POST",
-          headers: { "ce-specversion": "1.0", "ce-id": "pkg-3", "ce-source": "/consumer", "ce-type": "com.example.packaged" },
-        }));
-        console.log(JSON.stringify({ status: response.status }));`),
+          headers: { "ce-specversion": "1.0", "ce-id": "pkg-4", "ce-source": "/consumer", "ce-type": "t" },
+        });
+        await gateway.close();
+        console.log(JSON.stringify({ status: response.status, body: await response.text() }));`),
     );
-    expect(result).toEqual({ status: 202 });
+    expect(result.status).toBeGreaterThanOrEqual(500);
+    expect(result.body).toContain("npm install @google-cloud/pubsub");
   });
 
   it("prints the package version for `npx ce-gateway --version`", async () => {

@@ -4,6 +4,7 @@
  * target uses it.
  */
 import type { AdapterRuntime } from "../../../src/adapter/adapter.js";
+import { loadOptionalSdk } from "../../../src/adapter/optional-sdk.js";
 import {
   createEventGridAdapter,
   type EventGridClients,
@@ -13,7 +14,12 @@ import {
 
 export const nodeEventGridClients: EventGridClients = {
   // Loaded on first use: the module pulls in both Azure SDKs.
-  sdk: async (options, runtime) => (await import("./sdk-sender.js")).sdkSender(options, runtime),
+  sdk: (options, runtime) =>
+    loadOptionalSdk(
+      async () => (await import("./sdk-sender.js")).sdkSender(options, runtime),
+      ["@azure/eventgrid", "@azure/identity"],
+      "Event Grid with api: sdk",
+    ),
 };
 
 export const eventGridTarget = eventGridTargetWith(nodeEventGridClients);
