@@ -49,13 +49,11 @@ export function eventsHandler(deps: PipelineDeps) {
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
-    let events: readonly CloudEvent[] = [];
-    let results: readonly DeliveryResult[] | undefined;
     try {
       const body = await readBodyLimited(request, deps.maxBodyBytes);
       const decoded = decodeHttpRequest(request.headers, body, { maxBatchEvents: deps.maxBatchEvents });
       deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
-      events = normalizeEvents(decoded.events);
+      const events = normalizeEvents(decoded.events);
       const verdicts = validateEvents(events, deps.validator, decoded.mode === "batch");
       verdicts.forEach((verdict, i) => {
         if (verdict.warnings.length === 0) return;
@@ -79,32 +77,32 @@ export function eventsHandler(deps: PipelineDeps) {
           target: d.target,
         })),
       });
-      results = await deps.delivery.deliver(plan, ctx);
-      const accepted = summarizeDelivery(events, results);
-      return Response.json(accepted, { status: 202, headers: { "x-request-id": ctx.requestId } });
+      const results = await deps.delivery.deliver(plan, ctx);
+      const verdict = summarizeDelivery(events, results);
+      if (verdict.accepted)
+        return Response.json(verdict.body, { status: 202, headers: { "x-request-id": ctx.requestId } });
+      // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
+      const { problem } = verdict;
+      deps.observer.report({
+        stage: "delivery-failed",
+        ctx,
+        status: problem.status,
+        code: problem.code,
+        deliveries: failedDeliveries(results, events),
+      });
+      return problemResponse(problem, ctx.requestId);
     } catch (thrown) {
+      // The request itself was refused (400, 413, 415, 422) before anything was delivered.
       const error = asGatewayError(thrown);
-      const failed = results === undefined ? [] : failedDeliveries(results, events);
-      if (failed.length > 0) {
-        // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
-        deps.observer.report({
-          stage: "delivery-failed",
-          ctx,
-          status: error.status,
-          code: error.code,
-          deliveries: failed,
-        });
-      } else {
-        deps.observer.report({
-          stage: "rejected",
-          ctx,
-          status: error.status,
-          code: error.code,
-          detail: error.message,
-          failures: error.failures,
-          failuresOmitted: error.failuresOmitted,
-        });
-      }
+      deps.observer.report({
+        stage: "rejected",
+        ctx,
+        status: error.status,
+        code: error.code,
+        detail: error.message,
+        failures: error.failures,
+        failuresOmitted: error.failuresOmitted,
+      });
       return problemResponse(error, ctx.requestId);
     }
   };

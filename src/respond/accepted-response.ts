@@ -22,11 +22,15 @@ export interface AcceptedBody {
   readonly events: readonly AcceptedEvent[];
 }
 
-/** Throws the delivery problem, or returns the 202 body. */
+/** What the producer is told: accepted (202), or the delivery problem (502 or 503). */
+export type DeliveryVerdict =
+  | { readonly accepted: true; readonly body: AcceptedBody }
+  | { readonly accepted: false; readonly problem: GatewayError };
+
 export function summarizeDelivery(
   events: readonly CloudEvent[],
   results: readonly DeliveryResult[],
-): AcceptedBody {
+): DeliveryVerdict {
   const failures: FieldFailure[] = [];
   let anyTerminal = false;
   let retryAfterMs: number | undefined;
@@ -48,23 +52,27 @@ export function summarizeDelivery(
     });
   }
   if (anyTerminal) {
-    throw new GatewayError(
+    const problem = new GatewayError(
       "target-refused",
       "A target refused an event for good; the request was not accepted",
       { failures },
     );
+    return { accepted: false, problem };
   }
   if (failures.length > 0) {
-    throw new GatewayError("target-unavailable", "A target is unavailable; retry the request later", {
-      failures,
-      retryAfterMs: retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
-    });
+    const problem = new GatewayError(
+      "target-unavailable",
+      "A target is unavailable; retry the request later",
+      { failures, retryAfterMs: retryAfterMs ?? DEFAULT_RETRY_AFTER_MS },
+    );
+    return { accepted: false, problem };
   }
-  return {
+  const body = {
     accepted: events.length,
     events: events.map((event, index) => {
       const { id, source } = event.attributes;
-      return duplicates.has(index) ? { id, source, duplicate: true } : { id, source };
+      return duplicates.has(index) ? { id, source, duplicate: true as const } : { id, source };
     }),
   };
+  return { accepted: true, body };
 }
