@@ -6,9 +6,21 @@
  */
 import type { AdapterFactory, TargetDescriptor } from "./adapter.js";
 
+/** An option set this runtime cannot run: where it is (under the target) and why. */
+export interface OptionRefusal {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 export interface TargetType {
   readonly descriptor: TargetDescriptor;
   readonly load: () => Promise<AdapterFactory<never>>;
+  /**
+   * The options (valid by the descriptor's schema) that this entry's runtime
+   * cannot run, refused when the config loads: a Worker has no gRPC, no SDKs
+   * that need Node, no files.
+   */
+  readonly refuse?: (options: Readonly<Record<string, unknown>>) => readonly OptionRefusal[];
 }
 
 export type TargetCatalog = Readonly<Record<string, TargetType>>;

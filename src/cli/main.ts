@@ -3,6 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../config/gateway-config.js";
+import { buildCommand } from "./commands/build.js";
 import { configCommand } from "./commands/config.js";
 import { explainCommand } from "./commands/explain.js";
 import { schemasCommand } from "./commands/schemas.js";
@@ -27,6 +28,10 @@ const USAGE = `Usage:
       Precompiles every schema into DIR/validators.js (default ./schemas-compiled), for Workers.
   ce-gateway schemas check [--config FILE] --against DIR|GIT-REF
       Checks new schema versions against an earlier state; exit 1 on a breaking change.
+  ce-gateway build --target workers [--config FILE] [--out DIR]
+      Checks the config for Workers and writes DIR/worker.js (default .ce-gateway), the Worker's
+      main module, with the schemas compiled in; \${env:NAME} stays a placeholder for the Worker's
+      vars and secrets.
   ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway --help | --version
@@ -47,6 +52,8 @@ async function run(argv: string[]): Promise<void> {
       return testCommand(rest);
     case "schemas":
       return schemasCommand(rest);
+    case "build":
+      return buildCommand(rest);
     case "--version":
     case "-v": {
       const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {

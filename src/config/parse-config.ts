@@ -7,7 +7,7 @@
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import type { TargetCatalog } from "../adapter/catalog.js";
+import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileRouting } from "./compile-routing.js";
@@ -212,6 +212,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
   const serverPort = typed.server?.port;
   if (typed.admin !== undefined && typed.admin.port !== 0 && typed.admin.port === serverPort) {
     add(["admin", "port"], `the admin listener cannot share the ingest port ${serverPort}`);
+  }
+  for (const [name, target] of Object.entries(typed.targets ?? {})) {
+    for (const refusal of targetTypeOf(catalog, target.type)?.refuse?.(target) ?? [])
+      add(["targets", name, ...refusal.path], refusal.message, refusal.path.length > 0);
   }
   try {
     compileRouting(typed, new Set(Object.keys(typed.targets ?? {})), catalog);

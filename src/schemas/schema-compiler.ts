@@ -4,53 +4,19 @@
  * Workers do not: there the validators come precompiled
  * (`ce-gateway schemas compile`), behind the same interface.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import type { SchemaDraft, SchemaVersion } from "./schema-version.js";
+import { type DataValidator, type SchemaCompiler, toDataValidator } from "./data-validator.js";
+import type { SchemaDraft } from "./schema-version.js";
 
-export interface DataViolation {
-  /** JSON Pointer into the data. */
-  readonly pointer: string;
-  readonly keyword: string;
-  readonly message: string;
-}
-
-/** A compiled schema: the violations of a value, empty when it conforms. */
-export type DataValidator = (data: unknown) => readonly DataViolation[];
-
-export interface SchemaCompiler {
-  /** Adds schemas (so $refs between them resolve) and compiles each; throws naming the one that fails. */
-  add(versions: readonly SchemaVersion[]): Map<string, DataValidator>;
-}
+export type { DataValidator, DataViolation, SchemaCompiler } from "./data-validator.js";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
   ajv: Ajv,
 ) => void;
 
-export function describeViolation(
-  error: Pick<ErrorObject, "instancePath" | "keyword" | "message" | "params">,
-): DataViolation {
-  const where = error.instancePath === "" ? "the data" : error.instancePath;
-  const extra =
-    error.keyword === "additionalProperties"
-      ? ` ("${String(error.params.additionalProperty)}")`
-      : error.keyword === "enum"
-        ? ` (${JSON.stringify(error.params.allowedValues)})`
-        : "";
-  return {
-    pointer: error.instancePath,
-    keyword: error.keyword,
-    message: `${where} ${error.message ?? "is invalid"}${extra}`,
-  };
-}
-
-export function toDataValidator(validate: ValidateFunction): DataValidator {
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).map(describeViolation));
-}
-
-/** One Ajv per draft (a schema is compiled by the draft it declares), shared by every version. */
 export function createAjvCompiler(): SchemaCompiler {
   const options = { allErrors: true, strict: false } as const;
   const draft07 = new Ajv(options);

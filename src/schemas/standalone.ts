@@ -4,10 +4,9 @@
  * holding every schema's validator, and `precompiledCompiler` serves them
  * behind the same SchemaCompiler interface as the run-time compiler.
  */
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
-import { type DataValidator, type SchemaCompiler, toDataValidator } from "./schema-compiler.js";
 import type { SchemaVersion } from "./schema-version.js";
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
@@ -64,20 +63,4 @@ export function standaloneModule(versions: readonly SchemaVersion[]): string {
   ].join("\n");
 }
 
-/** A SchemaCompiler that looks validators up instead of generating them. */
-export function precompiledCompiler(module: {
-  validators: Record<string, ValidateFunction>;
-}): SchemaCompiler {
-  return {
-    add(versions) {
-      const compiled = new Map<string, DataValidator>();
-      for (const version of versions) {
-        const validate = module.validators[version.id];
-        if (validate === undefined)
-          throw new Error(`${version.id} was not precompiled: run ce-gateway schemas compile again`);
-        compiled.set(version.id, toDataValidator(validate));
-      }
-      return compiled;
-    },
-  };
-}
+export { precompiledCompiler } from "./precompiled-compiler.js";

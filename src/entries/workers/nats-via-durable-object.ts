@@ -13,7 +13,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { natsDescriptor } from "../../../adapters/nats/descriptor.js";
 import { natsEncoding } from "../../../adapters/nats/index.js";
 import { type NatsOptions, serversOf } from "../../../adapters/nats/options.js";
-import { workersRefusal } from "../../../adapters/nats/workers/connect.js";
+import { workersRefusal } from "../../../adapters/nats/workers/refusal.js";
 import { type Adapter, type AdapterFactory, type PublishOutcome, retriable } from "../../adapter/adapter.js";
 import { encodeUtf8 } from "../../codec/utf8.js";
 import { describeError } from "../../errors/errors.js";
@@ -130,9 +130,16 @@ export function createNatsViaDurableObject(
 }
 
 /** The `nats` target type for the Workers entry's catalog. */
+/** The target type; without a namespace (a Worker that binds no NATS object) creating a target fails, saying why. */
 export const natsTargetViaDurableObject = (
-  namespace: NatsConnectionNamespace,
+  namespace: NatsConnectionNamespace | undefined,
 ): AdapterFactory<NatsOptions> => ({
   ...natsDescriptor,
-  create: (options) => createNatsViaDurableObject(options, namespace),
+  create: (options) => {
+    if (namespace === undefined)
+      throw new Error(
+        "a NATS target on Workers needs the NatsConnectionObject Durable Object bound as NATS (see wrangler.toml)",
+      );
+    return createNatsViaDurableObject(options, namespace);
+  },
 });

@@ -1,17 +1,85 @@
 /**
- * The Cloudflare Workers entry: the same gateway core, served by workerd,
- * with the target types a Worker can run. Until the config is compiled in
- * at build time, it runs the embedded default (every valid event to stdout,
- * which workerd sends to its log).
+ * The Cloudflare Workers entry: the runtime-neutral core composed with the
+ * target types a Worker can run, the config and schemas that
+ * `ce-gateway build --target workers` compiled in, and settings from the
+ * Worker's environment. The gateway is built on the first request (the
+ * environment arrives with it) and kept for the isolate's life; a setting
+ * that is missing is answered with a problem naming it, not a crash.
  */
-import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
-import { createGateway } from "../../http/create-gateway.js";
+import { ConfigError } from "../../config/config-error.js";
+import { GatewayError } from "../../errors/errors.js";
+import { problemResponse } from "../../errors/problem-response.js";
+import { createGateway, type Gateway } from "../../http/create-gateway.js";
+import { logObserver } from "../../observe/log-observer.js";
+import { precompiledCompiler } from "../../schemas/precompiled-compiler.js";
+import { registryValidator } from "../../schemas/registry-validator.js";
+import { SchemaRegistry } from "../../schemas/schema-registry.js";
+import { consoleLogger } from "./console-logger.js";
+import type { NatsConnectionNamespace } from "./nats-via-durable-object.js";
 import { workersTargets } from "./targets.js";
+import { resolveSettings, type WorkerBuild } from "./worker-build.js";
 
-const gateway = createGateway(EMBEDDED_DEFAULT_CONFIG, { targetTypes: workersTargets });
+export { NatsConnectionObject } from "./nats-connection-object.js";
+export type { WorkerBuild } from "./worker-build.js";
 
-export default {
-  fetch(request: Request): Response | Promise<Response> {
-    return gateway.fetch(request);
-  },
-};
+/** The bindings the Worker reads: string vars and secrets for `${env:}`, the NATS object, LOG_LEVEL. */
+export interface WorkerEnv {
+  readonly NATS?: NatsConnectionNamespace;
+  readonly LOG_LEVEL?: string;
+  readonly [setting: string]: unknown;
+}
+
+export interface GatewayWorker {
+  fetch(request: Request, env: WorkerEnv): Promise<Response>;
+}
+
+function incomplete(detail: string, errors: { pointer: string; detail: string }[]): GatewayError {
+  return new GatewayError("deployment-incomplete", detail, {
+    failures: errors.map((e) => ({ pointer: e.pointer, code: "unresolved-setting", detail: e.detail })),
+  });
+}
+
+function openGateway(build: WorkerBuild, env: WorkerEnv): Gateway | GatewayError {
+  const logger = consoleLogger(env.LOG_LEVEL);
+  const resolved = resolveSettings(build.config, env);
+  if (!resolved.ok) {
+    const errors = resolved.unresolved.map((u) => ({ pointer: u.path, detail: u.message }));
+    logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
+    return incomplete("The config names settings this Worker's environment does not have", errors);
+  }
+  const validator = build.schemas
+    ? registryValidator(
+        new SchemaRegistry(precompiledCompiler(build.schemas.compiled), build.schemas.versions),
+        {
+          mode: resolved.config.schemas?.mode ?? "enforce",
+          requireSchema: resolved.config.schemas?.requireSchema ?? false,
+          types: resolved.config.schemas?.types ?? {},
+        },
+      )
+    : undefined;
+  try {
+    return createGateway(resolved.config, {
+      targetTypes: workersTargets(env.NATS),
+      observer: logObserver(logger),
+      ...(validator && { validator }),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const errors = error.issues.map((i) => ({ pointer: i.path, detail: i.message }));
+    logger.warn({ issues: errors }, "the config is invalid with this Worker's settings; requests get 503");
+    return incomplete("The config is invalid with this Worker's settings", errors);
+  }
+}
+
+/** The Worker's fetch handler for a build (what the generated main module exports as default). */
+export function createWorker(build: WorkerBuild): GatewayWorker {
+  let opened: Gateway | GatewayError | undefined;
+  return {
+    async fetch(request, env) {
+      // Retried on every request until it opens: setting a missing secret redeploys, but a fix is a fix.
+      if (opened === undefined || opened instanceof GatewayError) opened = openGateway(build, env);
+      if (opened instanceof GatewayError) return problemResponse(opened);
+      return opened.fetch(request);
+    },
+  };
+}
