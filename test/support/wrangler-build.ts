@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare, type MiniflareOptions } from "miniflare";
-import { projectRoot } from "./cli-process.js";
+import { freePort, projectRoot } from "./cli-process.js";
 
 export interface WranglerBuild {
   /** What wrangler printed (stdout and stderr), the custom build's output included. */
@@ -166,4 +166,62 @@ export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions
   });
   await mf.ready;
   return mf;
+}
+
+export interface WranglerDev {
+  /** Where `wrangler dev` listens, e.g. http://127.0.0.1:PORT. */
+  readonly url: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `npx wrangler dev` from the project root on 127.0.0.1 (its custom build
+ * step included), with `gatewayConfig` as CE_GATEWAY_CONFIG and `vars` as the
+ * Worker's vars; resolves once wrangler says it is ready.
+ */
+export async function startWranglerDev(
+  options: { gatewayConfig?: string; vars?: Record<string, string> } = {},
+): Promise<WranglerDev> {
+  const logDir = mkdtempSync(join(tmpdir(), "ce-gateway-wrangler-dev-"));
+  const port = await freePort();
+  const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const args = ["--no", "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), ...vars];
+  const env = wranglerEnv(options.gatewayConfig, logDir);
+  // Its own process group: npx, wrangler and workerd end together.
+  const child = spawn("npx", args, {
+    cwd: projectRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      await exited;
+    }
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/Ready on http/.test(log)) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then((code) => reject(new Error(`wrangler dev exited with ${code}:\n${log}`)));
+  });
+  try {
+    await inTurn(() => ready);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, log: () => log, stop };
 }

@@ -14,7 +14,9 @@ import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.j
 import {
   compatibilityDate,
   runBuiltWorker,
+  startWranglerDev,
   type WranglerBuild,
+  type WranglerDev,
   wranglerBuild,
 } from "../support/wrangler-build.js";
 
@@ -48,6 +50,8 @@ function importedModules(text: string): string[] {
 let receiver: HttpReceiver;
 let embedded: WranglerBuild;
 let configured: WranglerBuild;
+let configFile: string;
+let dev: WranglerDev | undefined;
 const workers: Miniflare[] = [];
 
 async function worker(build: WranglerBuild, bindings: Record<string, string> = {}): Promise<Miniflare> {
@@ -62,11 +66,13 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-wrangler-config-"));
   writeFileSync(join(dir, "gateway.yaml"), CONFIG);
   cpSync(join(projectRoot, "schemas"), join(dir, "schemas"), { recursive: true });
-  configured = await wranglerBuild({ gatewayConfig: join(dir, "gateway.yaml") });
+  configFile = join(dir, "gateway.yaml");
+  configured = await wranglerBuild({ gatewayConfig: configFile });
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(workers.map((mf) => mf.dispose()));
+  await dev?.stop();
   await receiver?.close();
 });
 
@@ -147,4 +153,21 @@ describe("the bundle wrangler built, in workerd", () => {
     expect(response.status).toBe(500);
     expect(await response.text()).toMatch(/Code generation from strings disallowed/);
   });
+});
+
+describe("npx wrangler dev with the committed wrangler.toml", () => {
+  it("builds the config CE_GATEWAY_CONFIG names, serves it locally and delivers with 202", async () => {
+    dev = await startWranglerDev({
+      gatewayConfig: configFile,
+      vars: { HOOK_URL: `${receiver.url}/dev-hook` },
+    });
+    expect(dev.log()).toContain(`config ${configFile}`);
+    const response = await fetch(
+      `${dev.url}/events`,
+      structured("wd-1", "com.example.order.created", { orderId: 4, total: 1 }),
+    );
+    expect(response.status, await response.clone().text()).toBe(202);
+    const received = receiver.requests.find((r) => r.path === "/dev-hook");
+    expect(JSON.parse(new TextDecoder().decode(received?.body))).toMatchObject({ id: "wd-1" });
+  }, 90_000);
 });
