@@ -7,6 +7,7 @@ import { run as ingest } from "./ingest.js";
 import { run as nats } from "./nats.js";
 import { run as routing } from "./routing.js";
 import { run as validation } from "./validation.js";
+import { run as workers } from "./workers.js";
 
 console.log(`# ce-gateway benchmarks (node ${process.version})`);
 await ingest();
@@ -14,3 +15,4 @@ await routing();
 await validation();
 await nats();
 await eventGrid();
+await workers();
