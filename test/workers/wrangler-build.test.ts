@@ -7,10 +7,14 @@
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli-process.js";
+import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
+import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 import {
   compatibilityDate,
   runBuiltWorker,
@@ -156,18 +160,47 @@ describe("the bundle wrangler built, in workerd", () => {
 });
 
 describe("npx wrangler dev with the committed wrangler.toml", () => {
-  it("builds the config CE_GATEWAY_CONFIG names, serves it locally and delivers with 202", async () => {
+  let nats: NatsServer | undefined;
+  let pubsub: FakePubsub | undefined;
+  afterAll(async () => {
+    await Promise.all([nats?.dispose(), pubsub?.close()]);
+  });
+
+  it("builds the config CE_GATEWAY_CONFIG names and delivers to JetStream, Pub/Sub and an HTTP endpoint with 202", async () => {
+    [nats, pubsub] = await Promise.all([startNatsServer(), startFakePubsub({ topics: ["orders"] })]);
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.add({ name: "DEV", subjects: ["dev.>"] });
+    await nc.close();
+    const dir = mkdtempSync(join(tmpdir(), "ce-gateway-wrangler-dev-"));
+    writeFileSync(
+      join(dir, "gateway.yaml"),
+      `targets:
+  hook: { type: http, url: "\${env:HOOK_URL}" }
+  bus: { type: nats, url: "\${env:NATS_URL}", subject: "dev.{type}", jetstream: { stream: DEV } }
+  topic: { type: pubsub, api: rest, projectId: p, topic: orders, apiEndpoint: "\${env:PUBSUB_URL}" }
+routes:
+  - { name: all, to: [hook, bus, topic] }
+`,
+    );
     dev = await startWranglerDev({
-      gatewayConfig: configFile,
-      vars: { HOOK_URL: `${receiver.url}/dev-hook` },
+      gatewayConfig: join(dir, "gateway.yaml"),
+      vars: { HOOK_URL: `${receiver.url}/dev-hook`, NATS_URL: nats.url, PUBSUB_URL: pubsub.restUrl },
     });
-    expect(dev.log()).toContain(`config ${configFile}`);
+    expect(dev.log()).toContain(`config ${join(dir, "gateway.yaml")}`);
     const response = await fetch(
       `${dev.url}/events`,
       structured("wd-1", "com.example.order.created", { orderId: 4, total: 1 }),
     );
     expect(response.status, await response.clone().text()).toBe(202);
-    const received = receiver.requests.find((r) => r.path === "/dev-hook");
-    expect(JSON.parse(new TextDecoder().decode(received?.body))).toMatchObject({ id: "wd-1" });
-  }, 90_000);
+    // The HTTP endpoint (binary mode by default: the id in ce-id).
+    expect(receiver.requests.find((r) => r.path === "/dev-hook")?.headers["ce-id"]).toBe("wd-1");
+    // Pub/Sub, over REST.
+    expect(pubsub.messages("orders").map((m) => m.attributes["ce-id"])).toEqual(["wd-1"]);
+    // JetStream, through the Durable Object.
+    const check = await connect({ servers: nats.url });
+    const stored = await (await jetstreamManager(check)).streams.getMessage("DEV", { seq: 1 });
+    await check.close();
+    expect(stored?.subject).toBe("dev.com.example.order.created");
+    expect(stored?.header.get("ce-id")).toBe("wd-1");
+  }, 120_000);
 });
