@@ -11,9 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, runCli } from "../support/cli-process.js";
+import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 import { bundleForWorkerd } from "../support/workerd-bundle.js";
@@ -159,4 +161,48 @@ describe("ce-gateway build --target workers", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/targets\.hook\.url: .*a Worker has no files/);
   });
+});
+
+describe("a Worker signing in to Pub/Sub over REST", () => {
+  let fake: FakePubsub;
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("answers concurrent first requests that all need the token, none hanging on another request's fetch", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+    fake = await startFakePubsub({
+      projectId: "p",
+      topics: ["orders"],
+      tokenPublicKey: await exportSPKI(publicKey),
+      expectToken: "issued",
+    });
+    const keyJson = JSON.stringify({
+      client_email: "edge@p.iam.gserviceaccount.com",
+      private_key: await exportPKCS8(privateKey),
+      token_uri: fake.tokenUrl,
+    });
+    const built = await build(
+      'targets:\n  ps: { type: pubsub, api: rest, projectId: p, topic: orders, apiEndpoint: "${env:PUBSUB_URL}", credentials: { keyJson: "${env:KEY_JSON}" } }\nroutes:\n  - { name: all, to: [ps] }\n',
+    );
+    expect(built.code, built.stderr).toBe(0);
+    const mf = new Miniflare({
+      modules: true,
+      script: await bundleForWorkerd({ entry: join(built.out, "worker.js") }),
+      compatibilityDate: "2025-09-01",
+      durableObjects: { NATS: { className: "NatsConnectionObject", useSQLite: true } },
+      bindings: { PUBSUB_URL: fake.restUrl, KEY_JSON: keyJson },
+    });
+    workers.push(mf);
+    const post = (id: string) =>
+      mf.dispatchFetch("http://gateway/events", {
+        method: "POST",
+        headers: { "ce-specversion": "1.0", "ce-id": id, "ce-source": "/edge", "ce-type": "t" },
+      });
+    const first = await Promise.all(Array.from({ length: 6 }, (_, i) => post(`tok-${i}`)));
+    expect(first.map((r) => r.status)).toEqual(Array(6).fill(202));
+    const later = await post("tok-later");
+    expect(later.status).toBe(202);
+    expect(fake.messages("orders")).toHaveLength(7);
+  }, 60_000);
 });
