@@ -15,10 +15,15 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { retryAfterMs } from "../../src/adapter/retry-after.js";
+import {
+  batchRequest,
+  binaryRequest,
+  type HttpMessage,
+  structuredRequest,
+} from "../../src/bindings/http/encode.js";
 import type { HeaderEncoding } from "../../src/codec/header-value.js";
 import { describeError } from "../../src/errors/errors.js";
 import { httpDescriptor } from "./descriptor.js";
-import { batchRequest, binaryRequest, type HttpMessage, structuredRequest } from "./http-message.js";
 
 export interface HttpOptions {
   /** Template; the router expands it into each message's address. */

@@ -1,6 +1,6 @@
 /** The `memory` target's options and addressing (loaded without the adapter). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
-import { addressCharacterViolation } from "../../src/route/address-rules.js";
+import { addressCharacterViolation } from "../../src/bindings/address-rules.js";
 
 export const memoryDescriptor: TargetDescriptor = {
   type: "memory",

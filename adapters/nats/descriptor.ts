@@ -1,6 +1,6 @@
 /** The `nats` target's options and addressing (loaded without the adapter or its SDK). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
-import { natsSubjectViolation } from "../../src/route/address-rules.js";
+import { natsSubjectViolation } from "../../src/bindings/address-rules.js";
 
 export const natsDescriptor: TargetDescriptor = {
   type: "nats",

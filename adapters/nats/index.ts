@@ -19,17 +19,17 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { perEvent } from "../../src/adapter/per-event.js";
-import { describeError } from "../../src/errors/errors.js";
-import { ManagedConnection } from "./connection.js";
-import { natsDescriptor } from "./descriptor.js";
 import {
   binaryNatsMessage,
-  messageIdOf,
   type NatsEncoded,
   type NatsPayload,
   natsMessageSize,
   structuredNatsMessage,
-} from "./message.js";
+} from "../../src/bindings/nats/encode.js";
+import { describeError } from "../../src/errors/errors.js";
+import { ManagedConnection } from "./connection.js";
+import { natsDescriptor } from "./descriptor.js";
+import { messageIdOf } from "./message-id.js";
 import { type NatsOptions, serversOf } from "./options.js";
 
 /** Opens a connection for the options (injected: TCP on Node, `cloudflare:sockets` on Workers). */

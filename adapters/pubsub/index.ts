@@ -14,10 +14,10 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { perEvent } from "../../src/adapter/per-event.js";
+import { encodePubsubMessage, LIMITS, messageSize } from "../../src/bindings/pubsub/encode.js";
 import { describeError } from "../../src/errors/errors.js";
 import { accessTokens, type ServiceAccountKey } from "./access-token.js";
 import { pubsubDescriptor } from "./descriptor.js";
-import { encodePubsubMessage, LIMITS, messageSize } from "./message.js";
 import type { PubsubOptions } from "./options.js";
 import type { Publisher, PubsubMessage } from "./publisher.js";
 import { restPublisher } from "./rest-publisher.js";

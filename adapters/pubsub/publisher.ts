@@ -4,7 +4,7 @@
  * classified failure.
  */
 import { type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
-import type { PubsubPayload } from "./message.js";
+import type { PubsubPayload } from "../../src/bindings/pubsub/encode.js";
 
 export interface PubsubMessage extends PubsubPayload {
   readonly orderingKey?: string;

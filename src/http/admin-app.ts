@@ -6,8 +6,7 @@
 import { Hono } from "hono";
 import { ConfigError, formatIssue } from "../config/config-error.js";
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
-import { decodeHttpRequest } from "../decode/http-binding.js";
-import { readBodyLimited } from "../decode/read-body.js";
+import { decodeRequest } from "../decode/decode-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
@@ -52,11 +51,8 @@ export function createAdminApp(options: AdminOptions): Hono {
 
   app.post("/routes/explain", async (c) => {
     const state = options.gateway.state;
-    const body = await readBodyLimited(
-      c.req.raw,
-      state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    );
-    const decoded = decodeHttpRequest(c.req.raw.headers, body, {
+    const decoded = await decodeRequest(c.req.raw, {
+      maxBodyBytes: state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     });
     const events = normalizeEvents(decoded.events);

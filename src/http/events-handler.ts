@@ -4,8 +4,7 @@
  */
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
-import { decodeHttpRequest } from "../decode/http-binding.js";
-import { readBodyLimited } from "../decode/read-body.js";
+import { decodeRequest } from "../decode/decode-request.js";
 import type { DeliveryLayer, DeliveryResult } from "../deliver/delivery-layer.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import type { CloudEvent } from "../event/cloud-event.js";
@@ -50,8 +49,7 @@ export function eventsHandler(deps: PipelineDeps) {
       newId: deps.newId,
     });
     try {
-      const body = await readBodyLimited(request, deps.maxBodyBytes);
-      const decoded = decodeHttpRequest(request.headers, body, { maxBatchEvents: deps.maxBatchEvents });
+      const decoded = await decodeRequest(request, deps);
       deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
       const verdicts = validateEvents(events, deps.validator, decoded.mode === "batch");

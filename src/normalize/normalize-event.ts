@@ -7,7 +7,6 @@ import { decodeBase64 } from "../codec/base64.js";
 import { decodeJsonString, JsonSyntaxError, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
 import { isJsonMediaType, type MediaType, parseMediaType } from "../codec/media-type.js";
 import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
-import type { RawAttribute, RawData, RawEvent, RawEvents } from "../decode/raw-event.js";
 import { type FieldFailure, invalidEvent } from "../errors/errors.js";
 import { FailureList } from "../errors/failure-list.js";
 import {
@@ -18,6 +17,7 @@ import {
   EventData,
   isCoreAttributeName,
 } from "../event/cloud-event.js";
+import type { RawAttribute, RawData, RawEvent, RawEvents } from "../event/raw-event.js";
 import {
   hasLoneSurrogate,
   isAbsoluteUri,

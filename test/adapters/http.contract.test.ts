@@ -7,7 +7,7 @@ import { type CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { createHttpAdapter, type HttpOptions } from "../../adapters/http/index.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
+import { decodeHttpRequest } from "../../src/bindings/http/decode.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { freePort } from "../support/cli-process.js";

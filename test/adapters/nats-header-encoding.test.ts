@@ -7,10 +7,10 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeNatsMessage } from "../../adapters/nats/message.js";
 import { createNodeNatsAdapter } from "../../adapters/nats/node/target.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { decodeNatsMessage } from "../../src/bindings/nats/decode.js";
 import { type CloudEvent, createCloudEvent, EventData } from "../../src/event/cloud-event.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 

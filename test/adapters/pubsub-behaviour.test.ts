@@ -10,9 +10,9 @@ process.env.METADATA_SERVER_DETECTION = "none";
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PubsubOptions } from "../../adapters/pubsub/index.js";
-import { STRUCTURED_CONTENT_TYPE } from "../../adapters/pubsub/message.js";
 import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { STRUCTURED_CONTENT_TYPE } from "../../src/bindings/pubsub/encode.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 

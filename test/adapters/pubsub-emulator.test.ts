@@ -8,10 +8,10 @@ process.env.METADATA_SERVER_DETECTION = "none";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PubsubOptions } from "../../adapters/pubsub/index.js";
-import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
 import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
 import { freePort } from "../support/cli-process.js";
 import {

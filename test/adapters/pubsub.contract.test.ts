@@ -5,9 +5,9 @@
 process.env.METADATA_SERVER_DETECTION = "none";
 
 import type { PubsubOptions } from "../../adapters/pubsub/index.js";
-import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
 import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
 import { freePort } from "../support/cli-process.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";

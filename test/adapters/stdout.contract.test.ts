@@ -1,6 +1,6 @@
 import { stdoutTarget } from "../../adapters/stdout/index.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
+import { decodeHttpRequest } from "../../src/bindings/http/decode.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
 

@@ -2,7 +2,10 @@
  * The layering rules, checked on every source file: the runtime-neutral core
  * imports no adapter, no entry, no `node:` module and no Node-only package
  * (statically or through `import()`, which bundlers follow); only the entries
- * (and the CLI, and the Node package root) compose.
+ * (and the CLI, and the Node package root) compose. An adapter imports no
+ * other adapter and, from the core, only the adapter contract, the event
+ * model, the codecs, the errors and the bindings; the bindings import no
+ * pipeline stage but the core checks (normalize).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -46,6 +49,41 @@ function target(file: string, specifier: string): string {
   return relative(projectRoot, resolve(projectRoot, file, "..", specifier));
 }
 
+/** What an adapter may import from the core: never a pipeline stage, an entry, the CLI or the config. */
+const ADAPTER_MAY_IMPORT = ["src/adapter/", "src/event/", "src/codec/", "src/errors/", "src/bindings/"];
+
+/** What a binding may import from the core: the event model, codecs, errors, other bindings and the core checks. */
+const BINDING_MAY_IMPORT = ["src/event/", "src/codec/", "src/errors/", "src/bindings/", "src/normalize/"];
+
+/** The adapter a project path belongs to (`adapters/nats/workers/connect.ts` -> `nats`). */
+const adapterOf = (path: string) => /^adapters\/([^/]+)\//.exec(path)?.[1];
+
+function projectImportsOf(file: string, source: string): { specifier: string; to: string }[] {
+  return importsOf(source).map((specifier) => ({ specifier, to: target(file, specifier) }));
+}
+
+function crossAdapterImports(file: string, source = readFileSync(join(projectRoot, file), "utf8")): string[] {
+  return projectImportsOf(file, source)
+    .filter(({ to }) => adapterOf(to) !== undefined && adapterOf(to) !== adapterOf(file))
+    .map(({ specifier }) => `${file} imports ${specifier}`);
+}
+
+/** Core modules outside `allowed` (the package itself, `ce-gateway/...`, counts as the core). */
+function coreImportsOutside(allowed: readonly string[], file: string, source: string): string[] {
+  return projectImportsOf(file, source)
+    .filter(({ to }) => {
+      if (to === "ce-gateway" || to.startsWith("ce-gateway/")) return true;
+      return to.startsWith("src/") && !allowed.some((prefix) => to.startsWith(prefix));
+    })
+    .map(({ specifier }) => `${file} imports ${specifier}`);
+}
+
+const stageImportsOfAdapter = (file: string, source = readFileSync(join(projectRoot, file), "utf8")) =>
+  coreImportsOutside(ADAPTER_MAY_IMPORT, file, source);
+
+const stageImportsOfBinding = (file: string, source = readFileSync(join(projectRoot, file), "utf8")) =>
+  coreImportsOutside(BINDING_MAY_IMPORT, file, source);
+
 function violationsOfCore(file: string, source = readFileSync(join(projectRoot, file), "utf8")): string[] {
   return importsOf(source)
     .map((specifier) => ({ specifier, to: target(file, specifier) }))
@@ -79,5 +117,62 @@ describe("import rules", () => {
     'import { connect } from "@nats-io/transport-node";',
   ])("flags a core file that does %s", (source) => {
     expect(violationsOfCore("src/route/example.ts", source)).toHaveLength(1);
+  });
+
+  it("keeps every adapter free of other adapters", () => {
+    const files = sourceFiles("adapters");
+    expect(files.length).toBeGreaterThan(30);
+    expect(files.flatMap((file) => crossAdapterImports(file))).toEqual([]);
+  });
+
+  it("lets adapters import from the core only the contract, the event model, codecs, errors and bindings", () => {
+    expect(sourceFiles("adapters").flatMap((file) => stageImportsOfAdapter(file))).toEqual([]);
+  });
+
+  it.each([
+    'import { natsTarget } from "../../nats/index.js";',
+    'import type { PubsubPayload } from "../../pubsub/publisher.js";',
+    'const load = () => import("../../memory/index.js");',
+  ])("flags an adapter file that does %s", (source) => {
+    expect(crossAdapterImports("adapters/http/node/example.ts", source)).toHaveLength(1);
+  });
+
+  it.each([
+    'import { decodeHttpRequest } from "../../../src/decode/decode-request.js";',
+    'import { normalizeEvents } from "../../../src/normalize/normalize-event.js";',
+    'import { natsSubjectViolation } from "../../../src/route/address-rules.js";',
+    'import { validateEvents } from "../../../src/validate/event-validator.js";',
+    'import { parseConfig } from "../../../src/config/parse-config.js";',
+    'const load = () => import("../../../src/entries/node/targets.js");',
+    'import { createGateway } from "ce-gateway/core";',
+  ])("flags an adapter file that reaches past the contract: %s", (source) => {
+    expect(stageImportsOfAdapter("adapters/http/node/example.ts", source)).toHaveLength(1);
+  });
+
+  it("lets an adapter import its own files, the contract, the event model, codecs, errors and bindings", () => {
+    const source = [
+      'import { natsDescriptor } from "../descriptor.js";',
+      'import type { Adapter } from "../../../src/adapter/adapter.js";',
+      'import type { CloudEvent } from "../../../src/event/cloud-event.js";',
+      'import { utf8Length } from "../../../src/codec/utf8.js";',
+      'import { describeError } from "../../../src/errors/errors.js";',
+      'import { binaryNatsMessage } from "../../../src/bindings/nats/encode.js";',
+      'import { connect } from "@nats-io/transport-node";',
+    ].join("\n");
+    const file = "adapters/nats/node/example.ts";
+    expect([...crossAdapterImports(file, source), ...stageImportsOfAdapter(file, source)]).toEqual([]);
+  });
+
+  it("keeps the bindings free of pipeline stages other than the core checks", () => {
+    const files = sourceFiles("src/bindings");
+    expect(files.length).toBeGreaterThan(5);
+    expect(files.flatMap((file) => stageImportsOfBinding(file))).toEqual([]);
+  });
+
+  it.each([
+    'import { readBodyLimited } from "../../decode/read-body.js";',
+    'import { planDeliveries } from "../../route/plan-deliveries.js";',
+  ])("flags a binding file that does %s", (source) => {
+    expect(stageImportsOfBinding("src/bindings/nats/example.ts", source)).toHaveLength(1);
   });
 });

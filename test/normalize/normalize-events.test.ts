@@ -3,9 +3,9 @@
  * the listed failures are full, instead of building every failure and slicing.
  */
 import { describe, expect, it } from "vitest";
-import type { RawEvent } from "../../src/decode/raw-event.js";
 import { GatewayError } from "../../src/errors/errors.js";
 import { MAX_LISTED_FAILURES } from "../../src/errors/failure-list.js";
+import type { RawEvent } from "../../src/event/raw-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 
 /** Raw events with no attributes (four missing-attribute failures each), counting which ones were looked at. */

@@ -4,7 +4,7 @@
  */
 import { createNodeEventGridAdapter } from "../../adapters/eventgrid/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
+import { decodeHttpRequest } from "../../src/bindings/http/decode.js";
 import { createCloudEvent, EventData } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import type { ReceivedEvent } from "../adapters/contract.js";

@@ -7,9 +7,9 @@
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import { decodeNatsMessage } from "../../adapters/nats/message.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
+import { decodeNatsMessage } from "../../src/bindings/nats/decode.js";
 import { type ContractSubject, collect, ignoringAddress, type ReceivedEvent } from "../adapters/contract.js";
 import { freePort } from "./cli-process.js";
 import { startNatsServer } from "./nats-server.js";

@@ -13,7 +13,7 @@ const WORKER = `
 import { createEventGridAdapter } from "./adapters/eventgrid/index.ts";
 import { createPubsubAdapter } from "./adapters/pubsub/index.ts";
 import { portableRuntime } from "./src/adapter/default-runtime.ts";
-import { decodeHttpRequest } from "./src/decode/http-binding.ts";
+import { decodeHttpRequest } from "./src/bindings/http/decode.ts";
 import { normalizeEvents } from "./src/normalize/normalize-event.ts";
 const factories = { pubsub: createPubsubAdapter, eventgrid: createEventGridAdapter };
 export default {

@@ -10,7 +10,7 @@ import type { NatsOptions } from "../../adapters/nats/options.js";
 import { connectWorkers } from "../../adapters/nats/workers/connect.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
+import { decodeHttpRequest } from "../../src/bindings/http/decode.js";
 import {
   createNatsViaDurableObject,
   type NatsConnectionNamespace,

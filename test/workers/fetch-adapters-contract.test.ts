@@ -5,8 +5,8 @@
 import type { Miniflare } from "miniflare";
 import { createEventGridAdapter, type EventGridOptions } from "../../adapters/eventgrid/index.js";
 import { createPubsubAdapter, type PubsubOptions } from "../../adapters/pubsub/index.js";
-import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
+import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
 import {
   collect,
   describeAdapterContract,

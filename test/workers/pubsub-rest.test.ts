@@ -5,7 +5,7 @@
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodePubsubMessage } from "../../adapters/pubsub/message.js";
+import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 import { bundleForWorkerd } from "../support/workerd-bundle.js";
 

@@ -4,14 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { decodeHttpEvents } from "../../bindings/http/decode.js";
 import { compileRouting } from "../../config/compile-routing.js";
 import { ConfigError } from "../../config/config-error.js";
 import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
-import { decodeHttpRequest } from "../../decode/http-binding.js";
 import { nodeTargets } from "../../entries/node/targets.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
-import { normalizeEvents } from "../../normalize/normalize-event.js";
 import { explainRouting, formatExplanation } from "../../route/explain.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 
@@ -48,7 +47,7 @@ export function explainCommand(args: string[]): void {
   });
   let explanations: ReturnType<typeof explainRouting>[];
   try {
-    const events = normalizeEvents(decodeHttpRequest(headers, new Uint8Array(body)).events);
+    const events = decodeHttpEvents(headers, new Uint8Array(body));
     explanations = events.map((event) => explainRouting(event, routing));
   } catch (error) {
     if (isGatewayError(error)) throw new CliExit(1, JSON.stringify(toProblemBody(error), null, 2));

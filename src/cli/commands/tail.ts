@@ -3,7 +3,7 @@
  * CloudEvents arriving on NATS subjects, readably (or one JSON event per line).
  */
 import { parseArgs } from "node:util";
-import { decodeNatsMessage } from "../../../adapters/nats/message.js";
+import { decodeNatsMessage } from "../../bindings/nats/decode.js";
 import { describeError, isGatewayError } from "../../errors/errors.js";
 import { allAttributes, type CloudEvent } from "../../event/cloud-event.js";
 import { toJsonLine } from "../../event/json-format.js";

@@ -1,14 +1,14 @@
 /**
- * CloudEvents as HTTP requests (HTTP binding): binary mode puts each
+ * CloudEvents -> HTTP requests per the HTTP binding: binary mode puts each
  * attribute in a `ce-*` header (percent-encoded, or raw when configured)
  * and the data in the body; structured mode sends the JSON format; batched
  * mode a JSON array.
  */
-import { encodeHeaderValue, type HeaderEncoding, rawHeaderViolation } from "../../src/codec/header-value.js";
-import { utf8ByteString } from "../../src/codec/utf8.js";
-import { binaryAttributes } from "../../src/event/binary-attributes.js";
-import type { CloudEvent } from "../../src/event/cloud-event.js";
-import { toJsonBatch, toJsonFormat } from "../../src/event/json-format.js";
+import { encodeHeaderValue, type HeaderEncoding, rawHeaderViolation } from "../../codec/header-value.js";
+import { utf8ByteString } from "../../codec/utf8.js";
+import type { CloudEvent } from "../../event/cloud-event.js";
+import { toJsonBatch, toJsonFormat } from "../../event/json-format.js";
+import { binaryAttributes } from "../binary-attributes.js";
 
 export interface HttpMessage {
   readonly headers: Record<string, string>;

@@ -5,7 +5,7 @@
  * the wire (without it a receiver, the official SDKs included, reads the
  * JSON as an opaque string). The event itself is not changed.
  */
-import { type AttributeValue, type CloudEvent, CORE_ATTRIBUTE_NAMES } from "./cloud-event.js";
+import { type AttributeValue, type CloudEvent, CORE_ATTRIBUTE_NAMES } from "../event/cloud-event.js";
 
 /** The content type the JSON format implies for `data` given as a JSON value. */
 export const IMPLIED_DATA_CONTENT_TYPE = "application/json";

@@ -1,19 +1,23 @@
 /**
- * The decode stage for the CloudEvents HTTP binding: picks the content mode
- * from Content-Type (case-insensitively) and turns the request into raw
- * events, or throws a problem for the request as a whole (400, 413, 415).
+ * HTTP messages -> events per the CloudEvents HTTP binding: picks the content
+ * mode from Content-Type (case-insensitively) and turns the message into raw
+ * events, or throws a problem for the message as a whole (400, 413, 415).
+ * The ingress stage (src/decode) and the other bindings' structured mode
+ * read through it; decodeHttpEvents also applies the core checks.
  */
 import {
   JsonSyntaxError,
   scanJsonArrayDocument,
   scanJsonObjectDocument,
   TooManyElementsError,
-} from "../codec/json-scan.js";
-import { parseMediaType } from "../codec/media-type.js";
-import { malformedBody, tooManyEvents, unsupportedMediaType } from "../errors/errors.js";
+} from "../../codec/json-scan.js";
+import { parseMediaType } from "../../codec/media-type.js";
+import { malformedBody, tooManyEvents, unsupportedMediaType } from "../../errors/errors.js";
+import type { CloudEvent } from "../../event/cloud-event.js";
+import type { RawEvent, RawEvents } from "../../event/raw-event.js";
+import { normalizeEvents } from "../../normalize/normalize-event.js";
+import { rawEventFromJson } from "../json-event.js";
 import { decodeBinaryMode } from "./binary-mode.js";
-import { rawEventFromJson } from "./json-event.js";
-import type { RawEvent, RawEvents } from "./raw-event.js";
 
 export type HttpContentMode = "binary" | "structured" | "batch";
 
@@ -91,4 +95,13 @@ export function decodeHttpRequest(
       },
     },
   };
+}
+
+/** The events of an HTTP message, checked against the core spec (throws the gateway's problem when they fail). */
+export function decodeHttpEvents(
+  headers: Headers,
+  body: Uint8Array,
+  options: DecodeOptions = {},
+): CloudEvent[] {
+  return normalizeEvents(decodeHttpRequest(headers, body, options).events);
 }

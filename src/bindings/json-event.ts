@@ -4,7 +4,7 @@
  */
 import { decodeJsonString, type JsonMember, type ScannedValue, spanText } from "../codec/json-scan.js";
 import { FailureList } from "../errors/failure-list.js";
-import type { RawAttribute, RawAttributeValue, RawData, RawEvent } from "./raw-event.js";
+import type { RawAttribute, RawAttributeValue, RawData, RawEvent } from "../event/raw-event.js";
 
 /** RFC 6901 escaping of a member name inside a pointer. */
 export const pointerToken = (name: string) =>

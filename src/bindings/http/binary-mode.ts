@@ -2,10 +2,10 @@
  * Binary content mode (HTTP binding 3.1): `ce-*` headers carry the
  * attributes, `Content-Type` is `datacontenttype`, the body is the data.
  */
-import { decodeHeaderValue, type HeaderDecodeFailure } from "../codec/header-value.js";
-import type { FieldFailure } from "../errors/errors.js";
-import { pointerToken } from "./json-event.js";
-import type { RawAttribute, RawEvent } from "./raw-event.js";
+import { decodeHeaderValue, type HeaderDecodeFailure } from "../../codec/header-value.js";
+import type { FieldFailure } from "../../errors/errors.js";
+import type { RawAttribute, RawEvent } from "../../event/raw-event.js";
+import { pointerToken } from "../json-event.js";
 
 const DETAIL: Record<HeaderDecodeFailure, string> = {
   "invalid-quoted-string": "is not a well-formed quoted-string",

@@ -1,17 +1,14 @@
 /**
- * CloudEvents <-> Pub/Sub messages per Google's binding: binary mode puts
+ * CloudEvents -> Pub/Sub messages per Google's binding: binary mode puts
  * each attribute in a `ce-<name>` message attribute and datacontenttype in
  * `content-type`, the data in the message data; structured mode sends the
  * JSON event with `content-type: application/cloudevents+json; charset=UTF-8`.
  * Pub/Sub's limits are checked before anything is sent, never truncated.
  */
-import { utf8Length } from "../../src/codec/utf8.js";
-import { decodeHttpRequest } from "../../src/decode/http-binding.js";
-import type { RawAttribute, RawEvent } from "../../src/decode/raw-event.js";
-import { binaryAttributes } from "../../src/event/binary-attributes.js";
-import type { CloudEvent } from "../../src/event/cloud-event.js";
-import { toJsonFormat } from "../../src/event/json-format.js";
-import { normalizeEvents } from "../../src/normalize/normalize-event.js";
+import { utf8Length } from "../../codec/utf8.js";
+import type { CloudEvent } from "../../event/cloud-event.js";
+import { toJsonFormat } from "../../event/json-format.js";
+import { binaryAttributes } from "../binary-attributes.js";
 
 export const LIMITS = {
   messageBytes: 10_000_000,
@@ -83,40 +80,4 @@ export function encodePubsubMessage(
     return { ok: false, reason: `Pub/Sub cannot carry the event: ${again}` };
   }
   return { ok: false, reason: `Pub/Sub cannot carry the event in ${mode} mode: ${violation}` };
-}
-
-/** Reads a Pub/Sub message as a CloudEvent (accepting content-type, Content-Type or ce-datacontenttype). */
-export function decodePubsubMessage(
-  attributes: Readonly<Record<string, string>>,
-  data: Uint8Array,
-): CloudEvent {
-  const contentType =
-    attributes["content-type"] ?? attributes["Content-Type"] ?? attributes["ce-datacontenttype"];
-  if (contentType?.toLowerCase().startsWith("application/cloudevents")) {
-    return normalizeEvents(
-      decodeHttpRequest(new Headers({ "content-type": contentType }), data).events,
-    )[0] as CloudEvent;
-  }
-  const raw: RawAttribute[] = Object.entries(attributes)
-    .filter(([key]) => key.startsWith("ce-") && key !== "ce-datacontenttype")
-    .map(([key, value]) => ({
-      name: key.slice(3),
-      value: { kind: "string", value },
-      pointer: `/${key.slice(3)}`,
-    }));
-  if (contentType !== undefined)
-    raw.push({
-      name: "datacontenttype",
-      value: { kind: "string", value: contentType },
-      pointer: "/datacontenttype",
-    });
-  const event: RawEvent = {
-    index: 0,
-    pointerPrefix: "",
-    attributes: raw,
-    data: data.length === 0 ? undefined : { from: "body", bytes: data },
-    encoded: undefined,
-    failures: [],
-  };
-  return normalizeEvents([event])[0] as CloudEvent;
 }

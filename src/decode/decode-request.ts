@@ -1,0 +1,19 @@
+/**
+ * The decode stage: reads a request's body within the size limit and turns
+ * it into raw events by the CloudEvents HTTP binding (src/bindings/http),
+ * the batch limit enforced while scanning.
+ */
+import { type DecodedRequest, decodeHttpRequest } from "../bindings/http/decode.js";
+import { readBodyLimited } from "./read-body.js";
+
+export interface IngressLimits {
+  /** A longer body gets 413 (server.maxBodyBytes), cut off while reading. */
+  readonly maxBodyBytes: number;
+  /** A batch with more events gets 413 (server.maxBatchEvents). */
+  readonly maxBatchEvents?: number;
+}
+
+export async function decodeRequest(request: Request, limits: IngressLimits): Promise<DecodedRequest> {
+  const body = await readBodyLimited(request, limits.maxBodyBytes);
+  return decodeHttpRequest(request.headers, body, { maxBatchEvents: limits.maxBatchEvents });
+}
