@@ -15,7 +15,8 @@ import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { configSchema } from "./config-schema.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { type InterpolationSources, interpolate } from "./interpolate.js";
-import { formatPath, type PathSegment, parsePath, positionOf } from "./yaml-positions.js";
+import { formatPath, type PathSegment, parsePath } from "./config-path.js";
+import { positionOf } from "./yaml-positions.js";
 
 export interface ParseConfigOptions {
   readonly env?: InterpolationSources["env"];
