@@ -23,7 +23,11 @@ import { type Finding, renderFinding } from "./findings.js";
 import type { Schema } from "./schema-node.js";
 import { compareSchemas } from "./subschema.js";
 
-export { COMPATIBILITY_MODES, type CompatibilityMode, isCompatibilityMode } from "../../schemas/compatibility-mode.js";
+export {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  isCompatibilityMode,
+} from "../../schemas/compatibility-mode.js";
 
 export interface SchemaChange {
   /** JSON Pointer to the keyword not guaranteed: in the new schema for "backward", in the earlier one for "forward". */
