@@ -1,17 +1,20 @@
 /**
- * Bundles the Workers entry with no Node built-ins available (esbuild
- * platform "neutral") and runs it inside workerd through Miniflare, without
- * nodejs_compat: proof that the core is runtime-neutral.
+ * Bundles the Worker that `ce-gateway build --target workers` writes for the
+ * embedded default config, with no Node built-ins available (esbuild
+ * platform "neutral") and nothing stubbed, and runs it inside workerd through
+ * Miniflare, without nodejs_compat: proof that the core is runtime-neutral.
  */
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../support/cli-process.js";
+import { workerModule } from "../../src/cli/commands/build.js";
+import { EMBEDDED_DEFAULT_CONFIG } from "../../src/config/gateway-config.js";
 import { bundleForWorkerd } from "../support/workerd-bundle.js";
 
 let mf: Miniflare;
 
 beforeAll(async () => {
-  const script = await bundleForWorkerd({ entry: `${projectRoot}/src/entries/workers/worker.ts` });
+  const source = workerModule("./src/entries/workers/worker.ts", EMBEDDED_DEFAULT_CONFIG, []);
+  const script = await bundleForWorkerd({ source });
   mf = new Miniflare({ modules: true, script, compatibilityDate: "2025-09-01" });
 }, 60_000);
 
