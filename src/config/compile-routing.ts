@@ -13,8 +13,8 @@ import { RouteIndex } from "../route/route-index.js";
 import type { RoutingTable, TargetAddressPlan } from "../route/routing-table.js";
 import { compileTemplate, type Template } from "../route/template.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
+import { formatPath } from "./config-path.js";
 import type { GatewayConfig } from "./gateway-config.js";
-import { formatPath } from "./yaml-positions.js";
 
 /** Compiles, recording a failure as an issue instead of throwing. */
 function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | undefined {

@@ -5,7 +5,7 @@
  */
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { TargetCatalog, TargetType } from "../adapter/catalog.js";
-import { COMPATIBILITY_MODES } from "../schemas/compatibility/index.js";
+import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",

@@ -5,7 +5,7 @@
 import type { TargetConfig } from "../adapter/target-registry.js";
 import type { FilterConfig } from "../filter/filter-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
-import type { CompatibilityMode } from "../schemas/compatibility/index.js";
+import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
 
 export type { CompatibilityMode };
 

@@ -12,10 +12,11 @@ import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileRouting } from "./compile-routing.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
+import { formatPath, type PathSegment, parsePath } from "./config-path.js";
 import { configSchema } from "./config-schema.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { type InterpolationSources, interpolate } from "./interpolate.js";
-import { formatPath, type PathSegment, parsePath, positionOf } from "./yaml-positions.js";
+import { positionOf } from "./yaml-positions.js";
 
 export interface ParseConfigOptions {
   readonly env?: InterpolationSources["env"];

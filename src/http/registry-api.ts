@@ -11,9 +11,9 @@ import { Hono } from "hono";
 import type { CompatibilityMode } from "../config/gateway-config.js";
 import { GatewayError } from "../errors/errors.js";
 import { problemResponse } from "../errors/problem-response.js";
-import { registerNextVersion } from "../schemas/register-version.js";
 import type { SchemaRegistry } from "../schemas/schema-registry.js";
 import type { SchemaStore } from "../schemas/schema-store.js";
+import { registerNextVersion } from "../tooling/register-version.js";
 
 export interface RegistryApiOptions {
   readonly registry: SchemaRegistry;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryAdapter } from "../../adapters/memory/index.js";
 import { createGateway, type Gateway } from "../../src/entries/node/create-gateway.js";
 import { type OpenRegistry, openSchemaRegistry } from "../../src/entries/node/open-schema-registry.js";
-import { registerNextVersion } from "../../src/schemas/register-version.js";
+import { registerNextVersion } from "../../src/tooling/register-version.js";
 import { STRUCTURED, structuredEvent } from "../support/gateway.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 

@@ -1,32 +1,24 @@
 /**
  * Bundles code for workerd the way a Workers build must: no Node built-ins
- * (esbuild platform "neutral", no nodejs_compat), with the Node-only clients
- * that adapters load lazily (NATS over TCP, Pub/Sub over gRPC, the Azure SDKs)
- * stubbed out.
+ * (esbuild platform "neutral", no nodejs_compat) and no stubs, so a module
+ * that reaches a Node-only client fails to bundle here as it would with
+ * wrangler.
  */
-import { build, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { projectRoot } from "./cli-process.js";
 
-const withoutNodeClients: Plugin = {
-  name: "without-node-clients",
-  setup(b) {
-    b.onResolve({ filter: /\/node\/(connect|target|grpc-publisher|sdk-sender)\.js$/ }, (args) => ({
-      path: args.path,
-      namespace: "node-stub",
-    }));
-    b.onLoad({ filter: /.*/, namespace: "node-stub" }, () => ({
-      contents: [
-        'export const connectNode = () => { throw new Error("NATS over TCP needs Node"); };',
-        'export const natsTarget = { create() { throw new Error("NATS over TCP needs Node"); } };',
-        'export const grpcPublisher = () => { throw new Error("Pub/Sub over gRPC needs Node"); };',
-        'export const sdkSender = () => { throw new Error("The Azure SDKs need Node: use api: rest"); };',
-      ].join("\n"),
-    }));
-  },
-};
+export interface WorkerdBundle {
+  /** The one ES module Miniflare runs. */
+  readonly code: string;
+  /** esbuild's account of the bundle: every input file reached and what each imports. */
+  readonly metafile: Metafile;
+}
 
-/** One ES module for Miniflare, from a file or from source text (resolved from the project root). */
-export async function bundleForWorkerd(input: { entry: string } | { source: string }): Promise<string> {
+/** The bundle with its metafile, from a file or from source text (resolved from the project root). */
+export async function bundleForWorkerdWithMetafile(
+  input: { entry: string } | { source: string },
+  options: { minify?: boolean } = {},
+): Promise<WorkerdBundle> {
   const bundle = await build({
     ...("entry" in input
       ? { entryPoints: [input.entry] }
@@ -36,11 +28,17 @@ export async function bundleForWorkerd(input: { entry: string } | { source: stri
     platform: "neutral",
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
-    plugins: [withoutNodeClients],
     // tweetnacl (NKeys, under the NATS client) falls back to require("crypto") only where WebCrypto is missing.
     external: ["crypto", "cloudflare:*"],
+    minify: options.minify ?? false,
+    metafile: true,
     write: false,
     logLevel: "silent",
   });
-  return bundle.outputFiles[0]?.text ?? "";
+  return { code: bundle.outputFiles[0]?.text ?? "", metafile: bundle.metafile };
+}
+
+/** One ES module for Miniflare, from a file or from source text (resolved from the project root). */
+export async function bundleForWorkerd(input: { entry: string } | { source: string }): Promise<string> {
+  return (await bundleForWorkerdWithMetafile(input)).code;
 }

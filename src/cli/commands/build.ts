@@ -13,14 +13,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../../config/config-error.js";
+import { parsePath } from "../../config/config-path.js";
 import { EMBEDDED_DEFAULT_CONFIG, type GatewayConfig } from "../../config/gateway-config.js";
 import { parseConfig } from "../../config/parse-config.js";
-import { parsePath } from "../../config/yaml-positions.js";
 import { fileSchemaStore } from "../../entries/node/file-schema-store.js";
 import { resolveSchemas } from "../../entries/node/schemas-config.js";
 import { workersTargets } from "../../entries/workers/targets.js";
 import type { SchemaVersion } from "../../schemas/schema-version.js";
-import { standaloneModule } from "../../schemas/standalone.js";
+import { standaloneModule } from "../../tooling/standalone-validators.js";
 import { CliExit, formatConfigError } from "../config-file.js";
 
 const USAGE = "usage: ce-gateway build --target workers [--config FILE] [--out DIR]";

@@ -14,9 +14,9 @@ import { ConfigError } from "../../config/config-error.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
 import { fileSchemaStore } from "../../entries/node/file-schema-store.js";
 import { schemaFolder } from "../../entries/node/schemas-config.js";
-import { checkCompatibility } from "../../schemas/compatibility/index.js";
 import type { SchemaVersion } from "../../schemas/schema-version.js";
-import { standaloneModule } from "../../schemas/standalone.js";
+import { checkCompatibility } from "../../tooling/compatibility/index.js";
+import { standaloneModule } from "../../tooling/standalone-validators.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 
 function configAt(file: string | undefined): { config: GatewayConfig; baseDir: string } {

@@ -4,7 +4,7 @@
  * references that cannot be followed.
  */
 import { describe, expect, it } from "vitest";
-import { checkCompatibility } from "../../../src/schemas/compatibility/index.js";
+import { checkCompatibility } from "../../../src/tooling/compatibility/index.js";
 import { check, expectVerdict } from "./support/expect-verdict.js";
 
 const D2020 = "https://json-schema.org/draft/2020-12/schema";

@@ -4,7 +4,7 @@
  * no "too complex", and one report per schema place however often it is used.
  */
 import { describe, expect, it } from "vitest";
-import { checkCompatibility } from "../../../src/schemas/compatibility/index.js";
+import { checkCompatibility } from "../../../src/tooling/compatibility/index.js";
 
 /** The parts of the schema the tests change. */
 interface OrderSchema {

@@ -18,28 +18,16 @@
  *
  * @module
  */
+import { type CompatibilityMode, isCompatibilityMode } from "../../schemas/compatibility-mode.js";
 import { type Finding, renderFinding } from "./findings.js";
 import type { Schema } from "./schema-node.js";
 import { compareSchemas } from "./subschema.js";
 
-export type CompatibilityMode =
-  | "BACKWARD"
-  | "BACKWARD_TRANSITIVE"
-  | "FORWARD"
-  | "FORWARD_TRANSITIVE"
-  | "FULL"
-  | "FULL_TRANSITIVE"
-  | "NONE";
-
-export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
-  "BACKWARD",
-  "BACKWARD_TRANSITIVE",
-  "FORWARD",
-  "FORWARD_TRANSITIVE",
-  "FULL",
-  "FULL_TRANSITIVE",
-  "NONE",
-];
+export {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  isCompatibilityMode,
+} from "../../schemas/compatibility-mode.js";
 
 export interface SchemaChange {
   /** JSON Pointer to the keyword not guaranteed: in the new schema for "backward", in the earlier one for "forward". */
@@ -67,10 +55,6 @@ export interface SubschemaResult {
   readonly ok: boolean;
   readonly reasons: readonly SchemaChange[];
   readonly undecidable: readonly SchemaChange[];
-}
-
-export function isCompatibilityMode(value: unknown): value is CompatibilityMode {
-  return COMPATIBILITY_MODES.includes(value as CompatibilityMode);
 }
 
 function asSchema(value: unknown, what: string): Schema {

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CompatibilityResult, checkCompatibility } from "../../../src/schemas/compatibility/index.js";
+import { type CompatibilityResult, checkCompatibility } from "../../../src/tooling/compatibility/index.js";
 import { referenceValidators } from "./support/ajv.js";
 import { type Dialect, evolve, type Json, random, rootSchema } from "./support/random-schemas.js";
 import { anyValue, nudge, valueFrom } from "./support/random-values.js";

@@ -1,13 +1,15 @@
 /**
  * Validators compiled ahead of time, for runtimes that cannot generate code
- * (Cloudflare Workers): `ce-gateway schemas compile` writes one ES module
- * holding every schema's validator, and `precompiledCompiler` serves them
- * behind the same SchemaCompiler interface as the run-time compiler.
+ * (Cloudflare Workers): `ce-gateway schemas compile` and `ce-gateway build
+ * --target workers` write one ES module holding every schema's validator,
+ * which `precompiledCompiler` (src/schemas, the run-time side) serves behind
+ * the same SchemaCompiler interface as the run-time compiler. Build-time
+ * code: it loads Ajv's compiler, so the Worker never bundles it.
  */
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
-import type { SchemaVersion } from "./schema-version.js";
+import type { SchemaVersion } from "../schemas/schema-version.js";
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
 // CommonJS under NodeNext: the function arrives as the module's default.
@@ -62,5 +64,3 @@ export function standaloneModule(versions: readonly SchemaVersion[]): string {
     "",
   ].join("\n");
 }
-
-export { precompiledCompiler } from "./precompiled-compiler.js";

@@ -5,11 +5,11 @@
  */
 import type { CompatibilityMode } from "../config/gateway-config.js";
 import { describeError } from "../errors/errors.js";
+import { createAjvCompiler } from "../schemas/schema-compiler.js";
+import type { SchemaRegistry } from "../schemas/schema-registry.js";
+import { type SchemaStore, VersionTakenError } from "../schemas/schema-store.js";
+import { type SchemaVersion, toSchemaVersion } from "../schemas/schema-version.js";
 import { checkCompatibility, type SchemaChange } from "./compatibility/index.js";
-import { createAjvCompiler } from "./schema-compiler.js";
-import type { SchemaRegistry } from "./schema-registry.js";
-import { type SchemaStore, VersionTakenError } from "./schema-store.js";
-import { type SchemaVersion, toSchemaVersion } from "./schema-version.js";
 
 export type RegistrationResult =
   | { readonly outcome: "registered"; readonly version: SchemaVersion }

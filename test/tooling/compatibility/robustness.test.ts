@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkCompatibility } from "../../../src/schemas/compatibility/index.js";
+import { checkCompatibility } from "../../../src/tooling/compatibility/index.js";
 import { type Dialect, type Json, random, rootSchema } from "./support/random-schemas.js";
 
 const GARBAGE: readonly Json[] = [null, 5, -1, "x", [], [1, "a"], {}, { a: 1 }, true, false, 0.5];

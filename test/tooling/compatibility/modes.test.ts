@@ -7,7 +7,7 @@ import {
   COMPATIBILITY_MODES,
   checkCompatibility,
   isSubschema,
-} from "../../../src/schemas/compatibility/index.js";
+} from "../../../src/tooling/compatibility/index.js";
 import { expectVerdict } from "./support/expect-verdict.js";
 
 const text = (maxLength: number) => ({ type: "string", maxLength });

@@ -8,7 +8,7 @@ import {
   type CompatibilityResult,
   checkCompatibility,
   type SchemaResolver,
-} from "../../../../src/schemas/compatibility/index.js";
+} from "../../../../src/tooling/compatibility/index.js";
 
 export type Expected = "compatible" | { readonly breaking: string } | { readonly undecidable: string };
 

@@ -4,9 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createEnv } from "../../../src/schemas/compatibility/env.js";
-import { createDocument, rootNode, type Schema } from "../../../src/schemas/compatibility/schema-node.js";
-import { validateValue } from "../../../src/schemas/compatibility/validate-value.js";
+import { createEnv } from "../../../src/tooling/compatibility/env.js";
+import { createDocument, rootNode, type Schema } from "../../../src/tooling/compatibility/schema-node.js";
+import { validateValue } from "../../../src/tooling/compatibility/validate-value.js";
 import { referenceValidators } from "./support/ajv.js";
 import { type Dialect, type Json, random, rootSchema } from "./support/random-schemas.js";
 import { anyValue, nudge, valueFrom } from "./support/random-values.js";

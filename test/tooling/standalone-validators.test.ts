@@ -8,9 +8,10 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fileSchemaStore } from "../../src/entries/node/file-schema-store.js";
+import { precompiledCompiler } from "../../src/schemas/precompiled-compiler.js";
 import { createAjvCompiler } from "../../src/schemas/schema-compiler.js";
 import { toSchemaVersion } from "../../src/schemas/schema-version.js";
-import { precompiledCompiler, standaloneModule } from "../../src/schemas/standalone.js";
+import { standaloneModule } from "../../src/tooling/standalone-validators.js";
 import { projectRoot } from "../support/cli-process.js";
 
 const extra = [
