@@ -9,7 +9,6 @@
  */
 
 import type { NatsConnection } from "@nats-io/nats-core";
-import { nextTurn } from "../../src/adapter/next-turn.js";
 
 /** One connect attempt (the client's own first-connect retries are off: this class owns them). */
 export type NatsConnector = () => Promise<NatsConnection>;
@@ -33,7 +32,10 @@ export class ManagedConnection {
   readonly #opened: Promise<NatsConnection | undefined>;
   #wake: (() => void) | undefined;
 
-  constructor(connector: NatsConnector, retryWaitMs: number) {
+  readonly #nextTurn: () => Promise<void>;
+
+  constructor(connector: NatsConnector, retryWaitMs: number, nextTurn: () => Promise<void>) {
+    this.#nextTurn = nextTurn;
     this.#opened = this.#connectLoop(connector, retryWaitMs);
   }
 
@@ -132,7 +134,7 @@ export class ManagedConnection {
     try {
       const result = await work();
       // The server's -ERR precedes its PONG, but reaches us through the status stream: let it arrive.
-      await nextTurn();
+      await this.#nextTurn();
       return { result, denied };
     } finally {
       this.#denialListeners.delete(listener);

@@ -128,7 +128,12 @@ export function createNatsAdapter(
   const useJetStream = options.jetstream !== undefined;
   const lease = runtime.shared.acquire(
     connectionKey(options),
-    () => new ManagedConnection(() => transport(options, "ce-gateway"), options.reconnectWaitMs ?? 250),
+    () =>
+      new ManagedConnection(
+        () => transport(options, "ce-gateway"),
+        options.reconnectWaitMs ?? 250,
+        runtime.nextTurn,
+      ),
     (connection) => connection.close(),
   );
   const connection = lease.value;

@@ -72,6 +72,13 @@ export interface AdapterRuntime {
   readonly fetch: typeof fetch;
   /** Connections shared by the adapters of one gateway (one per NATS server set). */
   readonly shared: SharedResources;
+  /**
+   * Resolves on the event loop's next turn, after pending microtasks and the
+   * I/O already read. Portable: `setTimeout(0)`; the Node entry injects
+   * `setImmediate` (Node clamps `setTimeout(0)` to a millisecond, which a
+   * NATS core publish would pay on every call).
+   */
+  readonly nextTurn: () => Promise<void>;
 }
 
 /** A JSON Schema (draft 2020-12) describing a target's options. */

@@ -4,6 +4,7 @@
  * process.stdout with backpressure).
  */
 import type { AdapterRuntime } from "./adapter.js";
+import { nextTurn } from "./next-turn.js";
 import { SharedResources } from "./shared-resources.js";
 
 /** A fresh runtime for one gateway (its shared resources belong to that gateway alone). */
@@ -16,4 +17,5 @@ export const portableRuntime = (): AdapterRuntime => ({
     console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
   },
   fetch: (input, init) => fetch(input, init),
+  nextTurn,
 });
