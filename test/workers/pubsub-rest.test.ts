@@ -2,11 +2,11 @@
  * The Pub/Sub REST client inside workerd: publishes, with a service-account
  * token signed by WebCrypto (jose), to the fake's REST endpoint.
  */
-import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
-import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
+import type { FakePubsub } from "../support/fake-pubsub/index.js";
+import { fakePubsubWithServiceAccount } from "../support/fake-pubsub/service-account.js";
 import { bundleForWorkerd } from "../support/workerd-bundle.js";
 
 const WORKER = `
@@ -37,18 +37,9 @@ let fake: FakePubsub;
 let mf: Miniflare;
 
 beforeAll(async () => {
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-  fake = await startFakePubsub({
-    projectId: "p",
-    topics: ["edge"],
-    tokenPublicKey: await exportSPKI(publicKey),
-    expectToken: "issued",
-  });
-  const keyJson = JSON.stringify({
-    client_email: "edge@p.iam.gserviceaccount.com",
-    private_key: await exportPKCS8(privateKey),
-    token_uri: fake.tokenUrl,
-  });
+  const withKey = await fakePubsubWithServiceAccount(["edge"]);
+  fake = withKey.fake;
+  const { keyJson } = withKey;
   const script = await bundleForWorkerd({ source: WORKER });
   mf = new Miniflare({
     modules: true,

@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, runCli } from "../support/cli-process.js";
-import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
+import type { FakePubsub } from "../support/fake-pubsub/index.js";
+import { fakePubsubWithServiceAccount } from "../support/fake-pubsub/service-account.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 import { bundleForWorkerd } from "../support/workerd-bundle.js";
@@ -170,18 +170,9 @@ describe("a Worker signing in to Pub/Sub over REST", () => {
   });
 
   it("answers concurrent first requests that all need the token, none hanging on another request's fetch", async () => {
-    const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-    fake = await startFakePubsub({
-      projectId: "p",
-      topics: ["orders"],
-      tokenPublicKey: await exportSPKI(publicKey),
-      expectToken: "issued",
-    });
-    const keyJson = JSON.stringify({
-      client_email: "edge@p.iam.gserviceaccount.com",
-      private_key: await exportPKCS8(privateKey),
-      token_uri: fake.tokenUrl,
-    });
+    const withKey = await fakePubsubWithServiceAccount(["orders"]);
+    fake = withKey.fake;
+    const { keyJson } = withKey;
     const built = await build(
       'targets:\n  ps: { type: pubsub, api: rest, projectId: p, topic: orders, apiEndpoint: "${env:PUBSUB_URL}", credentials: { keyJson: "${env:KEY_JSON}" } }\nroutes:\n  - { name: all, to: [ps] }\n',
     );
