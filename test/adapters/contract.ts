@@ -7,14 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Adapter, OutboundMessage, PublishOutcome } from "../../src/adapter/adapter.js";
-import {
-  type AttributeValue,
-  allAttributes,
-  type CloudEvent,
-  createCloudEvent,
-  EventData,
-} from "../../src/event/cloud-event.js";
+import { allAttributes, type CloudEvent, createCloudEvent, EventData } from "../../src/event/cloud-event.js";
 import { eventWireSize } from "../../src/event/json-format.js";
+import { bytes, event, roundTripCases } from "./contract-events.js";
 
 export interface ReceivedEvent {
   readonly event: CloudEvent;
@@ -68,33 +63,6 @@ export interface ContractSubject {
 
 const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
 
-function event(
-  id: string,
-  extra: {
-    data?: EventData;
-    datacontenttype?: string;
-    time?: string;
-    subject?: string;
-    extensions?: [string, AttributeValue][];
-  } = {},
-) {
-  return createCloudEvent({
-    attributes: {
-      specversion: "1.0",
-      id,
-      source: "/contract/suite",
-      type: "dev.ce-gateway.contract",
-      ...(extra.time === undefined ? {} : { time: extra.time }),
-      ...(extra.subject === undefined ? {} : { subject: extra.subject }),
-      ...(extra.datacontenttype === undefined ? {} : { datacontenttype: extra.datacontenttype }),
-    },
-    extensions: new Map(extra.extensions ?? []),
-    data: extra.data,
-  });
-}
-
-const bytes = (text: string) => new TextEncoder().encode(text);
-
 /** The content type and data of an event as read by the gateway's decoder for the binding. */
 function viewOf(received: ReceivedEvent | undefined): ReceiverView {
   if (received === undefined) throw new Error("nothing was received");
@@ -110,95 +78,6 @@ function viewOf(received: ReceivedEvent | undefined): ReceiverView {
 /** Attributes as strings: binary modes carry every extension as a String. */
 const attributesOf = (e: CloudEvent, typed = false) =>
   Object.fromEntries([...allAttributes(e)].map(([k, v]) => [k, typed ? v : String(v)]));
-
-export function roundTripCases(prefix: string): [string, CloudEvent][] {
-  return [
-    [
-      "a JSON object, numbers and key order untouched",
-      event(`${prefix}-object`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('{"z":1.0,"10":12345678901234567890,"a":[1.50]}'), "json"),
-      }),
-    ],
-    [
-      "a JSON array",
-      event(`${prefix}-array`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('[1,"two",null,{"x":1.0}]'), "json"),
-      }),
-    ],
-    [
-      "a JSON string",
-      event(`${prefix}-string`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('"just a string"'), "json"),
-      }),
-    ],
-    [
-      "a JSON number",
-      event(`${prefix}-number`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes("1.0"), "json"),
-      }),
-    ],
-    [
-      "JSON null",
-      event(`${prefix}-null`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes("null"), "json"),
-      }),
-    ],
-    [
-      "binary data",
-      event(`${prefix}-binary`, {
-        datacontenttype: "application/octet-stream",
-        data: new EventData(new Uint8Array([0, 1, 2, 127, 128, 253, 254, 255]), "binary"),
-      }),
-    ],
-    [
-      "text",
-      event(`${prefix}-text`, {
-        datacontenttype: "text/plain; charset=utf-8",
-        data: new EventData(bytes("Grüße, 🌎"), "text"),
-      }),
-    ],
-    ["no data", event(`${prefix}-nodata`)],
-    // The shape client SDKs model best (a time in milliseconds, object data): SDK paths take these.
-    [
-      "a timed JSON object with a subject and extensions",
-      event(`${prefix}-timed-object`, {
-        time: "2026-11-30T12:00:00.123Z",
-        subject: "orders/42",
-        datacontenttype: "application/json",
-        data: new EventData(bytes('{"order":42,"lines":[{"sku":"a","qty":2}],"note":null}'), "json"),
-        extensions: [
-          ["count", 7],
-          ["flag", false],
-          ["tenant", "eu-1"],
-        ],
-      }),
-    ],
-    [
-      "timed binary data",
-      event(`${prefix}-timed-binary`, {
-        time: "2026-11-30T12:00:00.000Z",
-        datacontenttype: "application/octet-stream",
-        data: new EventData(new Uint8Array([255, 0, 128, 10]), "binary"),
-      }),
-    ],
-    [
-      "extensions and values that need percent-encoding",
-      event(`${prefix}-extensions`, {
-        extensions: [
-          ["greeting", 'Euro € 😀 "quoted" 100% done'],
-          ["count", 42],
-          ["minimum", -2147483648],
-          ["flag", true],
-        ],
-      }),
-    ],
-  ];
-}
 
 export function describeAdapterContract(subject: ContractSubject): void {
   describe(`adapter contract: ${subject.name}`, () => {
