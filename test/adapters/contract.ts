@@ -15,6 +15,7 @@ import {
   EventData,
 } from "../../src/event/cloud-event.js";
 import { eventWireSize } from "../../src/event/json-format.js";
+import { attemptOptions } from "../support/attempt.js";
 
 export interface ReceivedEvent {
   readonly event: CloudEvent;
@@ -66,7 +67,10 @@ export interface ContractSubject {
   setup(): Promise<ContractHarness>;
 }
 
-const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+const options = attemptOptions;
+
+/** The attempt an unreachable target gets: the delivery layer would end it at the target's timeout. */
+const UNREACHABLE_ATTEMPT_MS = 1_000;
 
 function event(
   id: string,
@@ -364,7 +368,7 @@ export function describeAdapterContract(subject: ContractSubject): void {
       try {
         const [outcome] = await adapter.publish(
           [message(event(`${runId}-unreachable`), "unreachable")],
-          options(),
+          options(UNREACHABLE_ATTEMPT_MS),
         );
         expect(outcome?.status).toBe("retriable");
         // Only a target with a connection can know it is down before it sends.

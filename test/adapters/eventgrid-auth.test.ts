@@ -88,11 +88,11 @@ describe("Event Grid sign-in", () => {
     try {
       for (const e of [timedEvent("timed"), textEvent("plain")]) {
         // The authority says "in 3 s": by fetch that becomes the outcome's Retry-After; MSAL waits
-        // and asks again itself, which the attempt's 500 ms bound cuts short.
+        // and asks again itself, which the attempt's 500 ms bound (the target's timeoutMs) cuts short.
         fake.failTokensNext(429);
         const throttled = await entraTarget(fake, api, "s", fake.fetch, 500).publish(
           [{ event: e }],
-          publishOptions(),
+          publishOptions(500),
         );
         expect(throttled[0]?.status).toBe("retriable");
         if (api === "rest") expect(throttled[0]).toMatchObject({ retryAfterMs: 3_000 });
@@ -100,7 +100,7 @@ describe("Event Grid sign-in", () => {
         const started = Date.now();
         const hung = await entraTarget(fake, api, "s", fake.fetch, 500).publish(
           [{ event: e }],
-          publishOptions(),
+          publishOptions(500),
         );
         expect(hung[0]?.status).toBe("retriable");
         expect(Date.now() - started).toBeLessThan(5_000);
