@@ -76,7 +76,13 @@ export const eventGridDescriptor: TargetDescriptor = {
         default: false,
         description: "Allow an http:// endpoint (local test servers only).",
       },
-      timeoutMs: { type: "integer", minimum: 1, default: DEFAULT_TIMEOUT_MS },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "endpoint"],
     additionalProperties: false,

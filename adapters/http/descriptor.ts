@@ -38,7 +38,13 @@ export const httpDescriptor: TargetDescriptor = {
         additionalProperties: { type: "string" },
         description: "Extra request headers, e.g. Authorization: Bearer ${env:TOKEN}.",
       },
-      timeoutMs: { type: "integer", minimum: 1, default: DEFAULT_TIMEOUT_MS, description: "Per request." },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "url"],
     additionalProperties: false,

@@ -51,7 +51,8 @@ export const natsDescriptor: TargetDescriptor = {
         type: "integer",
         minimum: 1,
         default: DEFAULT_TIMEOUT_MS,
-        description: "Per publish attempt.",
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
       },
       reconnectWaitMs: { type: "integer", minimum: 10, default: 250 },
     },

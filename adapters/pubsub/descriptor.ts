@@ -55,7 +55,13 @@ export const pubsubDescriptor: TargetDescriptor = {
           maxDelayMs: { type: "integer", minimum: 0 },
         },
       },
-      timeoutMs: { type: "integer", minimum: 1, default: DEFAULT_TIMEOUT_MS },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "projectId", "topic"],
     additionalProperties: false,
