@@ -47,7 +47,7 @@ export function authFor(
   if (decodeBase64(sas.key) === undefined)
     throw new Error("sasToken.key is not base64: give the topic's access key as Azure shows it");
   const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS);
-  return { kind: "sas", token: () => tokens() };
+  return { kind: "sas", token: tokens };
 }
 
 export async function authHeaders(

@@ -2,6 +2,9 @@
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 import { BASE64_PATTERN } from "../../src/codec/base64.js";
 
+/** How long one attempt may take when the options give no timeoutMs. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export const eventGridDescriptor: TargetDescriptor = {
   type: "eventgrid",
   optionsSchema: {
@@ -73,7 +76,13 @@ export const eventGridDescriptor: TargetDescriptor = {
         default: false,
         description: "Allow an http:// endpoint (local test servers only).",
       },
-      timeoutMs: { type: "integer", minimum: 1, default: 10000 },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "endpoint"],
     additionalProperties: false,
@@ -86,4 +95,5 @@ export const eventGridDescriptor: TargetDescriptor = {
     then: { required: ["allowInsecure"], properties: { allowInsecure: { const: true } } },
   },
   addressing: {},
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

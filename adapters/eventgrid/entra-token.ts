@@ -1,7 +1,7 @@
 /**
  * Microsoft Entra ID client-credentials tokens by fetch (any runtime), for
- * the Event Grid scope, reused until a minute before they expire. Each token
- * request is bounded by `timeoutMs`, since callers share the one in flight.
+ * the Event Grid scope, reused until a minute before they expire. A token
+ * request is bounded by the signal of the attempt it is made for.
  */
 
 import { retryAfterMs } from "../../src/adapter/retry-after.js";
@@ -21,14 +21,9 @@ function oauthErrorCode(text: string): string | undefined {
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
-export function entraTokens(
-  credentials: EntraOptions,
-  fetchFn: typeof fetch,
-  timeoutMs: number,
-  now: () => number = Date.now,
-) {
+export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, now: () => number = Date.now) {
   const authority = (credentials.authorityHost ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
-  return cachedToken(async () => {
+  return cachedToken(async (signal) => {
     const response = await fetchFn(
       `${authority}/${encodeURIComponent(credentials.tenantId)}/oauth2/v2.0/token`,
       {
@@ -40,7 +35,7 @@ export function entraTokens(
           client_secret: credentials.clientSecret,
           scope: EVENT_GRID_SCOPE,
         }).toString(),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       },
     );
     if (!response.ok) {

@@ -34,13 +34,12 @@ export interface EventGridClients {
 
 /** The fetch-only sender: Entra ID tokens by the client-credentials request, no SDK. */
 function portableSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
-  const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch, options.timeoutMs ?? 10_000));
+  const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch));
   return restSender({
     url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,
     auth,
     fetch: runtime.fetch,
-    timeoutMs: options.timeoutMs ?? 10_000,
   });
 }
 
@@ -78,7 +77,7 @@ export function createEventGridAdapter(
       maxEventBytes: limits.maxEventBytes,
     },
     encodedSize: (message) => encode(message.event).length,
-    async publish(messages, { signal, deadline }) {
+    async publish(messages, { signal }) {
       if (sender === undefined)
         return messages.map(() => terminal("An http:// endpoint needs allowInsecure: true"));
       let send: BatchSender;
@@ -111,7 +110,6 @@ export function createEventGridAdapter(
           : await send.send(
               batch.map((i) => encoded[i] as Uint8Array),
               signal,
-              deadline,
             );
         for (const i of batch) outcomes[i] = outcome;
       }

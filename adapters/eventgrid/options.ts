@@ -25,6 +25,7 @@ export interface EventGridOptions {
   readonly sasToken?: string | GeneratedSas;
   readonly entra?: EntraOptions;
   readonly allowInsecure?: boolean;
+  /** How long one attempt may take; the delivery layer applies it (see the descriptor). */
   readonly timeoutMs?: number;
 }
 

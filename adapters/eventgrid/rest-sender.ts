@@ -13,9 +13,12 @@ import type { EventGridOptions } from "./options.js";
 
 export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=utf-8";
 
-/** Sends one batch (events already encoded in the JSON format) and says what became of it. */
+/**
+ * Sends one batch (events already encoded in the JSON format) and says what
+ * became of it; the attempt's signal bounds the credential and the request together.
+ */
 export interface BatchSender {
-  send(events: readonly Uint8Array[], signal: AbortSignal, deadline: number): Promise<PublishOutcome>;
+  send(events: readonly Uint8Array[], signal: AbortSignal): Promise<PublishOutcome>;
 }
 
 export function publishUrl(options: EventGridOptions): string {
@@ -49,33 +52,26 @@ export function classifyFailure(
   return terminal(reason, status);
 }
 
-/** Aborts when the attempt does, or after the target's timeout cut short by the attempt's deadline. */
-export const attemptSignal = (signal: AbortSignal, timeoutMs: number, deadline: number) =>
-  AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())))]);
-
 export interface RestSenderOptions {
   readonly url: string;
   readonly namespace: boolean;
   readonly auth: EventGridAuth;
   readonly fetch: typeof fetch;
-  readonly timeoutMs: number;
 }
 
 export function restSender(options: RestSenderOptions): BatchSender {
   return {
-    async send(events, signal, deadline) {
+    async send(events, signal) {
       const body = joinJsonArray(events);
-      // One bound for the credential and the request together.
-      const bounded = attemptSignal(signal, options.timeoutMs, deadline);
       try {
         const response = await options.fetch(options.url, {
           method: "POST",
           headers: {
             "content-type": BATCH_CONTENT_TYPE,
-            ...(await authHeaders(options.auth, options.namespace, bounded)),
+            ...(await authHeaders(options.auth, options.namespace, signal)),
           },
           body,
-          signal: bounded,
+          signal,
         });
         if (response.ok) {
           await response.body?.cancel().catch(() => {});

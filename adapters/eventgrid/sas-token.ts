@@ -42,7 +42,7 @@ export function sasTokens(
   key: string,
   ttlSeconds: number,
   now: () => number = Date.now,
-): () => Promise<string> {
+): (signal: AbortSignal) => Promise<string> {
   return cachedToken(async () => {
     // Whole seconds: the expiry string has no fractions, so the token never outlives what was asked.
     const expiresAt = Math.floor((now() + ttlSeconds * 1000) / 1000) * 1000;

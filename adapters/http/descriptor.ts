@@ -11,6 +11,9 @@ export function httpUrlViolation(url: string): string | undefined {
   }
 }
 
+/** How long one attempt may take when the options give no timeoutMs. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export const httpDescriptor: TargetDescriptor = {
   type: "http",
   optionsSchema: {
@@ -35,10 +38,17 @@ export const httpDescriptor: TargetDescriptor = {
         additionalProperties: { type: "string" },
         description: "Extra request headers, e.g. Authorization: Bearer ${env:TOKEN}.",
       },
-      timeoutMs: { type: "integer", minimum: 1, default: 10000, description: "Per request." },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "url"],
     additionalProperties: false,
   },
   addressing: { address: "url", checkAddress: httpUrlViolation },
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

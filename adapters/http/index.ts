@@ -30,6 +30,7 @@ export interface HttpOptions {
   readonly url: string;
   readonly mode?: "binary" | "structured" | "batch";
   readonly headers?: Readonly<Record<string, string>>;
+  /** How long one attempt may take; the delivery layer applies it (see the descriptor). */
   readonly timeoutMs?: number;
   /** How binary mode writes `ce-*` values: percent-encoded (the binding), or raw for receivers on sdk-go. */
   readonly headerEncoding?: HeaderEncoding;
@@ -54,16 +55,9 @@ async function classify(response: Response): Promise<PublishOutcome> {
 
 export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime): Adapter {
   const mode = options.mode ?? "binary";
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const headerEncoding = options.headerEncoding ?? "percent";
 
-  async function send(
-    url: string,
-    message: HttpMessage,
-    signal: AbortSignal,
-    deadline: number,
-  ): Promise<PublishOutcome> {
-    const timeout = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
+  async function send(url: string, message: HttpMessage, signal: AbortSignal): Promise<PublishOutcome> {
     try {
       // Configured headers first; the event's own (content-type, ce-*) replace any of the same name.
       const headers = new Headers(options.headers);
@@ -73,13 +67,12 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
         headers,
         body: message.body as Uint8Array<ArrayBuffer>,
         redirect: "manual",
-        signal: AbortSignal.any([signal, timeout]),
+        signal,
       });
       return await classify(response);
     } catch (error) {
-      return retriable(
-        `${url}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : describeError(error)}`,
-      );
+      // Aborted: the attempt's reason (the target's timeout, the deadline, the client gone) says why.
+      return retriable(`${url}: ${describeError(signal.aborted ? signal.reason : error)}`);
     }
   }
 
@@ -95,18 +88,18 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
       runsOnWorkers: true,
       maxEventBytes: Number.POSITIVE_INFINITY,
     },
-    async publish(messages, { signal, deadline }) {
+    async publish(messages, { signal }) {
       if (mode === "binary") {
         return Promise.all(
           messages.map((m) => {
             const encoded = binaryRequest(m.event, headerEncoding);
             if (!encoded.ok) return terminal(encoded.reason);
-            return send(urlOf(m), encoded.message, signal, deadline);
+            return send(urlOf(m), encoded.message, signal);
           }),
         );
       }
       if (mode === "structured")
-        return Promise.all(messages.map((m) => send(urlOf(m), structuredRequest(m.event), signal, deadline)));
+        return Promise.all(messages.map((m) => send(urlOf(m), structuredRequest(m.event), signal)));
       // One batch per destination URL; every event of a batch shares its outcome.
       const byUrl = new Map<string, number[]>();
       messages.forEach((m, i) => {
@@ -119,7 +112,6 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
             url,
             batchRequest(indexes.map((i) => (messages[i] as OutboundMessage).event)),
             signal,
-            deadline,
           );
           for (const i of indexes) outcomes[i] = outcome;
         }),

@@ -2,6 +2,9 @@
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 import { addressCharacterViolation } from "../../src/bindings/address-rules.js";
 
+/** How long one attempt may take (the delivery layer bounds in-process targets too). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export const memoryDescriptor: TargetDescriptor = {
   type: "memory",
   optionsSchema: {
@@ -22,4 +25,5 @@ export const memoryDescriptor: TargetDescriptor = {
     additionalProperties: false,
   },
   addressing: { address: "address", orderingKey: "orderingKey", checkAddress: addressCharacterViolation },
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

@@ -9,6 +9,7 @@
  */
 
 import type { NatsConnection } from "@nats-io/nats-core";
+import { untilAborted } from "../../src/adapter/until-aborted.js";
 
 /** One connect attempt (the client's own first-connect retries are off: this class owns them). */
 export type NatsConnector = () => Promise<NatsConnection>;
@@ -111,18 +112,14 @@ export class ManagedConnection {
 
   /**
    * The connection for a publish: the current one, or, while the very first
-   * connect is still under way, that connect if it succeeds within `waitMs`
-   * (a gateway just started should not refuse its first events). After a
-   * disconnect there is no waiting: publishes fail fast until it is back.
+   * connect is still under way, that connect if it succeeds before the
+   * attempt ends (a gateway just started should not refuse its first
+   * events). After a disconnect there is no waiting: publishes fail fast
+   * until it is back.
    */
-  async forPublish(waitMs: number): Promise<NatsConnection | undefined> {
+  async forPublish(signal: AbortSignal): Promise<NatsConnection | undefined> {
     if (this.current !== undefined || this.#connection !== undefined || this.#closed) return this.current;
-    let timer: ReturnType<typeof globalThis.setTimeout> | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = globalThis.setTimeout(() => resolve(undefined), Math.max(0, waitMs));
-    });
-    await Promise.race([this.#opened, timeout]);
-    globalThis.clearTimeout(timer);
+    await untilAborted(this.#opened, signal).catch(() => undefined);
     return this.current;
   }
 

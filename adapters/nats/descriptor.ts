@@ -2,6 +2,9 @@
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 import { natsSubjectViolation } from "../../src/bindings/address-rules.js";
 
+/** How long one attempt may take when the options give no timeoutMs. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+
 export const natsDescriptor: TargetDescriptor = {
   type: "nats",
   optionsSchema: {
@@ -44,7 +47,13 @@ export const natsDescriptor: TargetDescriptor = {
           key: { type: "string", description: "Client key file." },
         },
       },
-      timeoutMs: { type: "integer", minimum: 1, default: 5000, description: "Per publish attempt." },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
       reconnectWaitMs: { type: "integer", minimum: 10, default: 250 },
     },
     required: ["type", "subject"],
@@ -52,4 +61,5 @@ export const natsDescriptor: TargetDescriptor = {
     additionalProperties: false,
   },
   addressing: { address: "subject", checkAddress: natsSubjectViolation },
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

@@ -14,11 +14,14 @@ import {
   type AdapterRuntime,
   acked,
   type OutboundMessage,
+  type PublishOptions,
   type PublishOutcome,
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { msUntil } from "../../src/adapter/ms-until.js";
 import { perEvent } from "../../src/adapter/per-event.js";
+import { untilAborted } from "../../src/adapter/until-aborted.js";
 import {
   binaryNatsMessage,
   type NatsEncoded,
@@ -72,18 +75,6 @@ function classifyJetStreamError(error: unknown, subject: string): PublishOutcome
     );
   }
   return retriable(`JetStream did not acknowledge: ${describeError(error)}`);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), Math.max(0, ms));
-    const onAbort = () => reject(new Error("the attempt was aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
 }
 
 /** How a target encodes its events: the message for each, and its size as the server counts it. */
@@ -151,10 +142,11 @@ export function createNatsAdapter(
   async function publishJetStream(
     nc: NatsConnection,
     messages: readonly OutboundMessage[],
-    timeout: number,
-    signal: AbortSignal,
+    { signal, deadline }: PublishOptions,
   ) {
     const [core, { jetstream }] = await sdk;
+    // The client takes its timeout as a number: what is left of the attempt.
+    const timeout = msUntil(deadline);
     const js = jetstream(nc, { timeout });
     // Started in order, so the stream stores a batch in the order given.
     const pending = messages.map((message): Promise<PublishOutcome> => {
@@ -173,7 +165,7 @@ export function createNatsAdapter(
         timeout,
         ...(expect && { expect }),
       });
-      return withTimeout(published, timeout, signal).then(
+      return untilAborted(published, signal).then(
         (ack) =>
           acked({
             id: `${ack.stream}:${ack.seq}`,
@@ -187,12 +179,7 @@ export function createNatsAdapter(
     return Promise.all(pending);
   }
 
-  async function publishCore(
-    nc: NatsConnection,
-    messages: readonly OutboundMessage[],
-    timeout: number,
-    signal: AbortSignal,
-  ) {
+  async function publishCore(nc: NatsConnection, messages: readonly OutboundMessage[], signal: AbortSignal) {
     const [core] = await sdk;
     const outcomes: (PublishOutcome | undefined)[] = [];
     for (const message of messages) {
@@ -217,7 +204,7 @@ export function createNatsAdapter(
     // Core NATS has no acknowledgement: a flush round trip proves the server received what came
     // before it, and a publish it refused (permissions) is reported before that round trip ends.
     const { result: flushed, denied } = await connection.collectDenials(() =>
-      withTimeout(nc.flush(), timeout, signal).then(
+      untilAborted(nc.flush(), signal).then(
         () => undefined,
         (error: unknown) => retriable(`NATS did not confirm receipt: ${describeError(error)}`),
       ),
@@ -249,17 +236,15 @@ export function createNatsAdapter(
       const encoded = encode(message);
       return encoded.ok ? sizeOf(encoded.payload) : 0;
     },
-    async publish(messages, { signal, deadline }) {
-      const remaining = () => Math.min(options.timeoutMs ?? 5_000, Math.max(1, deadline - Date.now()));
-      const nc = await connection.forPublish(remaining());
+    async publish(messages, attempt) {
+      const nc = await connection.forPublish(attempt.signal);
       if (nc === undefined) {
         const why = connection.lastError === undefined ? "" : `: ${describeError(connection.lastError)}`;
         return messages.map(() => retriable(`Not connected to NATS${why}`, 1_000));
       }
-      const timeout = remaining();
       return useJetStream
-        ? publishJetStream(nc, messages, timeout, signal)
-        : publishCore(nc, messages, timeout, signal);
+        ? publishJetStream(nc, messages, attempt)
+        : publishCore(nc, messages, attempt.signal);
     },
     async ready() {
       return connection.current !== undefined;

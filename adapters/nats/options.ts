@@ -16,6 +16,7 @@ export interface NatsOptions {
   readonly nkey?: string;
   readonly creds?: string;
   readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  /** How long one attempt may take; the delivery layer applies it (see the descriptor). */
   readonly timeoutMs?: number;
   readonly reconnectWaitMs?: number;
 }

@@ -2,7 +2,8 @@
  * OAuth2 access tokens from a service-account key, with WebCrypto only (so
  * it runs on Workers): a JWT signed with the key (RS256, `jose`) is exchanged
  * at the key's token_uri, and the token is reused until a minute before it
- * expires.
+ * expires. A token request is bounded by the signal of the attempt it is
+ * made for.
  */
 import { importPKCS8, SignJWT } from "jose";
 import { cachedToken } from "../../src/adapter/token-cache.js";
@@ -29,7 +30,7 @@ const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
 export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now: () => number = Date.now) {
   const tokenUri = key.token_uri ?? DEFAULT_TOKEN_URI;
-  return cachedToken(async () => {
+  return cachedToken(async (signal) => {
     const privateKey = await importPKCS8(key.private_key, "RS256");
     const issuedAt = Math.floor(now() / 1000);
     const assertion = await new SignJWT({ scope: PUBSUB_SCOPE })
@@ -46,6 +47,7 @@ export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now:
         grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
         assertion,
       }).toString(),
+      signal,
     });
     if (!response.ok) {
       throw new TokenError(

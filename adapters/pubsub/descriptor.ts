@@ -8,6 +8,9 @@ export function topicViolation(topic: string): string | undefined {
   return topic.toLowerCase().startsWith("goog") ? 'must not start with "goog"' : undefined;
 }
 
+/** How long one attempt may take when the options give no timeoutMs. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export const pubsubDescriptor: TargetDescriptor = {
   type: "pubsub",
   optionsSchema: {
@@ -52,10 +55,17 @@ export const pubsubDescriptor: TargetDescriptor = {
           maxDelayMs: { type: "integer", minimum: 0 },
         },
       },
-      timeoutMs: { type: "integer", minimum: 1, default: 10000 },
+      timeoutMs: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_TIMEOUT_MS,
+        description:
+          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
+      },
     },
     required: ["type", "projectId", "topic"],
     additionalProperties: false,
   },
   addressing: { address: "topic", orderingKey: "orderingKey", checkAddress: topicViolation },
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

@@ -55,7 +55,6 @@ async function openPublisher(
     // With a service-account key every request carries a token; an emulator needs none. (Over REST
     // there are no Application Default Credentials: give keyJson for the public API.)
     ...(key !== undefined && { token: accessTokens(key, runtime.fetch) }),
-    timeoutMs: options.timeoutMs ?? 10_000,
     fetch: runtime.fetch,
   });
 }

@@ -14,5 +14,6 @@ export interface PubsubOptions {
     readonly maxBytes?: number;
     readonly maxDelayMs?: number;
   };
+  /** How long one attempt may take; the delivery layer applies it (see the descriptor). */
   readonly timeoutMs?: number;
 }

@@ -16,9 +16,8 @@ export interface RestPublisherOptions {
   readonly projectId: string;
   /** Base URL, e.g. https://pubsub.googleapis.com or http://127.0.0.1:8085 for an emulator. */
   readonly baseUrl: string;
-  /** A bearer token per request; absent for an emulator. */
-  readonly token?: () => Promise<string>;
-  readonly timeoutMs: number;
+  /** A bearer token per request, asked for within the attempt; absent for an emulator. */
+  readonly token?: (signal: AbortSignal) => Promise<string>;
   readonly fetch: typeof fetch;
 }
 
@@ -82,12 +81,12 @@ export function restPublisher(options: RestPublisherOptions): Publisher {
     });
     try {
       const headers: Record<string, string> = { "content-type": "application/json" };
-      if (options.token) headers.authorization = `Bearer ${await options.token()}`;
+      if (options.token) headers.authorization = `Bearer ${await options.token(signal)}`;
       const response = await options.fetch(url, {
         method: "POST",
         headers,
         body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        signal,
       });
       if (response.ok) {
         const { messageIds } = (await response.json()) as { messageIds: string[] };

@@ -1,6 +1,9 @@
 /** The `stdout` target's options and addressing (loaded without the adapter). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 
+/** How long one attempt may take (the delivery layer bounds in-process targets too). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export const stdoutDescriptor: TargetDescriptor = {
   type: "stdout",
   optionsSchema: {
@@ -11,4 +14,5 @@ export const stdoutDescriptor: TargetDescriptor = {
     additionalProperties: false,
   },
   addressing: {},
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
 };

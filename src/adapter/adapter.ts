@@ -31,10 +31,19 @@ export interface OutboundMessage {
   readonly orderingKey?: string;
 }
 
+/**
+ * One attempt, made by the delivery layer: the adapter bounds every wait by
+ * `signal` and keeps no timeout of its own. A client API that takes a
+ * timeout as a number gets `msUntil(deadline)` (./ms-until.ts).
+ */
 export interface PublishOptions {
-  /** Aborted when the attempt's deadline passes or the request goes away. */
+  /**
+   * Aborted at `deadline` (reason: a `TimeoutError` naming the target's
+   * timeout or the request's deadline, whichever ended it) or when the
+   * client goes away (an `AbortError`).
+   */
   readonly signal: AbortSignal;
-  /** Epoch milliseconds by which the attempt must finish. */
+  /** Epoch milliseconds by which the attempt must finish: the request's deadline or the target's timeout, whichever comes first. */
   readonly deadline: number;
 }
 
@@ -106,6 +115,8 @@ export interface TargetDescriptor {
   /** JSON Schema of the target's options (the `type` key included). */
   readonly optionsSchema: JsonSchema;
   readonly addressing: TargetAddressing;
+  /** How long one attempt may take when the target's options give no `timeoutMs`. */
+  readonly defaultTimeoutMs: number;
 }
 
 /** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */

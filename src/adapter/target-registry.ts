@@ -32,6 +32,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** The attempt timeout of a target whose type the catalog does not know (an adapter handed in by a library user). */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+
 export class TargetRegistry {
   readonly #configs: ReadonlyMap<string, TargetConfig>;
   readonly #runtime: AdapterRuntime;
@@ -62,6 +65,20 @@ export class TargetRegistry {
 
   names(): string[] {
     return [...this.#configs.keys()];
+  }
+
+  /**
+   * How long one attempt to the target may take: its `timeoutMs` option, else
+   * its type's default. Read from config and descriptor: no adapter is created.
+   */
+  attemptTimeoutMs(name: string): number {
+    const config = this.#configs.get(name);
+    if (config === undefined) return DEFAULT_ATTEMPT_TIMEOUT_MS;
+    const configured = config.timeoutMs;
+    if (typeof configured === "number" && configured > 0) return configured;
+    return (
+      targetTypeOf(this.#catalog, config.type)?.descriptor.defaultTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
+    );
   }
 
   /** The pool key: the same name with the same settings is the same adapter. */

@@ -2,7 +2,14 @@
  * Bearer tokens reused until a minute before they expire, fetched one at a
  * time (concurrent callers share the request in flight). Shared by the
  * targets that sign in with OAuth2 (Pub/Sub over REST, Event Grid with Entra ID).
+ *
+ * A token request is made for an attempt and bounded by that attempt's
+ * signal; every caller stops waiting when its own attempt ends. A caller
+ * whose attempt outlives the one that started the shared request, and sees
+ * that request cut short by it, asks again within its own attempt.
  */
+import { untilAborted } from "./until-aborted.js";
+
 export interface IssuedToken {
   readonly token: string;
   readonly expiresInSeconds: number;
@@ -10,23 +17,42 @@ export interface IssuedToken {
 
 export const REFRESH_MARGIN_MS = 60_000;
 
+interface TokenRequest {
+  readonly token: Promise<string>;
+  /** The signal of the attempt the request was made for. */
+  readonly signal: AbortSignal;
+}
+
 export function cachedToken(
-  fetchToken: () => Promise<IssuedToken>,
+  fetchToken: (signal: AbortSignal) => Promise<IssuedToken>,
   now: () => number = Date.now,
-): () => Promise<string> {
+): (signal: AbortSignal) => Promise<string> {
   let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-  return function token(): Promise<string> {
-    if (cached !== undefined && now() < cached.expiresAt - REFRESH_MARGIN_MS)
-      return Promise.resolve(cached.token);
-    pending ??= fetchToken()
+  let inFlight: TokenRequest | undefined;
+
+  const request = (signal: AbortSignal): TokenRequest => {
+    const token: Promise<string> = fetchToken(signal)
       .then((issued) => {
         cached = { token: issued.token, expiresAt: now() + issued.expiresInSeconds * 1000 };
         return issued.token;
       })
       .finally(() => {
-        pending = undefined;
+        if (inFlight?.token === token) inFlight = undefined;
       });
-    return pending;
+    return { token, signal };
+  };
+
+  return async function token(signal: AbortSignal): Promise<string> {
+    for (;;) {
+      if (cached !== undefined && now() < cached.expiresAt - REFRESH_MARGIN_MS) return cached.token;
+      inFlight ??= request(signal);
+      const shared = inFlight;
+      try {
+        return await untilAborted(shared.token, signal);
+      } catch (error) {
+        if (shared.signal !== signal && shared.signal.aborted && !signal.aborted) continue;
+        throw error;
+      }
+    }
   };
 }

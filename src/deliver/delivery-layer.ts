@@ -1,7 +1,8 @@
 /**
  * The deliver stage: executes a delivery plan against the adapters. For now
- * one attempt per target, bounded by the request's deadline; retries, the
- * outbox and dead letters arrive here later, behind the same interface.
+ * one attempt per target, bounded by the target's timeout and the request's
+ * deadline (./attempt.ts); retries, the outbox and dead letters arrive here
+ * later, behind the same interface.
  */
 
 import { type Adapter, type PublishOutcome, retriable } from "../adapter/adapter.js";
@@ -10,6 +11,7 @@ import type { RequestContext } from "../context/request-context.js";
 import { describeError } from "../errors/errors.js";
 import type { Observer } from "../observe/observer.js";
 import type { DeliveryPlan, PlannedDelivery } from "../route/plan-deliveries.js";
+import { type Attempt, openAttempt } from "./attempt.js";
 
 export interface DeliveryResult {
   readonly eventIndex: number;
@@ -31,52 +33,15 @@ function groupByTarget(deliveries: readonly PlannedDelivery[]): Map<string, Plan
   return groups;
 }
 
-interface AttemptWindow {
-  readonly signal: AbortSignal;
-  /** Resolves when the window closes, so an adapter that ignores the signal cannot hold the request. */
-  readonly closed: Promise<"aborted">;
-  dispose(): void;
-}
-
-/** The time an attempt may take: until the request's deadline, or until the client goes away. */
-function openAttemptWindow(ctx: RequestContext): AttemptWindow {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  const timer = setTimeout(abort, Math.max(0, ctx.deadline - ctx.clock.now()));
-  if (ctx.signal.aborted) abort();
-  else ctx.signal.addEventListener("abort", abort, { once: true });
-  const closed = new Promise<"aborted">((resolve) => {
-    if (controller.signal.aborted) resolve("aborted");
-    else controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-  });
-  return {
-    signal: controller.signal,
-    closed,
-    dispose() {
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", abort);
-    },
-  };
-}
-
-async function attempt(
-  adapter: Adapter,
-  group: readonly PlannedDelivery[],
-  ctx: RequestContext,
-  window: AttemptWindow,
-) {
+/** Publishes a target's group within the attempt: its outcomes, or the attempt's reason for ending first. */
+async function publishWithin(adapter: Adapter, group: readonly PlannedDelivery[], attempt: Attempt) {
   const messages = group.map((d) => d.message);
   try {
     const result = await Promise.race([
-      adapter.publish(messages, { signal: window.signal, deadline: ctx.deadline }),
-      window.closed,
+      adapter.publish(messages, { signal: attempt.signal, deadline: attempt.deadline }),
+      attempt.ended,
     ]);
-    if (result === "aborted") {
-      const reason = ctx.signal.aborted
-        ? "The client went away before delivery finished"
-        : "The delivery deadline passed";
-      return group.map(() => retriable(reason));
-    }
+    if (typeof result === "string") return group.map(() => retriable(result));
     return group.map(
       (_, i) =>
         result[i] ?? retriable(`The adapter returned ${result.length} outcomes for ${group.length} events`),
@@ -91,19 +56,23 @@ export function createSyncDelivery(targets: TargetRegistry, observer: Observer):
   return {
     async deliver(plan, ctx) {
       const groups = [...groupByTarget(plan.deliveries)];
-      const window = openAttemptWindow(ctx);
       const perTarget = await Promise.all(
         groups.map(async ([target, group]) => {
           const started = ctx.clock.now();
-          const outcomes = await targets.get(target).then(
-            (adapter) => attempt(adapter, group, ctx, window),
-            (error: unknown) =>
-              group.map(() =>
-                retriable(
-                  `Target "${target}" is not available: ${error instanceof Error ? error.message : error}`,
+          // Opened before the adapter is fetched: creating it is part of the attempt's time.
+          const attempt = openAttempt(ctx, targets.attemptTimeoutMs(target));
+          const outcomes = await targets
+            .get(target)
+            .then(
+              (adapter) => publishWithin(adapter, group, attempt),
+              (error: unknown) =>
+                group.map(() =>
+                  retriable(
+                    `Target "${target}" is not available: ${error instanceof Error ? error.message : error}`,
+                  ),
                 ),
-              ),
-          );
+            )
+            .finally(() => attempt.dispose());
           const durationMs = ctx.clock.now() - started;
           return group.map((delivery, i): DeliveryResult => {
             const outcome = outcomes[i] as PublishOutcome;
@@ -112,7 +81,7 @@ export function createSyncDelivery(targets: TargetRegistry, observer: Observer):
             return { eventIndex: delivery.eventIndex, target, outcome };
           });
         }),
-      ).finally(() => window.dispose());
+      );
       return perTarget.flat();
     },
   };

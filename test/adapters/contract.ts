@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Adapter, OutboundMessage, PublishOutcome } from "../../src/adapter/adapter.js";
 import { allAttributes, type CloudEvent, createCloudEvent, EventData } from "../../src/event/cloud-event.js";
 import { eventWireSize } from "../../src/event/json-format.js";
+import { attemptOptions } from "../support/attempt.js";
 import { bytes, event, roundTripCases } from "./contract-events.js";
 
 export interface ReceivedEvent {
@@ -61,7 +62,10 @@ export interface ContractSubject {
   setup(): Promise<ContractHarness>;
 }
 
-const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+const options = attemptOptions;
+
+/** The attempt an unreachable target gets: the delivery layer would end it at the target's timeout. */
+const UNREACHABLE_ATTEMPT_MS = 1_000;
 
 /** The content type and data of an event as read by the gateway's decoder for the binding. */
 function viewOf(received: ReceivedEvent | undefined): ReceiverView {
@@ -243,7 +247,7 @@ export function describeAdapterContract(subject: ContractSubject): void {
       try {
         const [outcome] = await adapter.publish(
           [message(event(`${runId}-unreachable`), "unreachable")],
-          options(),
+          options(UNREACHABLE_ATTEMPT_MS),
         );
         expect(outcome?.status).toBe("retriable");
         // Only a target with a connection can know it is down before it sends.

@@ -88,11 +88,11 @@ describe("Event Grid sign-in", () => {
     try {
       for (const e of [timedEvent("timed"), textEvent("plain")]) {
         // The authority says "in 3 s": by fetch that becomes the outcome's Retry-After; MSAL waits
-        // and asks again itself, which the attempt's 500 ms bound cuts short.
+        // and asks again itself, which the attempt's 500 ms bound (the target's timeoutMs) cuts short.
         fake.failTokensNext(429);
         const throttled = await entraTarget(fake, api, "s", fake.fetch, 500).publish(
           [{ event: e }],
-          publishOptions(),
+          publishOptions(500),
         );
         expect(throttled[0]?.status).toBe("retriable");
         if (api === "rest") expect(throttled[0]).toMatchObject({ retryAfterMs: 3_000 });
@@ -100,7 +100,7 @@ describe("Event Grid sign-in", () => {
         const started = Date.now();
         const hung = await entraTarget(fake, api, "s", fake.fetch, 500).publish(
           [{ event: e }],
-          publishOptions(),
+          publishOptions(500),
         );
         expect(hung[0]?.status).toBe("retriable");
         expect(Date.now() - started).toBeLessThan(5_000);
@@ -202,7 +202,8 @@ describe("Event Grid sign-in", () => {
   it("makes a new shared access signature before the last one expires", async () => {
     let now = Date.parse("2026-11-30T10:00:00Z");
     const key = Buffer.from("k").toString("base64");
-    const tokens = sasTokens("https://t.example/api/events", key, 600, () => now);
+    const sign = sasTokens("https://t.example/api/events", key, 600, () => now);
+    const tokens = () => sign(new AbortController().signal);
     const first = await tokens();
     now += 400_000;
     expect(await tokens()).toBe(first);

@@ -14,6 +14,7 @@ import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { STRUCTURED_CONTENT_TYPE } from "../../src/bindings/pubsub/encode.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
+import { attemptOptions } from "../support/attempt.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
 
 let fake: FakePubsub;
@@ -35,7 +36,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => fake?.close());
 
-const options = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+const options = attemptOptions;
 const event = (id: string, extensions: [string, string][] = []) =>
   createCloudEvent({
     attributes: { specversion: "1.0", id, source: "/s", type: "t" },
@@ -93,7 +94,7 @@ describe.each(["grpc", "rest"] as const)("Pub/Sub over %s", (api) => {
   it("gives retriable while the service answers UNAVAILABLE, and acks once it is back", async () => {
     const a = adapter({ timeoutMs: 800 });
     fake.failNext("UNAVAILABLE", 10_000);
-    const [during] = await a.publish([{ event: event(`${api}-u-1`) }], options());
+    const [during] = await a.publish([{ event: event(`${api}-u-1`) }], options(800));
     expect(during?.status).toBe("retriable");
     fake.failNext("UNAVAILABLE", 0);
     fake.reset?.();

@@ -20,6 +20,7 @@ function probe(): { catalog: TargetCatalog; runtime: () => Promise<AdapterRuntim
     type: "probe",
     optionsSchema: { type: "object" },
     addressing: {},
+    defaultTimeoutMs: 1_000,
     create: (_options, runtime) => {
       resolveRuntime(runtime);
       return {

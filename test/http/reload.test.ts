@@ -43,11 +43,12 @@ describe("gateway.reload", () => {
     let release: (() => void) | undefined;
     const slowType: TargetCatalog = {
       slow: {
-        descriptor: { type: "slow", optionsSchema: {}, addressing: {} },
+        descriptor: { type: "slow", optionsSchema: {}, addressing: {}, defaultTimeoutMs: 10_000 },
         load: async () => ({
           type: "slow",
           optionsSchema: {},
           addressing: {},
+          defaultTimeoutMs: 10_000,
           create: () => {
             let closed = false;
             events.push("create");
@@ -94,11 +95,12 @@ describe("TargetRegistry.successor", () => {
   const closed: string[] = [];
   const catalog: TargetCatalog = {
     fake: {
-      descriptor: { type: "fake", optionsSchema: {}, addressing: {} },
+      descriptor: { type: "fake", optionsSchema: {}, addressing: {}, defaultTimeoutMs: 10_000 },
       load: async () => ({
         type: "fake",
         optionsSchema: {},
         addressing: {},
+        defaultTimeoutMs: 10_000,
         create: (options: Record<string, unknown>) => ({
           ...scriptedAdapter(() => acked()),
           close: async () => {

@@ -8,9 +8,11 @@ import { decodeHttpRequest } from "../../src/bindings/http/decode.js";
 import { createCloudEvent, EventData } from "../../src/event/cloud-event.js";
 import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import type { ReceivedEvent } from "../adapters/contract.js";
+import { attemptOptions } from "./attempt.js";
 import type { FakeEventGrid } from "./fake-eventgrid.js";
 
-export const publishOptions = () => ({ signal: new AbortController().signal, deadline: Date.now() + 10_000 });
+/** An attempt as the delivery layer makes it for a target whose timeout is `timeoutMs`. */
+export const publishOptions = (timeoutMs = 10_000) => attemptOptions(timeoutMs);
 
 /** The events the local Event Grid accepted, decoded as the gateway decodes a batch. */
 export function received(fake: FakeEventGrid): ReceivedEvent[] {

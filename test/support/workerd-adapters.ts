@@ -2,10 +2,11 @@
  * Runs fetch-based adapters inside workerd for the contract suite: a Worker
  * builds the real adapter from the options in each request and publishes the
  * events (sent in the JSON format); a proxy adapter on the Node side forwards
- * publish calls to it and returns its outcomes.
+ * publish calls to it, with what is left of the attempt, and returns its outcomes.
  */
 import { Miniflare } from "miniflare";
 import type { Adapter, PublishOutcome } from "../../src/adapter/adapter.js";
+import { msUntil } from "../../src/adapter/ms-until.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import { bundleForWorkerd } from "./workerd-bundle.js";
 
@@ -18,14 +19,15 @@ import { normalizeEvents } from "./src/normalize/normalize-event.ts";
 const factories = { pubsub: createPubsubAdapter, eventgrid: createEventGridAdapter };
 export default {
   async fetch(request) {
-    const { type, options, messages } = await request.json();
+    const { type, options, messages, budgetMs } = await request.json();
     const adapter = factories[type](options, portableRuntime());
     const decoded = messages.map((m) => {
       const body = new TextEncoder().encode(m.event);
       const [event] = normalizeEvents(decodeHttpRequest(new Headers({ "content-type": "application/cloudevents+json" }), body).events);
       return { event, ...(m.address ? { address: m.address } : {}), ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}) };
     });
-    const outcomes = await adapter.publish(decoded, { signal: new AbortController().signal, deadline: Date.now() + 10000 });
+    // The attempt, made again on this side of the hop as the delivery layer makes it.
+    const outcomes = await adapter.publish(decoded, { signal: AbortSignal.timeout(budgetMs), deadline: Date.now() + budgetMs });
     await adapter.close();
     return Response.json(outcomes);
   },
@@ -49,10 +51,11 @@ export function inWorkerd(
 ): Adapter {
   return {
     ...local,
-    async publish(messages) {
+    async publish(messages, { deadline }) {
       const body = JSON.stringify({
         type,
         options,
+        budgetMs: msUntil(deadline),
         messages: messages.map((m) => ({
           event: new TextDecoder().decode(toJsonFormat(m.event)),
           address: m.address,

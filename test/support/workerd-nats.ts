@@ -8,6 +8,7 @@ import { Miniflare } from "miniflare";
 import { natsEncoding } from "../../adapters/nats/index.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
 import type { Adapter, AdapterCapabilities, PublishOutcome } from "../../src/adapter/adapter.js";
+import { msUntil } from "../../src/adapter/ms-until.js";
 import { toJsonFormat } from "../../src/event/json-format.js";
 import { projectRoot } from "./cli-process.js";
 import { bundleForWorkerd } from "./workerd-bundle.js";
@@ -84,7 +85,7 @@ export async function natsInWorkerd(worker: Miniflare, options: NatsOptions): Pr
     async publish(messages, { deadline }) {
       const answer = await callWorker<Described & { outcomes: PublishOutcome[] }>(worker, "/publish", {
         options,
-        budgetMs: deadline - Date.now(),
+        budgetMs: msUntil(deadline),
         messages: messages.map((m) => ({
           event: new TextDecoder().decode(toJsonFormat(m.event)),
           address: m.address,

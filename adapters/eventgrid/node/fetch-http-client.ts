@@ -19,13 +19,17 @@ function bodyOf(request: PipelineRequest): BodyInit | undefined {
   throw new Error(`Unsupported request body for ${request.method} ${request.url}`);
 }
 
-/** `defaultTimeoutMs` bounds requests that set no timeout of their own (MSAL's sign-in requests). */
-export function fetchHttpClient(fetchFn: typeof fetch, defaultTimeoutMs: number): HttpClient {
+/**
+ * `backstopMs` bounds requests that set no timeout of their own: MSAL's
+ * sign-in requests carry an abort signal nobody aborts, and none may stay
+ * open for ever. The attempt's own signal ends the rest sooner.
+ */
+export function fetchHttpClient(fetchFn: typeof fetch, backstopMs: number): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const signals: AbortSignal[] = [];
       if (request.abortSignal !== undefined) signals.push(request.abortSignal as AbortSignal);
-      signals.push(AbortSignal.timeout(request.timeout > 0 ? request.timeout : defaultTimeoutMs));
+      signals.push(AbortSignal.timeout(request.timeout > 0 ? request.timeout : backstopMs));
       const response = await fetchFn(request.url, {
         method: request.method,
         headers: request.headers.toJSON(),

@@ -17,9 +17,10 @@ import { type AdapterRuntime, acked, retriable } from "../../../src/adapter/adap
 import { untilAborted } from "../../../src/adapter/until-aborted.js";
 import { describeError } from "../../../src/errors/errors.js";
 import { authFor, endpointOf, isPlainHttp, signInFailure } from "../auth.js";
+import { eventGridDescriptor } from "../descriptor.js";
 import { EVENT_GRID_SCOPE } from "../entra-token.js";
 import type { EventGridOptions } from "../options.js";
-import { attemptSignal, type BatchSender, classifyFailure, publishUrl, restSender } from "../rest-sender.js";
+import { type BatchSender, classifyFailure, publishUrl, restSender } from "../rest-sender.js";
 import { fetchHttpClient } from "./fetch-http-client.js";
 import { sdkInputFor } from "./sdk-input.js";
 
@@ -47,8 +48,12 @@ function withoutEventRewriting(client: EventGridPublisherClient<"CloudEvent">): 
 }
 
 export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const httpClient = fetchHttpClient(runtime.fetch, timeoutMs);
+  // MSAL's sign-in requests do not carry getToken's abort signal: the attempt stops waiting for
+  // them (untilAborted), and this backstop keeps one that hangs from staying open for ever.
+  const httpClient = fetchHttpClient(
+    runtime.fetch,
+    options.timeoutMs ?? eventGridDescriptor.defaultTimeoutMs,
+  );
   const endpoint = endpointOf(options);
   let entra: ClientSecretCredential | undefined;
   const auth = authFor(options, (settings) => {
@@ -72,7 +77,6 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
     namespace: options.namespaceTopic !== undefined,
     auth,
     fetch: runtime.fetch,
-    timeoutMs,
   });
   // The SDK publishes to topics and domains only, and sends bearer tokens over https only.
   if (options.namespaceTopic !== undefined || (entra !== undefined && isPlainHttp(endpoint))) return rest;
@@ -89,19 +93,18 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
   if (!withoutEventRewriting(client)) return rest;
 
   return {
-    async send(events, signal, deadline) {
+    async send(events, signal) {
       const inputs: SendCloudEventInput<unknown>[] = [];
       for (const event of events) {
         const input = sdkInputFor(event);
-        if (input === undefined) return rest.send(events, signal, deadline);
+        if (input === undefined) return rest.send(events, signal);
         inputs.push(input);
       }
       const size = events.reduce((sum, e) => sum + e.length + 1, 1);
-      const bounded = attemptSignal(signal, timeoutMs, deadline);
       try {
         if (sas !== undefined && auth.kind === "sas")
-          sas.update(await untilAborted(auth.token(bounded), bounded));
-        await untilAborted(client.send(inputs, { abortSignal: bounded }), bounded);
+          sas.update(await untilAborted(auth.token(signal), signal));
+        await untilAborted(client.send(inputs, { abortSignal: signal }), signal);
         return acked({ via: "sdk", status: 200 });
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;

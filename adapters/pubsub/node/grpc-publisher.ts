@@ -5,6 +5,7 @@
  */
 import { acked, type PublishOutcome, retriable } from "../../../src/adapter/adapter.js";
 import { describeError } from "../../../src/errors/errors.js";
+import { pubsubDescriptor } from "../descriptor.js";
 import type { PubsubOptions } from "../options.js";
 import { classifyStatus, GRPC_STATUS_NAMES, type Publisher } from "../publisher.js";
 
@@ -38,7 +39,9 @@ export async function grpcPublisher(options: PubsubOptions): Promise<Publisher> 
           maxBytes: options.batching?.maxBytes ?? 1_000_000,
           maxMilliseconds: options.batching?.maxDelayMs ?? 10,
         },
-        gaxOpts: { timeout: options.timeoutMs ?? 10_000 },
+        // One RPC carries messages of several attempts, so no attempt's deadline fits it: the
+        // target's timeout bounds how long the client retries a batch by itself.
+        gaxOpts: { timeout: options.timeoutMs ?? pubsubDescriptor.defaultTimeoutMs },
       });
       topics.set(name, topic);
     }
@@ -47,17 +50,12 @@ export async function grpcPublisher(options: PubsubOptions): Promise<Publisher> 
   return {
     publish(topicName, messages, signal) {
       const topic = topicFor(topicName);
-      // The client retries UNAVAILABLE and the like by itself for minutes: the attempt ends at its
-      // deadline, and a message it still delivers later is a duplicate the producer's retry allows.
+      // The client retries UNAVAILABLE and the like by itself: the attempt ends when its signal
+      // aborts, and a message the client still delivers later is a duplicate the producer's retry allows.
       const giveUp = new Promise<PublishOutcome>((resolve) => {
-        const timer = setTimeout(
-          () => resolve(retriable(`Pub/Sub did not answer within ${options.timeoutMs ?? 10_000} ms`)),
-          options.timeoutMs ?? 10_000,
-        );
-        signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve(retriable("The attempt was aborted"));
-        });
+        const stop = () => resolve(retriable(`Pub/Sub did not answer: ${describeError(signal.reason)}`));
+        if (signal.aborted) stop();
+        else signal.addEventListener("abort", stop, { once: true });
       });
       return Promise.all(
         messages.map((m) =>

@@ -15,6 +15,7 @@ import type { NatsOptions } from "../../../adapters/nats/options.js";
 import { connectWorkers } from "../../../adapters/nats/workers/connect.js";
 import type { Adapter } from "../../adapter/adapter.js";
 import { portableRuntime } from "../../adapter/default-runtime.js";
+import { msUntil } from "../../adapter/ms-until.js";
 import { fromWire, type NatsAnswer, type NatsReadiness, type WireMessage } from "./nats-wire.js";
 
 /** A target's adapter unused this long is closed (its connection too, when no other target shares it). */
@@ -46,17 +47,22 @@ export class NatsConnectionObject extends DurableObject {
     return current.adapter;
   }
 
-  /** Publishes the messages of one attempt, which has `budgetMs` left; one outcome per message. */
+  /**
+   * Publishes the messages of one attempt, which has `budgetMs` left; one
+   * outcome per message. The attempt crosses the hop as a duration (the two
+   * sides' clocks need not agree) and is made again here, as the delivery
+   * layer makes it: one deadline and the one signal that aborts at it.
+   */
   async publish(
     options: NatsOptions,
     messages: readonly WireMessage[],
     budgetMs: number,
   ): Promise<NatsAnswer> {
     const adapter = this.#adapterFor(options);
-    const budget = Math.max(1, budgetMs);
+    const deadline = Date.now() + Math.max(1, budgetMs);
     const outcomes = await adapter.publish(messages.map(fromWire), {
-      signal: AbortSignal.timeout(budget),
-      deadline: Date.now() + budget,
+      signal: AbortSignal.timeout(msUntil(deadline)),
+      deadline,
     });
     return { outcomes, maxEventBytes: adapter.capabilities.maxEventBytes };
   }

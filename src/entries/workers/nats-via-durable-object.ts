@@ -3,8 +3,9 @@
  * and hands each publish to the NATS Durable Object (NatsConnectionObject)
  * through RPC. Targets with the same servers and credentials go to the same
  * object, which keeps their one connection. The attempt's deadline and
- * signal hold for the hop: an object that does not answer in time, or an
- * attempt aborted while waiting, is retriable (JetStream drops the repeat
+ * signal hold for the hop: the object is given what is left of the attempt
+ * (less a margin for the way back), and an object that has not answered
+ * when the attempt's signal aborts is retriable (JetStream drops the repeat
  * by `Nats-Msg-Id` if the first publish did land).
  */
 import type { DurableObjectNamespace } from "cloudflare:workers";
@@ -15,6 +16,8 @@ import { natsEncoding } from "../../../adapters/nats/index.js";
 import { type NatsOptions, serversOf } from "../../../adapters/nats/options.js";
 import { workersRefusal } from "../../../adapters/nats/workers/refusal.js";
 import { type Adapter, type AdapterFactory, type PublishOutcome, retriable } from "../../adapter/adapter.js";
+import { msUntil } from "../../adapter/ms-until.js";
+import { untilAborted } from "../../adapter/until-aborted.js";
 import { encodeUtf8 } from "../../codec/utf8.js";
 import { describeError } from "../../errors/errors.js";
 import type { NatsConnectionObject } from "./nats-connection-object.js";
@@ -41,20 +44,10 @@ export function connectionObjectName(options: NatsOptions): string {
   return `nats:${bytesToHex(sha256(encodeUtf8(key)))}`;
 }
 
-class NoAnswer extends Error {}
-
-/** Settles with the call, or rejects when `ms` pass or the signal aborts first. */
-function answerWithin<T>(call: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) return reject(new NoAnswer("the attempt was aborted"));
-    const timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), Math.max(0, ms));
-    const onAbort = () => reject(new NoAnswer("the attempt was aborted"));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    call.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    });
-  });
+/** What is left of the attempt for the object: its answer must travel back before the attempt ends. */
+function objectBudgetMs(deadline: number): number {
+  const left = msUntil(deadline);
+  return Math.max(1, left - Math.min(HOP_MARGIN_MS, left / 10));
 }
 
 export function createNatsViaDurableObject(
@@ -89,33 +82,28 @@ export function createNatsViaDurableObject(
       return encoded.ok ? sizeOf(encoded.payload) : 0;
     },
     async publish(messages, { signal, deadline }): Promise<readonly PublishOutcome[]> {
-      const budget = deadline - Date.now();
-      if (budget <= 0 || signal.aborted)
-        return messages.map(() => retriable("The attempt ended before NATS was asked"));
+      if (signal.aborted) return messages.map(() => retriable("The attempt ended before NATS was asked"));
       try {
-        const answer = await answerWithin(
-          connectionObject().publish(
-            options,
-            messages.map(toWire),
-            Math.max(1, budget - Math.min(HOP_MARGIN_MS, budget / 10)),
-          ),
-          budget,
+        const answer = await untilAborted(
+          connectionObject().publish(options, messages.map(toWire), objectBudgetMs(deadline)),
           signal,
         );
         maxEventBytes = answer.maxEventBytes;
         return answer.outcomes;
       } catch (error) {
-        const why =
-          error instanceof NoAnswer
-            ? error.message
-            : `the NATS connection object failed: ${describeError(error)}`;
+        const why = signal.aborted
+          ? `no answer before the attempt ended (${describeError(signal.reason)})`
+          : `the NATS connection object failed: ${describeError(error)}`;
         return messages.map(() => retriable(`NATS publish not confirmed: ${why}`, 1_000));
       }
     },
     async ready() {
       if (closed) return false;
       try {
-        const readiness = await answerWithin(connectionObject().ready(options), READY_WAIT_MS);
+        const readiness = await untilAborted(
+          connectionObject().ready(options),
+          AbortSignal.timeout(READY_WAIT_MS),
+        );
         maxEventBytes = readiness.maxEventBytes;
         return readiness.ready;
       } catch {

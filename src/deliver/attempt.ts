@@ -1,0 +1,61 @@
+/**
+ * One delivery attempt to one target: its deadline (the request's deadline or
+ * the target's timeout, whichever comes first, read from the injected clock)
+ * and the one AbortSignal every wait of the attempt is bounded by. Adapters
+ * receive both and keep no timeout of their own.
+ */
+import type { PublishOptions } from "../adapter/adapter.js";
+import type { RequestContext } from "../context/request-context.js";
+
+export const CLIENT_GONE = "The client went away before delivery finished";
+export const REQUEST_DEADLINE_PASSED = "The delivery deadline passed";
+export const targetTimedOut = (timeoutMs: number) =>
+  `The target did not answer within its timeout of ${timeoutMs} ms`;
+
+export interface Attempt extends PublishOptions {
+  /** Resolves with why the attempt ended early, so an adapter that ignores the signal cannot hold the request. */
+  readonly ended: Promise<string>;
+  /** Stops the timer and the watch on the client; call when the attempt is over. */
+  dispose(): void;
+}
+
+export function openAttempt(
+  ctx: Pick<RequestContext, "clock" | "deadline" | "signal">,
+  timeoutMs: number,
+): Attempt {
+  const now = ctx.clock.now();
+  const endedByTarget = now + timeoutMs < ctx.deadline;
+  const deadline = endedByTarget ? now + timeoutMs : ctx.deadline;
+  const controller = new AbortController();
+  let resolveEnded: (reason: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => {
+    resolveEnded = resolve;
+  });
+  const end = (reason: DOMException) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    resolveEnded(reason.message);
+  };
+  const expire = () =>
+    end(
+      new DOMException(endedByTarget ? targetTimedOut(timeoutMs) : REQUEST_DEADLINE_PASSED, "TimeoutError"),
+    );
+  const leave = () => end(new DOMException(CLIENT_GONE, "AbortError"));
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (ctx.signal.aborted) leave();
+  else if (deadline <= now) expire();
+  else {
+    timer = setTimeout(expire, deadline - now);
+    ctx.signal.addEventListener("abort", leave, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    deadline,
+    ended,
+    dispose() {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", leave);
+    },
+  };
+}
