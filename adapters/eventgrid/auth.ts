@@ -4,6 +4,7 @@
  * `SharedAccessKey <key>` or a bearer token.
  */
 import { type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
+import type { TokenCacheOptions } from "../../src/adapter/token-cache.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import { decodeBase64 } from "../../src/codec/base64.js";
 import { DEFAULT_SAS_TTL_SECONDS, type EntraOptions, type EventGridOptions } from "./options.js";
@@ -38,6 +39,7 @@ export const isPlainHttp = (endpoint: string) => /^http:\/\//i.test(endpoint);
 export function authFor(
   options: EventGridOptions,
   entra: (entra: EntraOptions) => TokenSource,
+  cache: TokenCacheOptions = {},
 ): EventGridAuth {
   if (options.entra !== undefined) return { kind: "bearer", token: entra(options.entra) };
   if (options.key !== undefined) return { kind: "key", key: options.key };
@@ -46,7 +48,7 @@ export function authFor(
   if (sas === undefined) throw new Error("The eventgrid target needs one of key, sasToken or entra");
   if (decodeBase64(sas.key) === undefined)
     throw new Error("sasToken.key is not base64: give the topic's access key as Azure shows it");
-  const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS);
+  const tokens = sasTokens(endpointOf(options), sas.key, sas.ttlSeconds ?? DEFAULT_SAS_TTL_SECONDS, cache);
   return { kind: "sas", token: tokens };
 }
 

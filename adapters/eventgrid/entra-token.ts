@@ -5,7 +5,7 @@
  */
 
 import { retryAfterMs } from "../../src/adapter/retry-after.js";
-import { cachedToken } from "../../src/adapter/token-cache.js";
+import { cachedToken, type TokenCacheOptions } from "../../src/adapter/token-cache.js";
 import { AuthorityUnavailable, CredentialsRefused, isRefusal } from "./auth.js";
 import type { EntraOptions } from "./options.js";
 
@@ -21,7 +21,7 @@ function oauthErrorCode(text: string): string | undefined {
 
 export const EVENT_GRID_SCOPE = "https://eventgrid.azure.net/.default";
 
-export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, now: () => number = Date.now) {
+export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, cache: TokenCacheOptions = {}) {
   const authority = (credentials.authorityHost ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
   return cachedToken(async (signal) => {
     const response = await fetchFn(
@@ -50,5 +50,5 @@ export function entraTokens(credentials: EntraOptions, fetchFn: typeof fetch, no
     }
     const body = (await response.json()) as { access_token: string; expires_in: number };
     return { token: body.access_token, expiresInSeconds: body.expires_in };
-  }, now);
+  }, cache);
 }

@@ -34,7 +34,8 @@ export interface EventGridClients {
 
 /** The fetch-only sender: Entra ID tokens by the client-credentials request, no SDK. */
 function portableSender(options: EventGridOptions, runtime: AdapterRuntime): BatchSender {
-  const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch));
+  const cache = { shareInFlight: runtime.shareInFlight };
+  const auth = authFor(options, (entra) => entraTokens(entra, runtime.fetch, cache), cache);
   return restSender({
     url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,

@@ -6,7 +6,7 @@
  * format the service parses ("M/d/yyyy h:mm:ss AM"), and the signature is an
  * HMAC-SHA256 of the first two parts under the base64-decoded key.
  */
-import { cachedToken } from "../../src/adapter/token-cache.js";
+import { cachedToken, type TokenCacheOptions } from "../../src/adapter/token-cache.js";
 import { decodeBase64, encodeBase64 } from "../../src/codec/base64.js";
 
 export const SAS_API_VERSION = "2018-01-01";
@@ -41,8 +41,9 @@ export function sasTokens(
   endpoint: string,
   key: string,
   ttlSeconds: number,
-  now: () => number = Date.now,
+  cache: TokenCacheOptions = {},
 ): (signal: AbortSignal) => Promise<string> {
+  const now = cache.now ?? Date.now;
   return cachedToken(async () => {
     // Whole seconds: the expiry string has no fractions, so the token never outlives what was asked.
     const expiresAt = Math.floor((now() + ttlSeconds * 1000) / 1000) * 1000;
@@ -50,5 +51,5 @@ export function sasTokens(
       token: await generateSasToken(endpoint, key, new Date(expiresAt)),
       expiresInSeconds: (expiresAt - now()) / 1000,
     };
-  }, now);
+  }, cache);
 }

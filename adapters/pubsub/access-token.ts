@@ -6,7 +6,7 @@
  * made for.
  */
 import { importPKCS8, SignJWT } from "jose";
-import { cachedToken } from "../../src/adapter/token-cache.js";
+import { cachedToken, type TokenCacheOptions } from "../../src/adapter/token-cache.js";
 
 export interface ServiceAccountKey {
   readonly client_email: string;
@@ -28,7 +28,8 @@ export class TokenError extends Error {
 export const PUBSUB_SCOPE = "https://www.googleapis.com/auth/pubsub";
 const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
-export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now: () => number = Date.now) {
+export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, cache: TokenCacheOptions = {}) {
+  const now = cache.now ?? Date.now;
   const tokenUri = key.token_uri ?? DEFAULT_TOKEN_URI;
   return cachedToken(async (signal) => {
     const privateKey = await importPKCS8(key.private_key, "RS256");
@@ -57,5 +58,5 @@ export function accessTokens(key: ServiceAccountKey, fetchFn: typeof fetch, now:
     }
     const body = (await response.json()) as { access_token: string; expires_in: number };
     return { token: body.access_token, expiresInSeconds: body.expires_in };
-  }, now);
+  }, cache);
 }

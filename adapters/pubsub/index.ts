@@ -54,7 +54,9 @@ async function openPublisher(
     baseUrl: restBaseUrl(options.apiEndpoint),
     // With a service-account key every request carries a token; an emulator needs none. (Over REST
     // there are no Application Default Credentials: give keyJson for the public API.)
-    ...(key !== undefined && { token: accessTokens(key, runtime.fetch) }),
+    ...(key !== undefined && {
+      token: accessTokens(key, runtime.fetch, { shareInFlight: runtime.shareInFlight }),
+    }),
     fetch: runtime.fetch,
   });
 }

@@ -88,6 +88,12 @@ export interface AdapterRuntime {
    * NATS core publish would pay on every call).
    */
   readonly nextTurn: () => Promise<void>;
+  /**
+   * Whether work one request started (a token request in flight) may be
+   * awaited by another. Portable: no, as workerd requires; the Node entry
+   * injects yes, so concurrent callers share one token request.
+   */
+  readonly shareInFlight: boolean;
 }
 
 /** A JSON Schema (draft 2020-12) describing a target's options. */

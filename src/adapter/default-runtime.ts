@@ -18,4 +18,5 @@ export const portableRuntime = (): AdapterRuntime => ({
   },
   fetch: (input, init) => fetch(input, init),
   nextTurn,
+  shareInFlight: false,
 });

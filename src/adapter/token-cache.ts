@@ -7,6 +7,11 @@
  * signal; every caller stops waiting when its own attempt ends. A caller
  * whose attempt outlives the one that started the shared request, and sees
  * that request cut short by it, asks again within its own attempt.
+ *
+ * Sharing the request in flight is a speed-up for runtimes that allow it
+ * (Node): workerd does not let one request wait on I/O another request
+ * started, so there (`shareInFlight: false`) each caller without a cached
+ * token makes its own request; the token itself is still reused.
  */
 import { untilAborted } from "./until-aborted.js";
 
@@ -23,9 +28,15 @@ interface TokenRequest {
   readonly signal: AbortSignal;
 }
 
+export interface TokenCacheOptions {
+  readonly now?: () => number;
+  /** Whether concurrent callers may share one request in flight (AdapterRuntime.shareInFlight). */
+  readonly shareInFlight?: boolean;
+}
+
 export function cachedToken(
   fetchToken: (signal: AbortSignal) => Promise<IssuedToken>,
-  now: () => number = Date.now,
+  { now = Date.now, shareInFlight = false }: TokenCacheOptions = {},
 ): (signal: AbortSignal) => Promise<string> {
   let cached: { token: string; expiresAt: number } | undefined;
   let inFlight: TokenRequest | undefined;
@@ -45,6 +56,7 @@ export function cachedToken(
   return async function token(signal: AbortSignal): Promise<string> {
     for (;;) {
       if (cached !== undefined && now() < cached.expiresAt - REFRESH_MARGIN_MS) return cached.token;
+      if (!shareInFlight) return untilAborted(request(signal).token, signal);
       inFlight ??= request(signal);
       const shared = inFlight;
       try {

@@ -6,6 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { cachedToken } from "../../src/adapter/token-cache.js";
 
+/** As on Node, where concurrent callers may share the request in flight. */
+const SHARED = { shareInFlight: true };
+
 describe("cachedToken", () => {
   it("bounds a token request by the attempt's signal, and a caller sharing it asks again within its own attempt", async () => {
     const asked: AbortSignal[] = [];
@@ -16,7 +19,7 @@ describe("cachedToken", () => {
         await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
       }
       return { token: `t${asked.length}`, expiresInSeconds: 3600 };
-    });
+    }, SHARED);
     const short = new AbortController();
     const long = new AbortController();
     const first = token(short.signal);
@@ -36,9 +39,24 @@ describe("cachedToken", () => {
     const token = cachedToken(async () => {
       calls++;
       throw new Error("refused");
-    });
+    }, SHARED);
     const signal = new AbortController().signal;
     await expect(Promise.all([token(signal), token(signal)])).rejects.toThrow("refused");
     expect(calls).toBe(1);
+  });
+
+  it("does not share a request in flight where the runtime forbids it (workerd), but reuses the token", async () => {
+    let calls = 0;
+    const token = cachedToken(async () => {
+      const call = ++calls;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { token: `t${call}`, expiresInSeconds: 3600 };
+    });
+    const signal = new AbortController().signal;
+    const both = await Promise.all([token(signal), token(signal)]);
+    expect(calls).toBe(2);
+    expect(both).toEqual(["t1", "t2"]);
+    await expect(token(signal)).resolves.toBe("t2");
+    expect(calls).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Runtime services are injected by the entries: the Node composition hands
- * adapters Node's `setImmediate` turn, the bare core the portable one.
+ * adapters Node's `setImmediate` turn and lets requests share work in flight;
+ * the bare core (as on Workers) gives the portable turn and shares nothing.
  */
 import { describe, expect, it } from "vitest";
 import type { AdapterFactory, AdapterRuntime } from "../../src/adapter/adapter.js";
@@ -52,6 +53,7 @@ describe("runtime services", () => {
     const { catalog, runtime } = probe();
     const gateway = createNodeGateway(config, { targetTypes: catalog });
     expect((await runtime()).nextTurn).toBe(nodeRuntime.nextTurn);
+    expect((await runtime()).shareInFlight).toBe(true);
     await gateway.close();
   });
 
@@ -59,6 +61,7 @@ describe("runtime services", () => {
     const { catalog, runtime } = probe();
     const gateway = createCoreGateway(config, { targetTypes: catalog });
     expect((await runtime()).nextTurn).toBe(portableNextTurn);
+    expect((await runtime()).shareInFlight).toBe(false);
     await gateway.close();
   });
 });

@@ -56,22 +56,26 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
   );
   const endpoint = endpointOf(options);
   let entra: ClientSecretCredential | undefined;
-  const auth = authFor(options, (settings) => {
-    const credential = new ClientSecretCredential(
-      settings.tenantId,
-      settings.clientId,
-      settings.clientSecret,
-      {
-        ...(settings.authorityHost !== undefined && { authorityHost: settings.authorityHost }),
-        disableInstanceDiscovery: settings.disableInstanceDiscovery ?? false,
-        httpClient,
-      },
-    );
-    entra = credential;
-    // CAE-enabled, as the SDK's bearer policy asks: @azure/identity caches the two kinds apart.
-    return async (signal) =>
-      (await credential.getToken(EVENT_GRID_SCOPE, { abortSignal: signal, enableCae: true })).token;
-  });
+  const auth = authFor(
+    options,
+    (settings) => {
+      const credential = new ClientSecretCredential(
+        settings.tenantId,
+        settings.clientId,
+        settings.clientSecret,
+        {
+          ...(settings.authorityHost !== undefined && { authorityHost: settings.authorityHost }),
+          disableInstanceDiscovery: settings.disableInstanceDiscovery ?? false,
+          httpClient,
+        },
+      );
+      entra = credential;
+      // CAE-enabled, as the SDK's bearer policy asks: @azure/identity caches the two kinds apart.
+      return async (signal) =>
+        (await credential.getToken(EVENT_GRID_SCOPE, { abortSignal: signal, enableCae: true })).token;
+    },
+    { shareInFlight: runtime.shareInFlight },
+  );
   const rest = restSender({
     url: publishUrl(options),
     namespace: options.namespaceTopic !== undefined,
