@@ -1,6 +1,9 @@
 /** The `eventgrid` target's options (loaded without the adapter). */
+
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 import { BASE64_PATTERN } from "../../src/codec/base64.js";
+import { eventGridTargetEncoding } from "./encoding.js";
+import type { EventGridOptions } from "./options.js";
 
 /** How long one attempt may take when the options give no timeoutMs. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -96,4 +99,5 @@ export const eventGridDescriptor: TargetDescriptor = {
   },
   addressing: {},
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  encoding: (options: EventGridOptions) => eventGridTargetEncoding(options),
 };

@@ -11,15 +11,15 @@ import {
   type Adapter,
   type AdapterFactory,
   type AdapterRuntime,
+  type OutboundMessage,
   type PublishOutcome,
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
-import { perEvent } from "../../src/adapter/per-event.js";
-import { toJsonFormat } from "../../src/event/json-format.js";
 import { authFor, isPlainHttp } from "./auth.js";
 import { LIMITS, packBatches } from "./batches.js";
 import { eventGridDescriptor } from "./descriptor.js";
+import { eventGridBytesOf, eventGridTargetEncoding } from "./encoding.js";
 import { entraTokens } from "./entra-token.js";
 import type { EventGridOptions } from "./options.js";
 import { type BatchSender, publishUrl, restSender } from "./rest-sender.js";
@@ -62,8 +62,9 @@ export function createEventGridAdapter(
 ): Adapter {
   const limits = options.namespaceTopic !== undefined ? LIMITS.namespace : LIMITS.topic;
   const insecure = isPlainHttp(options.endpoint) && options.allowInsecure !== true;
-  // Encoded once per event: the size check at ingress and the publish share it.
-  const encode = perEvent(toJsonFormat);
+  const encoding = eventGridTargetEncoding(options);
+  /** The router's encoding when it gave one, else this target's own (a direct caller). */
+  const encode = (message: OutboundMessage) => eventGridBytesOf(message.encoded ?? encoding.encode(message));
   const sender = insecure ? undefined : openSender(options, runtime, clients);
   sender?.catch(() => {});
 
@@ -77,7 +78,7 @@ export function createEventGridAdapter(
       runsOnWorkers: options.api === "rest",
       maxEventBytes: limits.maxEventBytes,
     },
-    encodedSize: (message) => encode(message.event).length,
+    encoding,
     async publish(messages, { signal }) {
       if (sender === undefined)
         return messages.map(() => terminal("An http:// endpoint needs allowInsecure: true"));
@@ -87,7 +88,7 @@ export function createEventGridAdapter(
       } catch (error) {
         return messages.map(() => terminal(`The Event Grid client could not be created: ${String(error)}`));
       }
-      const encoded = messages.map((m) => encode(m.event));
+      const encoded = messages.map(encode);
       const outcomes: PublishOutcome[] = new Array(messages.length);
       const fitting: number[] = [];
       encoded.forEach((e, i) => {

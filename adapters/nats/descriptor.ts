@@ -1,6 +1,8 @@
 /** The `nats` target's options and addressing (loaded without the adapter or its SDK). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
 import { natsSubjectViolation } from "../../src/bindings/address-rules.js";
+import { natsTargetEncoding } from "./encoding.js";
+import type { NatsOptions } from "./options.js";
 
 /** How long one attempt may take when the options give no timeoutMs. */
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -62,4 +64,5 @@ export const natsDescriptor: TargetDescriptor = {
   },
   addressing: { address: "subject", checkAddress: natsSubjectViolation },
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  encoding: (options: NatsOptions) => natsTargetEncoding(options),
 };

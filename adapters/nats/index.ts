@@ -20,26 +20,17 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { msUntil } from "../../src/adapter/ms-until.js";
-import { perEvent } from "../../src/adapter/per-event.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
-import {
-  binaryNatsMessage,
-  type NatsEncoded,
-  type NatsPayload,
-  natsMessageSize,
-  structuredNatsMessage,
-} from "../../src/bindings/nats/encode.js";
+import type { NatsPayload } from "../../src/bindings/nats/encode.js";
 import { describeError } from "../../src/errors/errors.js";
 import { ManagedConnection } from "./connection.js";
 import { natsDescriptor } from "./descriptor.js";
+import { natsPayloadOf, natsTargetEncoding } from "./encoding.js";
 import { messageIdOf } from "./message-id.js";
 import { type NatsOptions, serversOf } from "./options.js";
 
 /** Opens a connection for the options (injected: TCP on Node, `cloudflare:sockets` on Workers). */
 export type NatsTransport = (options: NatsOptions, name: string) => Promise<NatsConnection>;
-
-const MSG_ID_HEADER = "Nats-Msg-Id";
-const MSG_ID_SIZE = 64;
 
 /** Connections are shared by targets with the same servers and credentials. */
 const connectionKey = (options: NatsOptions) =>
@@ -52,9 +43,6 @@ function buildHeaders(core: NatsCore, payload: NatsPayload): MsgHdrs {
   for (const [name, value] of payload.headers) h.set(name, value);
   return h;
 }
-
-/** JetStream refuses a header block over 64 KiB: larger ones would turn an event JetStream could carry into a failure. */
-const MAX_JETSTREAM_HEADER_BYTES = 65_535;
 
 /** JetStream API errors carry an HTTP-like code: 4xx means the stream refused the message for good. */
 function classifyJetStreamError(error: unknown, subject: string): PublishOutcome {
@@ -77,40 +65,6 @@ function classifyJetStreamError(error: unknown, subject: string): PublishOutcome
   return retriable(`JetStream did not acknowledge: ${describeError(error)}`);
 }
 
-/** How a target encodes its events: the message for each, and its size as the server counts it. */
-export interface NatsEncoding {
-  /** The message, or why none can be sent (a raw header value the protocol cannot carry). */
-  readonly encode: (message: OutboundMessage) => NatsEncoded;
-  readonly sizeOf: (payload: NatsPayload) => number;
-}
-
-export function natsEncoding(options: NatsOptions): NatsEncoding {
-  const mode = options.mode ?? "binary";
-  const useJetStream = options.jetstream !== undefined;
-  // The headers JetStream publishing adds count against max_payload too.
-  const jetStreamHeaders: [string, string][] = useJetStream ? [[MSG_ID_HEADER, "x".repeat(MSG_ID_SIZE)]] : [];
-  if (options.jetstream?.stream !== undefined)
-    jetStreamHeaders.push(["Nats-Expected-Stream", options.jetstream.stream]);
-  const sizeOf = (payload: NatsPayload) => natsMessageSize(payload, jetStreamHeaders);
-  /**
-   * The message for an event, encoded once (size check at ingress, then publish); a binary-mode
-   * event whose headers JetStream would refuse goes structured.
-   */
-  const encodeEvent = perEvent((event): NatsEncoded => {
-    if (mode === "structured") return { ok: true, payload: structuredNatsMessage(event) };
-    const binary = binaryNatsMessage(event, options.headerEncoding);
-    if (!useJetStream || !binary.ok) return binary;
-    const headerBytes = natsMessageSize(
-      { headers: binary.payload.headers, data: new Uint8Array(0) },
-      jetStreamHeaders,
-    );
-    return headerBytes > MAX_JETSTREAM_HEADER_BYTES
-      ? { ok: true, payload: structuredNatsMessage(event) }
-      : binary;
-  });
-  return { encode: (message) => encodeEvent(message.event), sizeOf };
-}
-
 export function createNatsAdapter(
   options: NatsOptions,
   runtime: AdapterRuntime,
@@ -131,7 +85,9 @@ export function createNatsAdapter(
   // The client library, loaded once per adapter rather than on every publish.
   const sdk = Promise.all([import("@nats-io/nats-core"), import("@nats-io/jetstream")]);
   const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
-  const { encode, sizeOf } = natsEncoding(options);
+  const encoding = natsTargetEncoding(options);
+  /** The router's encoding when it gave one, else this target's own (a direct caller). */
+  const encode = (message: OutboundMessage) => message.encoded ?? encoding.encode(message);
   /** Refused before anything is sent: no server would take it, now or later. */
   const unsendable = (reason: string) => terminal(`The event cannot be sent to NATS: ${reason}`);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
@@ -152,11 +108,10 @@ export function createNatsAdapter(
     const pending = messages.map((message): Promise<PublishOutcome> => {
       const encoded = encode(message);
       if (!encoded.ok) return Promise.resolve(unsendable(encoded.reason));
-      const { payload } = encoded;
+      const payload = natsPayloadOf(encoded);
       const msgID = messageIdOf(message.event);
       const headers = buildHeaders(core, payload);
-      const size = sizeOf(payload);
-      if (size > maxPayload()) return Promise.resolve(tooLarge(size));
+      if (encoded.size > maxPayload()) return Promise.resolve(tooLarge(encoded.size));
       const expect =
         options.jetstream?.stream === undefined ? undefined : { streamName: options.jetstream.stream };
       const published = js.publish(subjectOf(message), payload.data, {
@@ -188,10 +143,9 @@ export function createNatsAdapter(
         outcomes.push(unsendable(encoded.reason));
         continue;
       }
-      const { payload } = encoded;
-      const size = sizeOf(payload);
-      if (size > maxPayload()) {
-        outcomes.push(tooLarge(size));
+      const payload = natsPayloadOf(encoded);
+      if (encoded.size > maxPayload()) {
+        outcomes.push(tooLarge(encoded.size));
         continue;
       }
       try {
@@ -231,11 +185,7 @@ export function createNatsAdapter(
         return maxPayload();
       },
     },
-    // An event that cannot be encoded is refused when published, with its reason: nothing to size.
-    encodedSize: (message) => {
-      const encoded = encode(message);
-      return encoded.ok ? sizeOf(encoded.payload) : 0;
-    },
+    encoding,
     async publish(messages, attempt) {
       const nc = await connection.forPublish(attempt.signal);
       if (nc === undefined) {

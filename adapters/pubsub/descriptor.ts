@@ -1,5 +1,8 @@
 /** The `pubsub` target's options and addressing (loaded without the adapter or its SDK). */
+
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { pubsubTargetEncoding } from "./encoding.js";
+import type { PubsubOptions } from "./options.js";
 
 /** Pub/Sub topic ids: 3-255 characters, a letter first, no "goog" prefix. */
 export function topicViolation(topic: string): string | undefined {
@@ -68,4 +71,5 @@ export const pubsubDescriptor: TargetDescriptor = {
   },
   addressing: { address: "topic", orderingKey: "orderingKey", checkAddress: topicViolation },
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  encoding: (options: PubsubOptions) => pubsubTargetEncoding(options),
 };

@@ -13,11 +13,11 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
-import { perEvent } from "../../src/adapter/per-event.js";
-import { encodePubsubMessage, LIMITS, messageSize } from "../../src/bindings/pubsub/encode.js";
+import { LIMITS } from "../../src/bindings/pubsub/encode.js";
 import { describeError } from "../../src/errors/errors.js";
 import { accessTokens, type ServiceAccountKey } from "./access-token.js";
 import { pubsubDescriptor } from "./descriptor.js";
+import { pubsubPayloadOf, pubsubTargetEncoding } from "./encoding.js";
 import type { PubsubOptions } from "./options.js";
 import type { Publisher, PubsubMessage } from "./publisher.js";
 import { restPublisher } from "./rest-publisher.js";
@@ -66,10 +66,9 @@ export function createPubsubAdapter(
   runtime: AdapterRuntime,
   clients: PubsubClients = {},
 ): Adapter {
-  const mode = options.mode ?? "binary";
-  const oversize = options.oversize ?? "structured";
-  // Encoded once per event: the size check at ingress and the publish share it.
-  const encode = perEvent((event) => encodePubsubMessage(event, mode, oversize));
+  const encoding = pubsubTargetEncoding(options);
+  /** The router's encoding when it gave one, else this target's own (a direct caller). */
+  const encode = (message: OutboundMessage) => message.encoded ?? encoding.encode(message);
   const publisher = openPublisher(options, runtime, clients);
   publisher.catch(() => {});
   let closed = false;
@@ -91,10 +90,7 @@ export function createPubsubAdapter(
       runsOnWorkers: (options.api ?? "grpc") === "rest",
       maxEventBytes: LIMITS.messageBytes,
     },
-    encodedSize(message) {
-      const encoded = encode(message.event);
-      return encoded.ok ? messageSize(encoded.payload) : LIMITS.messageBytes + 1;
-    },
+    encoding,
     async publish(messages, { signal }) {
       let client: Publisher;
       try {
@@ -106,7 +102,7 @@ export function createPubsubAdapter(
       // Messages grouped by topic, in order, so each topic gets one call.
       const byTopic = new Map<string, { index: number; message: PubsubMessage }[]>();
       messages.forEach((m, index) => {
-        const encoded = encode(m.event);
+        const encoded = encode(m);
         if (!encoded.ok) {
           outcomes[index] = terminal(encoded.reason, 413);
           return;
@@ -114,7 +110,10 @@ export function createPubsubAdapter(
         const topic = m.address ?? options.topic;
         const orderingKey = orderingKeyOf(m);
         const list = byTopic.get(topic) ?? [];
-        list.push({ index, message: { ...encoded.payload, ...(orderingKey ? { orderingKey } : {}) } });
+        list.push({
+          index,
+          message: { ...pubsubPayloadOf(encoded), ...(orderingKey ? { orderingKey } : {}) },
+        });
         byTopic.set(topic, list);
       });
       await Promise.all(

@@ -29,6 +29,34 @@ export interface OutboundMessage {
   /** The target-specific address (subject, topic, URL path), once templates exist. */
   readonly address?: string;
   readonly orderingKey?: string;
+  /**
+   * The event as this target sends it, encoded once by the router (which
+   * checked its size) with the target's own encoding; an adapter called
+   * without it encodes the message itself.
+   */
+  readonly encoded?: EncodedMessage;
+}
+
+/** A message in a target's wire form, or why the target cannot send it. */
+export type EncodedMessage =
+  | { readonly ok: true; readonly wire: unknown; readonly size: number }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** The reason is the size: refused at ingress with 413, not at publish. */
+      readonly tooLarge: boolean;
+    };
+
+/**
+ * How a target's options encode events and how large an encoded event it can
+ * carry: pure (no I/O, no adapter), so routing can size every event before
+ * delivery, synchronously. `wire` is only ever read by the same target's
+ * adapter, which knows its type.
+ */
+export interface TargetEncoding {
+  encode(message: OutboundMessage): EncodedMessage;
+  /** As far as the options say; a server may say otherwise once connected (the adapter's capabilities). */
+  readonly maxEventBytes: number;
 }
 
 /**
@@ -66,8 +94,8 @@ export interface Adapter {
   readonly capabilities: AdapterCapabilities;
   /** Publishes the messages; resolves to one outcome per message, in order. Never rejects for a broker failure. */
   publish(messages: readonly OutboundMessage[], options: PublishOptions): Promise<readonly PublishOutcome[]>;
-  /** The exact size of the message as this target would send it, checked against maxEventBytes at ingress. */
-  encodedSize?(message: OutboundMessage): number;
+  /** How this adapter encodes (the same as its descriptor's for its options); absent: JSON format, any size. */
+  readonly encoding?: TargetEncoding;
   /** Whether the target can take events now (connected, authorised). */
   ready(): Promise<boolean>;
   /** Releases connections; safe to call more than once. */
@@ -123,6 +151,11 @@ export interface TargetDescriptor {
   readonly addressing: TargetAddressing;
   /** How long one attempt may take when the target's options give no `timeoutMs`. */
   readonly defaultTimeoutMs: number;
+  /**
+   * The target's encoding for its options (valid by `optionsSchema`, so each
+   * descriptor names its own options type); absent: the JSON format, any size.
+   */
+  readonly encoding?: (options: never) => TargetEncoding;
 }
 
 /** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */

@@ -41,6 +41,8 @@ export class TargetRegistry {
   readonly #catalog: TargetCatalog;
   readonly #provided: Readonly<Record<string, Adapter>>;
   readonly #leases = new Map<string, Lease<Promise<Adapter>>>();
+  /** Adapters whose creation has finished, for synchronous reads of what they learned (routing). */
+  readonly #created = new Map<string, Adapter>();
   #released = false;
 
   constructor(
@@ -88,6 +90,15 @@ export class TargetRegistry {
       : `target:${name}:${canonical(this.#configs.get(name))}`;
   }
 
+  /**
+   * The target's adapter if it has been created already (provided ones always
+   * are); never creates one. Routing reads limits adapters learned from it.
+   */
+  created(name: string): Adapter | undefined {
+    if (Object.hasOwn(this.#provided, name)) return this.#provided[name];
+    return this.#created.get(name);
+  }
+
   /** The adapter for a target, created on first use; a failed creation is retried next time. */
   get(name: string): Promise<Adapter> {
     const held = this.#leases.get(name);
@@ -102,8 +113,15 @@ export class TargetRegistry {
       },
     );
     this.#leases.set(name, lease);
+    lease.value.then(
+      (adapter) => {
+        if (this.#leases.get(name) === lease) this.#created.set(name, adapter);
+      },
+      () => {},
+    );
     lease.value.catch(() => {
       if (this.#leases.get(name) === lease) this.#leases.delete(name);
+      this.#created.delete(name);
       void lease.release();
     });
     return lease.value;
@@ -160,6 +178,7 @@ export class TargetRegistry {
     this.#released = true;
     const leases = [...this.#leases.values()];
     this.#leases.clear();
+    this.#created.clear();
     await Promise.allSettled(leases.map((lease) => lease.release()));
   }
 }

@@ -4,6 +4,7 @@
  * ConfigError listing every problem, each with its path.
  */
 
+import type { TargetEncoding } from "../adapter/adapter.js";
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import type { TargetConfig } from "../adapter/target-registry.js";
 import { describeError } from "../errors/errors.js";
@@ -54,6 +55,17 @@ function addressPlan(name: string, target: TargetConfig, catalog: TargetCatalog,
   return plan;
 }
 
+/** The target's encoding for its options, from its descriptor: no adapter is created. */
+function encodingOf(target: TargetConfig, catalog: TargetCatalog): TargetEncoding | undefined {
+  // The catalog erases each descriptor's options type; these options passed its schema when the config loaded.
+  const encoding = targetTypeOf(catalog, target.type)?.descriptor.encoding as
+    | ((options: Readonly<Record<string, unknown>>) => TargetEncoding)
+    | undefined;
+  if (encoding === undefined) return undefined;
+  const { type: _type, ...options } = target;
+  return encoding(options);
+}
+
 export function compileRouting(
   config: GatewayConfig,
   knownTargets: ReadonlySet<string>,
@@ -86,10 +98,19 @@ export function compileRouting(
   });
 
   const addressing = new Map<string, TargetAddressPlan>();
+  const encodings = new Map<string, TargetEncoding>();
   for (const [name, target] of Object.entries(config.targets ?? {})) {
     const plan = addressPlan(name, target, catalog, issues);
     if (plan !== undefined) addressing.set(name, plan);
+    const encoding = encodingOf(target, catalog);
+    if (encoding !== undefined) encodings.set(name, encoding);
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { routes, index: new RouteIndex(routes), unmatched: config.unmatched ?? "reject", addressing };
+  return {
+    routes,
+    index: new RouteIndex(routes),
+    unmatched: config.unmatched ?? "reject",
+    addressing,
+    encodings,
+  };
 }

@@ -71,7 +71,7 @@ export function joinJsonArray(parts: readonly Uint8Array[]): Uint8Array<ArrayBuf
  * The event's size in the JSON format, or for other events an estimate (the
  * data bytes plus every attribute's name and value), used to refuse at
  * ingress an event no matched target could carry. An adapter that knows its
- * exact encoding declares `encodedSize`, which the router prefers.
+ * exact encoding declares it (`encoding`), which the router prefers.
  */
 export function eventWireSize(event: CloudEvent): number {
   if (event.encoded !== undefined) return event.encoded.length;

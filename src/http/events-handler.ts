@@ -66,7 +66,7 @@ export function eventsHandler(deps: PipelineDeps) {
           failures: verdict.warnings,
         });
       });
-      const plan = await planDeliveries(events, deps.routing, deps.targets);
+      const plan = planDeliveries(events, deps.routing, deps.targets);
       deps.observer.report({
         stage: "routed",
         ctx,

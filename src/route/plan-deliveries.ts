@@ -1,10 +1,10 @@
 /**
  * The route stage: turns validated events into a delivery plan, one entry per
- * (event, distinct target) with the target's expanded address, or refuses the
- * request: 413 an event too large for a matched target, 422 no route or an
+ * (event, distinct target) with the target's expanded address and its
+ * encoding, or refuses the request: 413 an event too large for a matched target, 422 no route or an
  * address the target cannot use. Failures of all events are listed together.
  */
-import type { Adapter, OutboundMessage } from "../adapter/adapter.js";
+import type { OutboundMessage } from "../adapter/adapter.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
@@ -22,20 +22,20 @@ export interface DeliveryPlan {
   readonly deliveries: readonly PlannedDelivery[];
 }
 
-async function adapterOrUndefined(targets: TargetRegistry, name: string): Promise<Adapter | undefined> {
-  // A target whose adapter cannot be created now is reported by delivery (503), not here.
-  return targets.get(name).catch(() => undefined);
-}
-
-export async function planDeliveries(
+/**
+ * Routes and sizes every event, synchronously: reads the routing table, each
+ * target's encoding (from its descriptor and options) and the limits adapters
+ * already created have learned (a NATS server's max_payload). It creates no
+ * adapter and opens no connection. What it encoded travels in the plan.
+ */
+export function planDeliveries(
   events: readonly CloudEvent[],
   table: RoutingTable,
   targets: TargetRegistry,
-): Promise<DeliveryPlan> {
+): DeliveryPlan {
   const deliveries: PlannedDelivery[] = [];
   const tooLarge: FieldFailure[] = [];
   const unroutable: FieldFailure[] = [];
-  const adapters = new Map<string, Promise<Adapter | undefined>>();
 
   for (const [eventIndex, event] of events.entries()) {
     const matched = matchTargets(event, table);
@@ -44,8 +44,6 @@ export async function planDeliveries(
       unroutable.push({ index: eventIndex, pointer: "", code: "no-route", detail });
     }
     for (const target of matched) {
-      if (!adapters.has(target)) adapters.set(target, adapterOrUndefined(targets, target));
-      const adapter = await adapters.get(target);
       const addressed = addressFor(event, target, table);
       if (!addressed.ok) {
         unroutable.push({
@@ -58,14 +56,30 @@ export async function planDeliveries(
         continue;
       }
       const { ok: _ok, ...where } = addressed;
-      const message = { event, ...where };
-      const limit = adapter?.capabilities.maxEventBytes ?? Number.POSITIVE_INFINITY;
-      const size = adapter?.encodedSize?.(message) ?? eventWireSize(event);
-      if (size > limit) {
+      const message: OutboundMessage = { event, ...where };
+      const live = targets.created(target);
+      const encoding = table.encodings.get(target) ?? live?.encoding;
+      const encoded = encoding?.encode(message);
+      const limit = live?.capabilities.maxEventBytes ?? encoding?.maxEventBytes ?? Number.POSITIVE_INFINITY;
+      // Not encodable for a reason other than size: the adapter refuses it when published, saying why.
+      const size = encoded === undefined ? eventWireSize(event) : encoded.ok ? encoded.size : 0;
+      if (encoded?.ok === false && encoded.tooLarge) {
+        tooLarge.push({
+          index: eventIndex,
+          pointer: "",
+          target,
+          code: "event-too-large",
+          detail: encoded.reason,
+        });
+      } else if (size > limit) {
         const detail = `The event is ${size} bytes; target "${target}" carries at most ${limit}`;
         tooLarge.push({ index: eventIndex, pointer: "", target, code: "event-too-large", detail });
       }
-      deliveries.push({ eventIndex, target, message });
+      deliveries.push({
+        eventIndex,
+        target,
+        message: encoded === undefined ? message : { ...message, encoded },
+      });
     }
   }
 

@@ -2,6 +2,7 @@
  * Everything the route stage needs, compiled from the config once: the routes
  * and their index, the unmatched policy, and each target's address templates.
  */
+import type { TargetEncoding } from "../adapter/adapter.js";
 import type { CloudEvent } from "../event/cloud-event.js";
 import type { Route, UnmatchedPolicy } from "./route.js";
 import type { RouteIndex } from "./route-index.js";
@@ -18,6 +19,8 @@ export interface RoutingTable {
   readonly index: RouteIndex;
   readonly unmatched: UnmatchedPolicy;
   readonly addressing: ReadonlyMap<string, TargetAddressPlan>;
+  /** Each configured target's encoding, from its descriptor and options (absent: the JSON format). */
+  readonly encodings: ReadonlyMap<string, TargetEncoding>;
 }
 
 /** Distinct targets of every matching route, in route order. */

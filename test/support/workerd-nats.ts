@@ -5,7 +5,7 @@
  * request into that Worker, so the contract suite can drive it.
  */
 import { Miniflare } from "miniflare";
-import { natsEncoding } from "../../adapters/nats/index.js";
+import { natsTargetEncoding } from "../../adapters/nats/encoding.js";
 import type { NatsOptions } from "../../adapters/nats/options.js";
 import type { Adapter, AdapterCapabilities, PublishOutcome } from "../../src/adapter/adapter.js";
 import { msUntil } from "../../src/adapter/ms-until.js";
@@ -54,7 +54,6 @@ export async function natsInWorkerd(worker: Miniflare, options: NatsOptions): Pr
   const learn = (answer: Described) => {
     described = answer;
   };
-  const { encode, sizeOf } = natsEncoding(options);
   return {
     type: "nats",
     capabilities: {
@@ -77,11 +76,7 @@ export async function natsInWorkerd(worker: Miniflare, options: NatsOptions): Pr
         return described.maxEventBytes ?? Number.POSITIVE_INFINITY;
       },
     },
-    encodedSize: (message) => {
-      // An event that cannot be encoded is refused when published; it adds nothing here.
-      const encoded = encode(message);
-      return encoded.ok ? sizeOf(encoded.payload) : 0;
-    },
+    encoding: natsTargetEncoding(options),
     async publish(messages, { deadline }) {
       const answer = await callWorker<Described & { outcomes: PublishOutcome[] }>(worker, "/publish", {
         options,

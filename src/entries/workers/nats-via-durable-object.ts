@@ -12,7 +12,7 @@ import type { DurableObjectNamespace } from "cloudflare:workers";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { natsDescriptor } from "../../../adapters/nats/descriptor.js";
-import { natsEncoding } from "../../../adapters/nats/index.js";
+import { natsTargetEncoding } from "../../../adapters/nats/encoding.js";
 import { type NatsOptions, serversOf } from "../../../adapters/nats/options.js";
 import { workersRefusal } from "../../../adapters/nats/workers/refusal.js";
 import { type Adapter, type AdapterFactory, type PublishOutcome, retriable } from "../../adapter/adapter.js";
@@ -56,7 +56,6 @@ export function createNatsViaDurableObject(
 ): Adapter {
   const refusal = workersRefusal(options);
   if (refusal !== undefined) throw new Error(refusal);
-  const { encode, sizeOf } = natsEncoding(options);
   const name = connectionObjectName(options);
   // A stub per call: workerd does not let one request use I/O objects another request made.
   const connectionObject = () => namespace.get(namespace.idFromName(name));
@@ -76,11 +75,7 @@ export function createNatsViaDurableObject(
         return maxEventBytes;
       },
     },
-    encodedSize: (message) => {
-      // An event that cannot be encoded is refused when published; it adds nothing here.
-      const encoded = encode(message);
-      return encoded.ok ? sizeOf(encoded.payload) : 0;
-    },
+    encoding: natsTargetEncoding(options),
     async publish(messages, { signal, deadline }): Promise<readonly PublishOutcome[]> {
       if (signal.aborted) return messages.map(() => retriable("The attempt ended before NATS was asked"));
       try {
