@@ -145,6 +145,8 @@ export interface BuiltWorkerOptions {
   readonly bindings?: Record<string, string>;
   /** More Durable Object bindings than the NATS one wrangler.toml declares. */
   readonly durableObjects?: MiniflareOptions["durableObjects"];
+  /** Receives each line the Worker writes to the console (its logs, and what the stdout target writes). */
+  readonly onConsole?: (line: string) => void;
 }
 
 /**
@@ -163,6 +165,11 @@ export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions
       NATS: { className: "NatsConnectionObject", useSQLite: true },
       ...options.durableObjects,
     },
+    ...(options.onConsole && {
+      handleStructuredLogs: ({ message }: { message: string }): void => {
+        options.onConsole?.(message);
+      },
+    }),
   });
   await mf.ready;
   return mf;
