@@ -15,7 +15,12 @@ import { normalizeEvents } from "../../src/normalize/normalize-event.js";
 import { type ProblemJson, problemOf, STRUCTURED, testGateway, text } from "../support/gateway.js";
 import { conformanceTable, V03_YAML_FILES, v1YamlCases } from "../support/http-conformance-table.js";
 import { sharedAvailable, sharedSkipReason } from "../support/shared-dir.js";
-import { runBuiltWorker, type WranglerBuild, wranglerBuild } from "../support/wrangler-build.js";
+import {
+  runBuiltWorker,
+  type WranglerBuild,
+  workerProblem,
+  wranglerBuild,
+} from "../support/wrangler-build.js";
 
 const suite = sharedAvailable ? describe : describe.skip;
 if (!sharedAvailable) console.warn(`skipping HTTP conformance in the built Worker: ${sharedSkipReason}`);
@@ -99,7 +104,7 @@ suite("the shared HTTP conformance cases, in the Worker wrangler builds (embedde
       expect(nodeResponse.status).toBe(entry.expected.status);
 
       if (entry.expected.status === 400) {
-        const problem = await problemOf(response);
+        const problem = await workerProblem(response);
         expect(problem.errors).toContainEqual(expect.objectContaining(entry.expected.error));
         expect(problemSummary(problem)).toEqual(problemSummary(await problemOf(nodeResponse)));
         // Nothing was delivered.
