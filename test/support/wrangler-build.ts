@@ -10,8 +10,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Miniflare, type MiniflareOptions } from "miniflare";
+import { Miniflare, type MiniflareOptions, type Response as MiniflareResponse } from "miniflare";
 import { freePort, projectRoot } from "./cli-process.js";
+import { type ProblemJson, problemOf } from "./gateway.js";
 
 export interface WranglerBuild {
   /** What wrangler printed (stdout and stderr), the custom build's output included. */
@@ -145,6 +146,8 @@ export interface BuiltWorkerOptions {
   readonly bindings?: Record<string, string>;
   /** More Durable Object bindings than the NATS one wrangler.toml declares. */
   readonly durableObjects?: MiniflareOptions["durableObjects"];
+  /** Receives each line the Worker writes to the console (its logs, and what the stdout target writes). */
+  readonly onConsole?: (line: string) => void;
 }
 
 /**
@@ -163,9 +166,22 @@ export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions
       NATS: { className: "NatsConnectionObject", useSQLite: true },
       ...options.durableObjects,
     },
+    ...(options.onConsole && {
+      handleStructuredLogs: ({ message }: { message: string }): void => {
+        options.onConsole?.(message);
+      },
+    }),
   });
   await mf.ready;
   return mf;
+}
+
+/**
+ * The problem+json a Worker in Miniflare answered with (its responses are
+ * undici's, which the global Response type does not accept; the body is the same).
+ */
+export function workerProblem(response: MiniflareResponse): Promise<ProblemJson> {
+  return problemOf(response as unknown as Response);
 }
 
 export interface WranglerDev {
