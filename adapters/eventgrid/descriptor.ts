@@ -1,6 +1,7 @@
 /** The `eventgrid` target's options (loaded without the adapter). */
 
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { timeoutOption } from "../../src/adapter/timeout-option.js";
 import { BASE64_PATTERN } from "../../src/codec/base64.js";
 import { eventGridTargetEncoding } from "./encoding.js";
 import type { EventGridOptions } from "./options.js";
@@ -79,13 +80,7 @@ export const eventGridDescriptor: TargetDescriptor = {
         default: false,
         description: "Allow an http:// endpoint (local test servers only).",
       },
-      timeoutMs: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_TIMEOUT_MS,
-        description:
-          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
-      },
+      timeoutMs: timeoutOption(DEFAULT_TIMEOUT_MS),
     },
     required: ["type", "endpoint"],
     additionalProperties: false,

@@ -1,5 +1,6 @@
 /** The `http` target's options and addressing (loaded without the adapter). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { timeoutOption } from "../../src/adapter/timeout-option.js";
 
 /** An absolute http(s) URL, or why not. */
 export function httpUrlViolation(url: string): string | undefined {
@@ -38,13 +39,7 @@ export const httpDescriptor: TargetDescriptor = {
         additionalProperties: { type: "string" },
         description: "Extra request headers, e.g. Authorization: Bearer ${env:TOKEN}.",
       },
-      timeoutMs: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_TIMEOUT_MS,
-        description:
-          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
-      },
+      timeoutMs: timeoutOption(DEFAULT_TIMEOUT_MS),
     },
     required: ["type", "url"],
     additionalProperties: false,

@@ -1,5 +1,6 @@
 /** The `nats` target's options and addressing (loaded without the adapter or its SDK). */
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { timeoutOption } from "../../src/adapter/timeout-option.js";
 import { natsSubjectViolation } from "../../src/bindings/address-rules.js";
 import { natsTargetEncoding } from "./encoding.js";
 import type { NatsOptions } from "./options.js";
@@ -49,13 +50,7 @@ export const natsDescriptor: TargetDescriptor = {
           key: { type: "string", description: "Client key file." },
         },
       },
-      timeoutMs: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_TIMEOUT_MS,
-        description:
-          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
-      },
+      timeoutMs: timeoutOption(DEFAULT_TIMEOUT_MS),
       reconnectWaitMs: { type: "integer", minimum: 10, default: 250 },
     },
     required: ["type", "subject"],

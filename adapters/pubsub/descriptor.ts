@@ -1,6 +1,7 @@
 /** The `pubsub` target's options and addressing (loaded without the adapter or its SDK). */
 
 import type { TargetDescriptor } from "../../src/adapter/adapter.js";
+import { timeoutOption } from "../../src/adapter/timeout-option.js";
 import { pubsubTargetEncoding } from "./encoding.js";
 import type { PubsubOptions } from "./options.js";
 
@@ -58,13 +59,7 @@ export const pubsubDescriptor: TargetDescriptor = {
           maxDelayMs: { type: "integer", minimum: 0 },
         },
       },
-      timeoutMs: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_TIMEOUT_MS,
-        description:
-          "How long one delivery attempt may take; the request's deadline (delivery.timeoutMs) may end it sooner.",
-      },
+      timeoutMs: timeoutOption(DEFAULT_TIMEOUT_MS),
     },
     required: ["type", "projectId", "topic"],
     additionalProperties: false,
