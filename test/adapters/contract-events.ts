@@ -37,43 +37,23 @@ export function event(
 
 export const bytes = (text: string) => new TextEncoder().encode(text);
 
+/** A round trip of JSON data, written as the exact text that must arrive. */
+const jsonCase = (what: string, id: string, text: string): [string, CloudEvent] => [
+  what,
+  event(id, { datacontenttype: "application/json", data: new EventData(bytes(text), "json") }),
+];
+
 export function roundTripCases(prefix: string): [string, CloudEvent][] {
   return [
-    [
+    jsonCase(
       "a JSON object, numbers and key order untouched",
-      event(`${prefix}-object`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('{"z":1.0,"10":12345678901234567890,"a":[1.50]}'), "json"),
-      }),
-    ],
-    [
-      "a JSON array",
-      event(`${prefix}-array`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('[1,"two",null,{"x":1.0}]'), "json"),
-      }),
-    ],
-    [
-      "a JSON string",
-      event(`${prefix}-string`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes('"just a string"'), "json"),
-      }),
-    ],
-    [
-      "a JSON number",
-      event(`${prefix}-number`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes("1.0"), "json"),
-      }),
-    ],
-    [
-      "JSON null",
-      event(`${prefix}-null`, {
-        datacontenttype: "application/json",
-        data: new EventData(bytes("null"), "json"),
-      }),
-    ],
+      `${prefix}-object`,
+      '{"z":1.0,"10":12345678901234567890,"a":[1.50]}',
+    ),
+    jsonCase("a JSON array", `${prefix}-array`, '[1,"two",null,{"x":1.0}]'),
+    jsonCase("a JSON string", `${prefix}-string`, '"just a string"'),
+    jsonCase("a JSON number", `${prefix}-number`, "1.0"),
+    jsonCase("JSON null", `${prefix}-null`, "null"),
     [
       "binary data",
       event(`${prefix}-binary`, {

@@ -13,20 +13,14 @@ import type { Adapter } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
 import { createCloudEvent } from "../../src/event/cloud-event.js";
-import { freePort } from "../support/cli-process.js";
+import { pubsubHarnessParts } from "../support/pubsub-contract-parts.js";
 import {
   type PubsubEmulator,
   type PulledMessage,
   pubsubEmulatorMissing,
   startPubsubEmulator,
 } from "../support/pubsub-emulator.js";
-import {
-  type ContractSubject,
-  collect,
-  describeAdapterContract,
-  ignoringAddress,
-  type ReceivedEvent,
-} from "./contract.js";
+import { type ContractSubject, collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
 
 let emulator: PubsubEmulator;
 
@@ -96,18 +90,7 @@ function emulatorSubject(name: string, extra: { api: Api; mode?: PubsubOptions["
             await pump;
           }
         },
-        unreachable: async () =>
-          ignoringAddress(
-            createNodePubsubAdapter(
-              { ...base, apiEndpoint: `127.0.0.1:${await freePort()}`, timeoutMs: 1_000 },
-              portableRuntime(),
-            ),
-          ),
-        // A topic the emulator does not have: NOT_FOUND, which no retry will fix.
-        refusing: async () =>
-          ignoringAddress(createNodePubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
-        keepsAttributeTypes: extra.mode === "structured",
-        writesBinaryMode: extra.mode !== "structured",
+        ...pubsubHarnessParts(base),
         async teardown() {
           await inner.close();
         },

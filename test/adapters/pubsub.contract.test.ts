@@ -8,9 +8,9 @@ import type { PubsubOptions } from "../../adapters/pubsub/index.js";
 import { createNodePubsubAdapter } from "../../adapters/pubsub/node/target.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { decodePubsubMessage } from "../../src/bindings/pubsub/decode.js";
-import { freePort } from "../support/cli-process.js";
 import { type FakePubsub, startFakePubsub } from "../support/fake-pubsub/index.js";
-import { collect, describeAdapterContract, ignoringAddress, type ReceivedEvent } from "./contract.js";
+import { pubsubHarnessParts } from "../support/pubsub-contract-parts.js";
+import { collect, describeAdapterContract, type ReceivedEvent } from "./contract.js";
 
 function received(fake: FakePubsub): ReceivedEvent[] {
   return fake.allMessages().map((m) => ({
@@ -43,18 +43,7 @@ function pubsubSubject(name: string, extra: Partial<PubsubOptions>) {
           return topic;
         },
         received: (prefix: string, count: number) => collect(() => received(fake), prefix, count),
-        unreachable: async () =>
-          ignoringAddress(
-            createNodePubsubAdapter(
-              { ...base, apiEndpoint: `127.0.0.1:${await freePort()}`, timeoutMs: 1_000 },
-              portableRuntime(),
-            ),
-          ),
-        // A topic that does not exist: NOT_FOUND, which no retry will fix.
-        refusing: async () =>
-          ignoringAddress(createNodePubsubAdapter({ ...base, topic: "no-such-topic" }, portableRuntime())),
-        keepsAttributeTypes: extra.mode === "structured",
-        writesBinaryMode: extra.mode !== "structured",
+        ...pubsubHarnessParts(base),
         async teardown() {
           await adapter.close();
           await fake.close();

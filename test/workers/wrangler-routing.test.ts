@@ -95,40 +95,29 @@ describe("routes with filters, in the Worker wrangler builds", () => {
     expect(build.text).not.toContain(EG_KEY);
   });
 
-  it("sends an event whose type has the prefix to the orders path only", async () => {
-    const response = await post(mf, {
-      id: "r-1",
-      source: "/shop/us/1",
-      type: "com.example.order.created",
-      amount: 500,
-    });
+  it.each([
+    {
+      what: "a type with the prefix, to the orders path only",
+      event: { id: "r-1", source: "/shop/us/1", type: "com.example.order.created", amount: 500 },
+      at: ["/orders"],
+    },
+    {
+      what: "an event the CESQL expression matches, to the eu-large path only",
+      event: { id: "r-2", source: "/shop/eu/7", type: "com.example.refund.issued", amount: 250 },
+      at: ["/eu-large"],
+    },
+    {
+      what: "an event both filters match, to both paths",
+      event: { id: "r-3", source: "/shop/eu/8", type: "com.example.order.created", amount: 101 },
+      at: ["/orders", "/eu-large"],
+    },
+  ])("sends $what", async ({ event, at }) => {
+    const response = await post(mf, event);
     expect(response.status, await response.clone().text()).toBe(202);
-    expect(idsAt("/orders")).toContain("r-1");
-    expect(idsAt("/eu-large")).not.toContain("r-1");
-  });
-
-  it("sends an event the CESQL expression matches to the eu-large path only", async () => {
-    const response = await post(mf, {
-      id: "r-2",
-      source: "/shop/eu/7",
-      type: "com.example.refund.issued",
-      amount: 250,
-    });
-    expect(response.status, await response.clone().text()).toBe(202);
-    expect(idsAt("/eu-large")).toContain("r-2");
-    expect(idsAt("/orders")).not.toContain("r-2");
-  });
-
-  it("sends an event both filters match to both paths", async () => {
-    const response = await post(mf, {
-      id: "r-3",
-      source: "/shop/eu/8",
-      type: "com.example.order.created",
-      amount: 101,
-    });
-    expect(response.status, await response.clone().text()).toBe(202);
-    expect(idsAt("/orders")).toContain("r-3");
-    expect(idsAt("/eu-large")).toContain("r-3");
+    for (const path of ["/orders", "/eu-large"]) {
+      if (at.includes(path)) expect(idsAt(path)).toContain(event.id);
+      else expect(idsAt(path)).not.toContain(event.id);
+    }
   });
 
   it.each([
