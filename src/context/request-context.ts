@@ -2,6 +2,7 @@
  * The request context every stage receives: who asked, by when it must be
  * done, and the trace it belongs to.
  */
+import type { HeaderReader, IngressRequest } from "../decode/ingress-request.js";
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -38,16 +39,20 @@ export interface RequestContext {
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function traceContextOf(headers: Headers): TraceContext | undefined {
-  const traceparent = headers.get("traceparent")?.trim();
-  if (traceparent === undefined || !TRACEPARENT.test(traceparent) || traceparent.startsWith("ff"))
-    return undefined;
+/** Never aborts: for requests whose client cannot go away (or whose server cannot tell). */
+const NEVER_ABORTED = new AbortController().signal;
+
+export function traceContextOf(headers: HeaderReader): TraceContext | undefined {
+  const header = headers.get("traceparent");
+  if (header === null) return undefined;
+  const traceparent = header.trim();
+  if (!TRACEPARENT.test(traceparent) || traceparent.startsWith("ff")) return undefined;
   const tracestate = headers.get("tracestate") ?? undefined;
   return tracestate === undefined ? { traceparent } : { traceparent, tracestate };
 }
 
 export function createRequestContext(
-  request: Request,
+  request: Pick<IngressRequest, "headers" | "signal">,
   options: { clock: Clock; timeoutMs: number; newId: () => string },
 ): RequestContext {
   const receivedAt = options.clock.now();
@@ -56,8 +61,11 @@ export function createRequestContext(
     requestId: offered !== null && REQUEST_ID.test(offered) ? offered : options.newId(),
     receivedAt,
     deadline: receivedAt + options.timeoutMs,
-    // No timer or AbortSignal.any here: both cost on every request, and only delivery waits.
-    signal: request.signal ?? new AbortController().signal,
+    // Read when delivery first waits on it: a server may make the signal lazily (a request
+    // answered without delivering never needs one). No timer or AbortSignal.any here either.
+    get signal() {
+      return request.signal ?? NEVER_ABORTED;
+    },
     clock: options.clock,
     trace: traceContextOf(request.headers),
     principal: undefined,

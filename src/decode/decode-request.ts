@@ -4,7 +4,7 @@
  * the batch limit enforced while scanning.
  */
 import { type DecodedRequest, decodeHttpRequest } from "../bindings/http/decode.js";
-import { readBodyLimited } from "./read-body.js";
+import type { IngressRequest } from "./ingress-request.js";
 
 export interface IngressLimits {
   /** A longer body gets 413 (server.maxBodyBytes), cut off while reading. */
@@ -13,7 +13,7 @@ export interface IngressLimits {
   readonly maxBatchEvents?: number;
 }
 
-export async function decodeRequest(request: Request, limits: IngressLimits): Promise<DecodedRequest> {
-  const body = await readBodyLimited(request, limits.maxBodyBytes);
+export async function decodeRequest(request: IngressRequest, limits: IngressLimits): Promise<DecodedRequest> {
+  const body = await request.readBody(limits.maxBodyBytes);
   return decodeHttpRequest(request.headers, body, { maxBatchEvents: limits.maxBatchEvents });
 }

@@ -2,6 +2,7 @@
  * The one place where errors become HTTP responses: RFC 9457
  * `application/problem+json`, with the failures that make up the error.
  */
+import type { GatewayReply } from "../respond/reply.js";
 import { GatewayError, isGatewayError } from "./errors.js";
 import { MAX_LISTED_FAILURES } from "./failure-list.js";
 import { PROBLEM_TYPES, type ProblemCode, problemTypeUri } from "./problem-types.js";
@@ -40,14 +41,22 @@ export function toProblemBody(error: GatewayError, requestId?: string): ProblemB
   };
 }
 
-export function problemResponse(error: GatewayError, requestId?: string): Response {
-  const headers = new Headers(error.headers);
-  headers.set("content-type", PROBLEM_CONTENT_TYPE);
+/** The problem as a status, headers and JSON text (what `problemResponse` sends, for servers that write replies themselves). */
+export function problemReply(error: GatewayError, requestId?: string): GatewayReply {
+  // Lowercase names: error.headers may hold any case, and these must replace theirs.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(error.headers)) headers[name.toLowerCase()] = value;
+  headers["content-type"] = PROBLEM_CONTENT_TYPE;
   if (error.retryAfterMs !== undefined) {
-    headers.set("retry-after", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+    headers["retry-after"] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   }
-  if (requestId !== undefined) headers.set("x-request-id", requestId);
-  return new Response(JSON.stringify(toProblemBody(error, requestId)), { status: error.status, headers });
+  if (requestId !== undefined) headers["x-request-id"] = requestId;
+  return { status: error.status, headers, body: JSON.stringify(toProblemBody(error, requestId)) };
+}
+
+export function problemResponse(error: GatewayError, requestId?: string): Response {
+  const reply = problemReply(error, requestId);
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /** Maps anything thrown to a problem; unknown errors become an opaque 500 that leaks nothing. */

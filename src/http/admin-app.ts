@@ -13,6 +13,7 @@ import { normalizeEvents } from "../normalize/normalize-event.js";
 import { explainRouting } from "../route/explain.js";
 import type { Gateway } from "./create-gateway.js";
 import { type RegistryApiOptions, registryApi } from "./registry-api.js";
+import { requestIngress } from "./web-ingress.js";
 
 export interface AdminOptions {
   readonly gateway: Gateway;
@@ -51,7 +52,7 @@ export function createAdminApp(options: AdminOptions): Hono {
 
   app.post("/routes/explain", async (c) => {
     const state = options.gateway.state;
-    const decoded = await decodeRequest(c.req.raw, {
+    const decoded = await decodeRequest(requestIngress(c.req.raw), {
       maxBodyBytes: state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     });

@@ -10,11 +10,14 @@ import { portableRuntime } from "../adapter/default-runtime.js";
 import { TargetRegistry } from "../adapter/target-registry.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { type Clock, systemClock } from "../context/request-context.js";
+import type { IngressRequest } from "../decode/ingress-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
+import type { GatewayReply } from "../respond/reply.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
+import { replyResponse, requestIngress } from "./web-ingress.js";
 
 export interface GatewayOptions {
   /** Receives every stage's reports (logs, metrics). */
@@ -44,6 +47,11 @@ export interface GatewayHandle {
    * new one no longer uses are closed once they are done.
    */
   reload(config: GatewayConfig): number;
+  /**
+   * POST /events as data, for servers that read requests and write replies
+   * themselves (the Node entry); the app's own route calls it too.
+   */
+  handleEvents(request: IngressRequest): Promise<GatewayReply>;
   /** Marks the gateway as shutting down: /readyz answers 503 from now on. */
   drain(): void;
   /** Closes every target's connections. Idempotent. */
@@ -91,7 +99,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const retiring = new Set<Promise<void>>();
 
   /** Runs a request on the generation current when it arrived. */
-  const onCurrent = async (handle: (state: GatewayState) => Response | Promise<Response>) => {
+  const onCurrent = async <T>(handle: (state: GatewayState) => T | Promise<T>): Promise<T> => {
     const state = current;
     const counter = inFlight;
     counter.enter();
@@ -103,7 +111,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   };
 
   const app = new Hono();
-  app.post("/events", (c) => onCurrent((state) => state.handleEvents(c.req.raw)));
+  app.post("/events", async (c) => replyResponse(await handle.handleEvents(requestIngress(c.req.raw))));
   app.options("/events", (c) => onCurrent((state) => state.handleHandshake(c.req.raw)));
   app.all("/events", () =>
     problemResponse(
@@ -141,6 +149,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       retiring.add(retired);
       void retired.finally(() => retiring.delete(retired));
       return state.generation;
+    },
+    handleEvents(request) {
+      return onCurrent((state) => state.handleEvents(request));
     },
     drain() {
       draining = true;

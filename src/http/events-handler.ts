@@ -5,12 +5,14 @@
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
+import type { IngressRequest } from "../decode/ingress-request.js";
 import type { DeliveryLayer, DeliveryResult } from "../deliver/delivery-layer.js";
-import { asGatewayError, problemResponse } from "../errors/problem-response.js";
+import { asGatewayError, problemReply } from "../errors/problem-response.js";
 import type { CloudEvent } from "../event/cloud-event.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
-import { summarizeDelivery } from "../respond/accepted-response.js";
+import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
+import type { GatewayReply } from "../respond/reply.js";
 import { planDeliveries } from "../route/plan-deliveries.js";
 import type { RoutingTable } from "../route/routing-table.js";
 import { type EventValidator, validateEvents } from "../validate/event-validator.js";
@@ -42,7 +44,7 @@ function failedDeliveries(
 }
 
 export function eventsHandler(deps: PipelineDeps) {
-  return async function handleEvents(request: Request): Promise<Response> {
+  return async function handleEvents(request: IngressRequest): Promise<GatewayReply> {
     const ctx: RequestContext = createRequestContext(request, {
       clock: deps.clock,
       timeoutMs: deps.deliveryTimeoutMs,
@@ -77,8 +79,7 @@ export function eventsHandler(deps: PipelineDeps) {
       });
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
-      if (verdict.accepted)
-        return Response.json(verdict.body, { status: 202, headers: { "x-request-id": ctx.requestId } });
+      if (verdict.accepted) return acceptedReply(verdict.body, ctx.requestId);
       // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
       const { problem } = verdict;
       deps.observer.report({
@@ -88,7 +89,7 @@ export function eventsHandler(deps: PipelineDeps) {
         code: problem.code,
         deliveries: failedDeliveries(results, events),
       });
-      return problemResponse(problem, ctx.requestId);
+      return problemReply(problem, ctx.requestId);
     } catch (thrown) {
       // The request itself was refused (400, 413, 415, 422) before anything was delivered.
       const error = asGatewayError(thrown);
@@ -101,7 +102,7 @@ export function eventsHandler(deps: PipelineDeps) {
         failures: error.failures,
         failuresOmitted: error.failuresOmitted,
       });
-      return problemResponse(error, ctx.requestId);
+      return problemReply(error, ctx.requestId);
     }
   };
 }

@@ -14,8 +14,10 @@ import {
   type GatewayConfig,
 } from "../config/gateway-config.js";
 import type { Clock } from "../context/request-context.js";
+import type { IngressRequest } from "../decode/ingress-request.js";
 import { createSyncDelivery } from "../deliver/delivery-layer.js";
 import type { Observer } from "../observe/observer.js";
+import type { GatewayReply } from "../respond/reply.js";
 import type { RoutingTable } from "../route/routing-table.js";
 import type { EventValidator } from "../validate/event-validator.js";
 import { eventsHandler } from "./events-handler.js";
@@ -35,7 +37,7 @@ export interface GatewayState {
   readonly config: GatewayConfig;
   readonly targets: TargetRegistry;
   readonly routing: RoutingTable;
-  readonly handleEvents: (request: Request) => Promise<Response>;
+  readonly handleEvents: (request: IngressRequest) => Promise<GatewayReply>;
   readonly handleHandshake: (request: Request) => Response;
 }
 

@@ -6,6 +6,7 @@
 import type { DeliveryResult } from "../deliver/delivery-layer.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
+import type { GatewayReply } from "./reply.js";
 
 /** When no target said how long to wait. */
 export const DEFAULT_RETRY_AFTER_MS = 5_000;
@@ -75,4 +76,13 @@ export function summarizeDelivery(
     }),
   };
   return { accepted: true, body };
+}
+
+/** The 202 as a reply: the documented body, and the request id to correlate logs. */
+export function acceptedReply(body: AcceptedBody, requestId: string): GatewayReply {
+  return {
+    status: 202,
+    headers: { "content-type": "application/json", "x-request-id": requestId },
+    body: JSON.stringify(body),
+  };
 }

@@ -2,17 +2,19 @@
  * Binary content mode (HTTP binding 3.1): `ce-*` headers carry the
  * attributes, `Content-Type` is `datacontenttype`, the body is the data.
  */
+
 import { decodeHeaderValue, type HeaderDecodeFailure } from "../../codec/header-value.js";
 import type { FieldFailure } from "../../errors/errors.js";
 import type { RawAttribute, RawEvent } from "../../event/raw-event.js";
 import { pointerToken } from "../json-event.js";
+import type { HeaderReader } from "./header-reader.js";
 
 const DETAIL: Record<HeaderDecodeFailure, string> = {
   "invalid-quoted-string": "is not a well-formed quoted-string",
   "invalid-utf8": "does not decode to UTF-8",
 };
 
-export function decodeBinaryMode(headers: Headers, body: Uint8Array): RawEvent {
+export function decodeBinaryMode(headers: HeaderReader, body: Uint8Array): RawEvent {
   const attributes: RawAttribute[] = [];
   const failures: FieldFailure[] = [];
   headers.forEach((raw, header) => {

@@ -5,6 +5,7 @@
  * The ingress stage (src/decode) and the other bindings' structured mode
  * read through it; decodeHttpEvents also applies the core checks.
  */
+
 import {
   JsonSyntaxError,
   scanJsonArrayDocument,
@@ -18,6 +19,7 @@ import type { RawEvent, RawEvents } from "../../event/raw-event.js";
 import { normalizeEvents } from "../../normalize/normalize-event.js";
 import { rawEventFromJson } from "../json-event.js";
 import { decodeBinaryMode } from "./binary-mode.js";
+import type { HeaderReader } from "./header-reader.js";
 
 export type HttpContentMode = "binary" | "structured" | "batch";
 
@@ -66,7 +68,7 @@ function scan<T>(scanner: () => T): T {
 }
 
 export function decodeHttpRequest(
-  headers: Headers,
+  headers: HeaderReader,
   body: Uint8Array,
   options: DecodeOptions = {},
 ): DecodedRequest {
@@ -99,7 +101,7 @@ export function decodeHttpRequest(
 
 /** The events of an HTTP message, checked against the core spec (throws the gateway's problem when they fail). */
 export function decodeHttpEvents(
-  headers: Headers,
+  headers: HeaderReader,
   body: Uint8Array,
   options: DecodeOptions = {},
 ): CloudEvent[] {

@@ -5,8 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { pino } from "pino";
 import { ConfigError } from "../../config/config-error.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
@@ -15,6 +16,7 @@ import type { Gateway } from "../../http/create-gateway.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
+import { gatewayListener } from "./events-listener.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { resolveSchemas } from "./schemas-config.js";
 import { writeProcessStdout } from "./stdout-writer.js";
@@ -57,11 +59,11 @@ export function stderrLogger(): NodeLogger {
   );
 }
 
-async function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string) {
-  const server = serve({ fetch, port, hostname: host });
+async function listen(server: ServerType, port: number, host: string) {
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
+    server.listen(port, host);
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -138,21 +140,23 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     });
   };
 
-  const main = await listen(gateway.fetch, options.port, options.host);
+  const main = await listen(createServer(gatewayListener(gateway)), options.port, options.host);
   const admin = options.config.admin
     ? await listen(
-        createAdminApp({
-          gateway,
-          token: options.config.admin.token,
-          ...(source && { reload }),
-          ...(schemas && {
-            registry: {
-              registry: schemas.registry,
-              store: schemas.store,
-              compatibility: schemasConfig?.config.compatibility ?? "BACKWARD",
-            },
-          }),
-        }).fetch,
+        createAdaptorServer({
+          fetch: createAdminApp({
+            gateway,
+            token: options.config.admin.token,
+            ...(source && { reload }),
+            ...(schemas && {
+              registry: {
+                registry: schemas.registry,
+                store: schemas.store,
+                compatibility: schemasConfig?.config.compatibility ?? "BACKWARD",
+              },
+            }),
+          }).fetch,
+        }),
         options.config.admin.port,
         options.config.admin.host ?? "127.0.0.1",
       )
