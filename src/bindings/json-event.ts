@@ -8,7 +8,7 @@ import type { RawAttribute, RawAttributeValue, RawData, RawEvent } from "../even
 
 /** RFC 6901 escaping of a member name inside a pointer. */
 export const pointerToken = (name: string) =>
-  /[~/]/.test(name) ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
+  name.includes("~") || name.includes("/") ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
 
 function attributeValue(bytes: Uint8Array, member: JsonMember): RawAttributeValue {
   const { value } = member;
