@@ -4,6 +4,7 @@
  * letters belong to the delivery layer.
  */
 import type { CloudEvent } from "../event/cloud-event.js";
+import type { DeadlineTimers } from "./deadline-timers.js";
 import type { SharedResources } from "./shared-resources.js";
 
 export type ContentMode = "binary" | "structured";
@@ -122,6 +123,11 @@ export interface AdapterRuntime {
    * injects yes, so concurrent callers share one token request.
    */
   readonly shareInFlight: boolean;
+  /**
+   * Timers for attempt deadlines. Portable: one setTimeout per deadline, as
+   * workerd requires; the Node entry injects one shared deadline wheel.
+   */
+  readonly deadlines: DeadlineTimers;
 }
 
 /** A JSON Schema (draft 2020-12) describing a target's options. */

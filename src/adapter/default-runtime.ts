@@ -4,6 +4,7 @@
  * process.stdout with backpressure).
  */
 import type { AdapterRuntime } from "./adapter.js";
+import { perCallTimers } from "./deadline-timers.js";
 import { nextTurn } from "./next-turn.js";
 import { SharedResources } from "./shared-resources.js";
 
@@ -19,4 +20,5 @@ export const portableRuntime = (): AdapterRuntime => ({
   fetch: (input, init) => fetch(input, init),
   nextTurn,
   shareInFlight: false,
+  deadlines: perCallTimers,
 });

@@ -5,6 +5,7 @@
  * receive both and keep no timeout of their own.
  */
 import type { PublishOptions } from "../adapter/adapter.js";
+import { type DeadlineTimers, perCallTimers } from "../adapter/deadline-timers.js";
 import type { RequestContext } from "../context/request-context.js";
 
 export const CLIENT_GONE = "The client went away before delivery finished";
@@ -22,6 +23,7 @@ export interface Attempt extends PublishOptions {
 export function openAttempt(
   ctx: Pick<RequestContext, "clock" | "deadline" | "signal">,
   timeoutMs: number,
+  timers: DeadlineTimers = perCallTimers,
 ): Attempt {
   const now = ctx.clock.now();
   const endedByTarget = now + timeoutMs < ctx.deadline;
@@ -42,11 +44,11 @@ export function openAttempt(
     );
   const leave = () => end(new DOMException(CLIENT_GONE, "AbortError"));
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
   if (ctx.signal.aborted) leave();
   else if (deadline <= now) expire();
   else {
-    timer = setTimeout(expire, deadline - now);
+    cancelTimer = timers.after(deadline - now, expire);
     ctx.signal.addEventListener("abort", leave, { once: true });
   }
   return {
@@ -54,7 +56,7 @@ export function openAttempt(
     deadline,
     ended,
     dispose() {
-      clearTimeout(timer);
+      cancelTimer?.();
       ctx.signal.removeEventListener("abort", leave);
     },
   };

@@ -6,6 +6,7 @@
  */
 
 import { type Adapter, type PublishOutcome, retriable } from "../adapter/adapter.js";
+import type { DeadlineTimers } from "../adapter/deadline-timers.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import type { RequestContext } from "../context/request-context.js";
 import { describeError } from "../errors/errors.js";
@@ -52,7 +53,11 @@ async function publishWithin(adapter: Adapter, group: readonly PlannedDelivery[]
   }
 }
 
-export function createSyncDelivery(targets: TargetRegistry, observer: Observer): DeliveryLayer {
+export function createSyncDelivery(
+  targets: TargetRegistry,
+  observer: Observer,
+  timers: DeadlineTimers,
+): DeliveryLayer {
   return {
     async deliver(plan, ctx) {
       const groups = [...groupByTarget(plan.deliveries)];
@@ -60,7 +65,7 @@ export function createSyncDelivery(targets: TargetRegistry, observer: Observer):
         groups.map(async ([target, group]) => {
           const started = ctx.clock.now();
           // Opened before the adapter is fetched: creating it is part of the attempt's time.
-          const attempt = openAttempt(ctx, targets.attemptTimeoutMs(target));
+          const attempt = openAttempt(ctx, targets.attemptTimeoutMs(target), timers);
           const outcomes = await targets
             .get(target)
             .then(

@@ -57,7 +57,7 @@ export function buildState(
     routing,
     targets,
     validator: deps.validator,
-    delivery: createSyncDelivery(targets, deps.observer),
+    delivery: createSyncDelivery(targets, deps.observer, deps.runtime.deadlines),
     observer: deps.observer,
     clock: deps.clock,
     newId: deps.newId,

@@ -6,9 +6,12 @@
  */
 import { setImmediate } from "node:timers";
 import type { AdapterRuntime } from "../../adapter/adapter.js";
+import { deadlineWheel } from "../../adapter/deadline-timers.js";
 
 export const nodeRuntime: Partial<AdapterRuntime> = {
   nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
   // Node lets any request await what another started: concurrent callers share one token request.
   shareInFlight: true,
+  // One timer for every attempt's deadline instead of one each (src/adapter/deadline-timers.ts).
+  deadlines: deadlineWheel(),
 };

@@ -1,0 +1,69 @@
+/**
+ * The shared deadline wheel the Node entry gives the delivery layer: one
+ * timer for all pending attempt deadlines, each firing never early and at
+ * most one resolution late, and cancelled ones never.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { deadlineWheel, perCallTimers } from "../../src/adapter/deadline-timers.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe.each([
+  ["deadlineWheel", deadlineWheel()],
+  ["perCallTimers", perCallTimers],
+])("%s", (_, timers) => {
+  it("fires after the delay, never early, and not once cancelled", async () => {
+    const started = performance.now();
+    const fired: number[] = [];
+    const cancels = Array.from({ length: 200 }, (_, i) => timers.after(30, () => fired.push(i)));
+    for (const cancel of cancels.slice(1)) cancel();
+    await sleep(80);
+    expect(fired).toEqual([0]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+  });
+
+  it("fires in deadline order, also when an earlier one is armed after a later one", async () => {
+    const fired: string[] = [];
+    const at: Record<string, number> = {};
+    const started = performance.now();
+    const note = (name: string) => () => {
+      fired.push(name);
+      at[name] = performance.now() - started;
+    };
+    timers.after(60, note("late"));
+    timers.after(15, note("early"));
+    await sleep(120);
+    expect(fired).toEqual(["early", "late"]);
+    expect(at.early).toBeGreaterThanOrEqual(15);
+    expect(at.late).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe("deadlineWheel", () => {
+  it("arms one timer for many deadlines in the same resolution bucket", async () => {
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    let now = 1_000;
+    const wheel = deadlineWheel(10, () => now);
+    for (let i = 0; i < 500; i++) wheel.after(5_000, () => {});
+    expect(spy).toHaveBeenCalledTimes(1);
+    now += 3;
+    for (let i = 0; i < 500; i++) wheel.after(5_000, () => {});
+    // Later deadlines in another bucket do not re-arm: the timer waits for the earliest.
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it("re-arms for the next bucket after firing", async () => {
+    const fired: number[] = [];
+    const wheel = deadlineWheel(5);
+    wheel.after(10, () => fired.push(1));
+    wheel.after(40, () => fired.push(2));
+    await sleep(25);
+    expect(fired).toEqual([1]);
+    await sleep(45);
+    expect(fired).toEqual([1, 2]);
+  });
+});
