@@ -3,6 +3,8 @@
  * once at load time.
  */
 
+import { parseCesql } from "../filter/cesql/parser.js";
+import { cesqlTypeKey } from "../filter/cesql/type-key.js";
 import type { CompiledFilter } from "../filter/compile-filter.js";
 import type { FilterConfig } from "../filter/filter-config.js";
 
@@ -14,7 +16,7 @@ export interface Route {
   readonly stop: boolean;
   /** All of the route's filters. */
   readonly filter: CompiledFilter;
-  /** A condition on `type` every matching event meets (from a top-level exact/prefix filter), for the index. */
+  /** A condition on `type` every matching event meets (exact/prefix filters, `all`, CESQL equality or LIKE), for the index. */
   readonly typeKey: TypeKey | undefined;
 }
 
@@ -23,13 +25,27 @@ export type TypeKey = { readonly kind: "exact" | "prefix"; readonly value: strin
 /** What happens to a valid event that no route matches. */
 export type UnmatchedPolicy = "reject" | "accept";
 
-/** The top-level filter on `type` a route can be indexed by; exact wins over prefix. */
+/** The condition on `type` one filter implies, if any: exact/prefix dialects, `all`, and CESQL (./cesql/type-key.ts). */
+function filterTypeKeys(filter: FilterConfig): TypeKey[] {
+  if ("exact" in filter && filter.exact.type !== undefined)
+    return [{ kind: "exact", value: filter.exact.type }];
+  if ("prefix" in filter && filter.prefix.type !== undefined)
+    return [{ kind: "prefix", value: filter.prefix.type }];
+  // Every member of `all` must match, so each member's key holds for the whole.
+  if ("all" in filter) return filter.all.flatMap(filterTypeKeys);
+  if ("sql" in filter) {
+    const key = cesqlTypeKey(parseCesql(filter.sql));
+    return key === undefined ? [] : [key];
+  }
+  return [];
+}
+
+/**
+ * The condition on `type` every event a route matches meets (its filters all
+ * must match), for the index; exact wins over prefix. Filters have compiled
+ * before this runs, so the CESQL here parses.
+ */
 export function typeKeyOf(filters: readonly FilterConfig[]): TypeKey | undefined {
-  for (const filter of filters)
-    if ("exact" in filter && filter.exact.type !== undefined)
-      return { kind: "exact", value: filter.exact.type };
-  for (const filter of filters)
-    if ("prefix" in filter && filter.prefix.type !== undefined)
-      return { kind: "prefix", value: filter.prefix.type };
-  return undefined;
+  const keys = filters.flatMap(filterTypeKeys);
+  return keys.find((key) => key.kind === "exact") ?? keys[0];
 }
