@@ -3,13 +3,6 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../config/gateway-config.js";
-import { buildCommand } from "./commands/build.js";
-import { configCommand } from "./commands/config.js";
-import { explainCommand } from "./commands/explain.js";
-import { schemasCommand } from "./commands/schemas.js";
-import { serveCommand } from "./commands/serve.js";
-import { tailCommand } from "./commands/tail.js";
-import { testCommand } from "./commands/test.js";
 import { CliExit } from "./config-file.js";
 
 const USAGE = `Usage:
@@ -37,23 +30,28 @@ const USAGE = `Usage:
   ce-gateway --help | --version
 `;
 
+/**
+ * Each command's module is loaded only when it runs: the build and test
+ * tooling (esbuild, the compatibility checker, the SDKs tail needs) is no
+ * part of a serving gateway's memory.
+ */
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve":
-      return serveCommand(rest);
+      return (await import("./commands/serve.js")).serveCommand(rest);
     case "config":
-      return configCommand(rest);
+      return (await import("./commands/config.js")).configCommand(rest);
     case "routes":
-      return explainCommand(rest);
+      return (await import("./commands/explain.js")).explainCommand(rest);
     case "tail":
-      return tailCommand(rest);
+      return (await import("./commands/tail.js")).tailCommand(rest);
     case "test":
-      return testCommand(rest);
+      return (await import("./commands/test.js")).testCommand(rest);
     case "schemas":
-      return schemasCommand(rest);
+      return (await import("./commands/schemas.js")).schemasCommand(rest);
     case "build":
-      return buildCommand(rest);
+      return (await import("./commands/build.js")).buildCommand(rest);
     case "--version":
     case "-v": {
       const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {

@@ -136,6 +136,19 @@ describe("ce-gateway serve", () => {
     expect(second.output().stderr).toContain('routes[0].to[0]: unknown target "ot"');
   });
 
+  it("runs with a 4 MB young generation (peak memory under load), unless the user sets one", async () => {
+    const v8Flags = async (nodeArgs: string[], env: Record<string, string> = {}) => {
+      const cli = await startCli(["serve", "--port", "0"], env, nodeArgs);
+      running.push(cli);
+      // The same process (re-executed in place): its command line shows the flags it runs with.
+      const cmdline = readFileSync(`/proc/${cli.child.pid}/cmdline`, "utf8").split("\0");
+      return cmdline.filter((arg) => arg.startsWith("--max-semi-space-size"));
+    };
+    expect(await v8Flags([])).toEqual(["--max-semi-space-size=4"]);
+    expect(await v8Flags(["--max-semi-space-size=8"])).toEqual(["--max-semi-space-size=8"]);
+    expect(await v8Flags([], { NODE_OPTIONS: "--max-semi-space-size=2" })).toEqual([]);
+  });
+
   it("prints usage for --help and the version for --version", () => {
     const run = (arg: string) =>
       execFileSync(process.execPath, [join(projectRoot, "bin/ce-gateway.js"), arg], { encoding: "utf8" });
