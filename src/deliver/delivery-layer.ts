@@ -66,18 +66,20 @@ export function createSyncDelivery(
           const started = ctx.clock.now();
           // Opened before the adapter is fetched: creating it is part of the attempt's time.
           const attempt = openAttempt(ctx, targets.attemptTimeoutMs(target), timers);
-          const outcomes = await targets
-            .get(target)
-            .then(
-              (adapter) => publishWithin(adapter, group, attempt),
-              (error: unknown) =>
-                group.map(() =>
-                  retriable(
-                    `Target "${target}" is not available: ${error instanceof Error ? error.message : error}`,
+          // An adapter created earlier is used as it is, without waiting a turn for `get`.
+          const created = targets.created(target);
+          const outcomes = await (created === undefined
+            ? targets.get(target).then(
+                (adapter) => publishWithin(adapter, group, attempt),
+                (error: unknown) =>
+                  group.map(() =>
+                    retriable(
+                      `Target "${target}" is not available: ${error instanceof Error ? error.message : error}`,
+                    ),
                   ),
-                ),
-            )
-            .finally(() => attempt.dispose());
+              )
+            : publishWithin(created, group, attempt)
+          ).finally(() => attempt.dispose());
           const durationMs = ctx.clock.now() - started;
           return group.map((delivery, i): DeliveryResult => {
             const outcome = outcomes[i] as PublishOutcome;
