@@ -15,9 +15,8 @@
  * off; this publisher 26,000 and 32,200 (30 and 27 us CPU per event).
  */
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/nats-core";
-import { type PublishOutcome, retriable, terminal } from "../../src/adapter/adapter.js";
+import { type PublishOutcome, retriable } from "../../src/adapter/adapter.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
-import { describeError } from "../../src/errors/errors.js";
 import { classifyJetStreamError, outcomeOfReply, refusedPublish } from "./jetstream-outcome.js";
 import type { PublishLedger, SentPublish } from "./publish-ledger.js";
 
@@ -97,8 +96,9 @@ export class JetStreamPublisher {
       try {
         nc.publish(message.subject, message.data, { reply: inbox.prefix + token, headers: message.headers });
       } catch (error) {
+        // The client refused it (a closed connection, a payload over the server's limit): as a request would.
         this.#ledger.release(message.bytes);
-        this.#settle(waiting, terminal(`NATS refused the message: ${describeError(error)}`));
+        this.#settle(waiting, classifyJetStreamError(error, message.subject));
         return;
       }
       batch.tokens[index] = token;
