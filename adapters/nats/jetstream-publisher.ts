@@ -13,6 +13,8 @@
  * `js.publish` 10,500 events/s for single events and 14,900 for batches of
  * 100 (88 and 82 us CPU per event), 15,000 and 16,600 with async traces
  * off; this publisher 26,000 and 32,200 (30 and 27 us CPU per event).
+ * It also leaves `@nats-io/jetstream` out of the adapter: the Worker bundle
+ * is 67 KiB smaller minified (17 KiB gzip).
  */
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/nats-core";
 import { type PublishOutcome, retriable } from "../../src/adapter/adapter.js";
