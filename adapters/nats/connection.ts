@@ -4,8 +4,9 @@
  * client, and at every moment it says whether it is connected, so a publish
  * while it is down fails fast instead of queueing in the client's reconnect
  * buffer (nothing is acked unless NATS acked it). It also remembers what the
- * server told it (max_payload) across outages, and which publishes the
- * server refused for lack of permission.
+ * server told it (max_payload) across outages, and tells its listeners which
+ * publishes the server refused for lack of permission and when the
+ * connection was lost (what was in flight on it will never be answered).
  */
 
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -30,13 +31,11 @@ export class ManagedConnection {
   #lastError: unknown;
   #maxPayload: number | undefined;
   readonly #denialListeners = new Set<(denial: PermissionDenial) => void>();
+  readonly #lossListeners = new Set<() => void>();
   readonly #opened: Promise<NatsConnection | undefined>;
   #wake: (() => void) | undefined;
 
-  readonly #nextTurn: () => Promise<void>;
-
-  constructor(connector: NatsConnector, retryWaitMs: number, nextTurn: () => Promise<void>) {
-    this.#nextTurn = nextTurn;
+  constructor(connector: NatsConnector, retryWaitMs: number) {
     this.#opened = this.#connectLoop(connector, retryWaitMs);
   }
 
@@ -71,7 +70,7 @@ export class ManagedConnection {
   async #watch(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
       if (status.type === "disconnect" || status.type === "staleConnection" || status.type === "close") {
-        this.#connected = false;
+        this.#lost();
       } else if (status.type === "reconnect") {
         this.#connected = true;
         this.#maxPayload = connection.info?.max_payload ?? this.#maxPayload;
@@ -92,7 +91,12 @@ export class ManagedConnection {
         }
       }
     }
+    this.#lost();
+  }
+
+  #lost(): void {
     this.#connected = false;
+    for (const listener of this.#lossListeners) listener();
   }
 
   /** The connection, only while it is connected. */
@@ -123,19 +127,21 @@ export class ManagedConnection {
     return this.current;
   }
 
-  /** Collects the publish permission denials reported while `work` runs (and a moment after). */
-  async collectDenials<T>(work: () => Promise<T>): Promise<{ result: T; denied: PermissionDenial[] }> {
-    const denied: PermissionDenial[] = [];
-    const listener = (denial: PermissionDenial) => denied.push(denial);
+  /**
+   * Calls `listener` with each publish the server refuses for lack of
+   * permission, in the order the server refused them. The server's -ERR
+   * precedes the PONG of any flush sent after the publish, but reaches
+   * listeners through the client's status stream, a few microtasks after
+   * that PONG may have been handled: wait a turn after a PONG before taking
+   * a publish as not refused.
+   */
+  onDenial(listener: (denial: PermissionDenial) => void): void {
     this.#denialListeners.add(listener);
-    try {
-      const result = await work();
-      // The server's -ERR precedes its PONG, but reaches us through the status stream: let it arrive.
-      await this.#nextTurn();
-      return { result, denied };
-    } finally {
-      this.#denialListeners.delete(listener);
-    }
+  }
+
+  /** Calls `listener` whenever the connection is lost (or closed): nothing sent before will be answered. */
+  onLoss(listener: () => void): void {
+    this.#lossListeners.add(listener);
   }
 
   async close(): Promise<void> {

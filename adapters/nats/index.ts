@@ -14,20 +14,21 @@ import {
   type AdapterRuntime,
   acked,
   type OutboundMessage,
-  type PublishOptions,
   type PublishOutcome,
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
-import { msUntil } from "../../src/adapter/ms-until.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import type { NatsPayload } from "../../src/bindings/nats/encode.js";
 import { describeError } from "../../src/errors/errors.js";
-import { ManagedConnection } from "./connection.js";
 import { natsDescriptor } from "./descriptor.js";
-import { natsPayloadOf, natsTargetEncoding } from "./encoding.js";
+import { MSG_ID_HEADER, natsPayloadOf, natsTargetEncoding } from "./encoding.js";
+import { classifyJetStreamError, refusedPublish } from "./jetstream-outcome.js";
+import type { JetStreamMessage } from "./jetstream-publisher.js";
 import { messageIdOf } from "./message-id.js";
 import { type NatsOptions, serversOf } from "./options.js";
+import type { SentPublish } from "./publish-ledger.js";
+import { openSharedNats, type SharedNats } from "./shared-connection.js";
 
 /** Opens a connection for the options (injected: TCP on Node, `cloudflare:sockets` on Workers). */
 export type NatsTransport = (options: NatsOptions, name: string) => Promise<NatsConnection>;
@@ -44,25 +45,11 @@ function buildHeaders(core: NatsCore, payload: NatsPayload): MsgHdrs {
   return h;
 }
 
-/** JetStream API errors carry an HTTP-like code: 4xx means the stream refused the message for good. */
-function classifyJetStreamError(error: unknown, subject: string): PublishOutcome {
-  const name = (error as { name?: string }).name;
-  if (name === "PermissionViolationError" || /permissions violation/i.test(describeError(error))) {
-    return terminal(`NATS refused the publish to ${subject}: ${describeError(error)}`, 403);
-  }
-  if (name === "JetStreamNotEnabled" || name === "NoRespondersError") {
-    return retriable(`No JetStream stream answered for subject ${subject} (is a stream capturing it?)`);
-  }
-  const api = (
-    error as { apiError?: () => { code: number; err_code?: number; description: string } }
-  ).apiError?.();
-  if (api !== undefined && api.code < 500 && api.code !== 408 && api.code !== 429) {
-    return terminal(
-      `JetStream refused the message: ${api.description} (${api.err_code ?? api.code})`,
-      api.code,
-    );
-  }
-  return retriable(`JetStream did not acknowledge: ${describeError(error)}`);
+/** A message that passed every check before sending; `index` is its place in the call. */
+interface Ready extends JetStreamMessage {
+  readonly index: number;
+  readonly message: OutboundMessage;
+  readonly payload: NatsPayload;
 }
 
 export function createNatsAdapter(
@@ -73,17 +60,13 @@ export function createNatsAdapter(
   const useJetStream = options.jetstream !== undefined;
   const lease = runtime.shared.acquire(
     connectionKey(options),
-    () =>
-      new ManagedConnection(
-        () => transport(options, "ce-gateway"),
-        options.reconnectWaitMs ?? 250,
-        runtime.nextTurn,
-      ),
-    (connection) => connection.close(),
+    () => openSharedNats(() => transport(options, "ce-gateway"), options.reconnectWaitMs ?? 250, runtime),
+    (shared) => shared.close(),
   );
-  const connection = lease.value;
+  const shared: SharedNats = lease.value;
+  const { connection, ledger } = shared;
   // The client library, loaded once per adapter rather than on every publish.
-  const sdk = Promise.all([import("@nats-io/nats-core"), import("@nats-io/jetstream")]);
+  const sdk = import("@nats-io/nats-core");
   const subjectOf = (message: OutboundMessage) => message.address ?? options.subject;
   const encoding = natsTargetEncoding(options);
   /** The router's encoding when it gave one, else this target's own (a direct caller). */
@@ -91,85 +74,109 @@ export function createNatsAdapter(
   /** Refused before anything is sent: no server would take it, now or later. */
   const unsendable = (reason: string) => terminal(`The event cannot be sent to NATS: ${reason}`);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
+  const expectedStream = options.jetstream?.stream;
 
   const tooLarge = (size: number) =>
     terminal(`The message is ${size} bytes; the NATS server's max_payload is ${maxPayload()}`, 413);
 
-  async function publishJetStream(
-    nc: NatsConnection,
-    messages: readonly OutboundMessage[],
-    { signal, deadline }: PublishOptions,
-  ) {
-    const [core, { jetstream }] = await sdk;
-    // The client takes its timeout as a number: what is left of the attempt.
-    const timeout = msUntil(deadline);
-    const js = jetstream(nc, { timeout });
-    // Started in order, so the stream stores a batch in the order given.
-    const pending = messages.map((message): Promise<PublishOutcome> => {
-      const encoded = encode(message);
-      if (!encoded.ok) return Promise.resolve(unsendable(encoded.reason));
-      const payload = natsPayloadOf(encoded);
-      const msgID = messageIdOf(message.event);
-      const headers = buildHeaders(core, payload);
-      if (encoded.size > maxPayload()) return Promise.resolve(tooLarge(encoded.size));
-      const expect =
-        options.jetstream?.stream === undefined ? undefined : { streamName: options.jetstream.stream };
-      const published = js.publish(subjectOf(message), payload.data, {
-        msgID,
-        headers,
-        timeout,
-        ...(expect && { expect }),
-      });
-      return untilAborted(published, signal).then(
-        (ack) =>
-          acked({
-            id: `${ack.stream}:${ack.seq}`,
-            stream: ack.stream,
-            sequence: ack.seq,
-            duplicate: ack.duplicate,
-          }),
-        (error: unknown) => classifyJetStreamError(error, subjectOf(message)),
-      );
-    });
-    return Promise.all(pending);
-  }
-
-  async function publishCore(nc: NatsConnection, messages: readonly OutboundMessage[], signal: AbortSignal) {
-    const [core] = await sdk;
-    const outcomes: (PublishOutcome | undefined)[] = [];
-    for (const message of messages) {
+  /** Encodes and checks each message: those to send, and the outcomes of those refused before sending. */
+  function prepare(messages: readonly OutboundMessage[], outcomes: PublishOutcome[]): Ready[] {
+    const ready: Ready[] = [];
+    messages.forEach((message, index) => {
       const encoded = encode(message);
       if (!encoded.ok) {
-        outcomes.push(unsendable(encoded.reason));
-        continue;
+        outcomes[index] = unsendable(encoded.reason);
+        return;
+      }
+      if (encoded.size > maxPayload()) {
+        outcomes[index] = tooLarge(encoded.size);
+        return;
       }
       const payload = natsPayloadOf(encoded);
-      if (encoded.size > maxPayload()) {
-        outcomes.push(tooLarge(encoded.size));
-        continue;
-      }
-      try {
-        nc.publish(subjectOf(message), payload.data, { headers: buildHeaders(core, payload) });
-        outcomes.push(undefined);
-      } catch (error) {
-        outcomes.push(terminal(`NATS refused the message: ${describeError(error)}`));
-      }
+      ready.push({
+        index,
+        message,
+        payload,
+        subject: subjectOf(message),
+        data: payload.data,
+        bytes: encoded.size,
+      });
+    });
+    return ready;
+  }
+
+  /**
+   * The headers of a message, built as it is written and dropped right
+   * after. Built up front and kept across the wait for confirmation, they
+   * survived young-generation collections: core batches of 100 from 50
+   * concurrent callers went from 65,000 to 43,000 events/s (12 to 16 us CPU
+   * per event, the difference in the garbage collector).
+   */
+  function headersOf(core: NatsCore, ready: Ready): MsgHdrs {
+    const headers = buildHeaders(core, ready.payload);
+    if (useJetStream) {
+      headers.set(MSG_ID_HEADER, messageIdOf(ready.message.event));
+      if (expectedStream !== undefined) headers.set("Nats-Expected-Stream", expectedStream);
     }
+    return headers;
+  }
+
+  /** Why a message was not sent or not confirmed: said the way each mode says it. */
+  const notConfirmed = (reason: unknown, subject: string) =>
+    useJetStream
+      ? classifyJetStreamError(reason, subject)
+      : retriable(`NATS did not confirm receipt: ${describeError(reason)}`);
+
+  async function publishCore(
+    nc: NatsConnection,
+    core: NatsCore,
+    ready: readonly Ready[],
+    signal: AbortSignal,
+  ) {
+    const sent = ready.map((message): SentPublish | PublishOutcome => {
+      try {
+        nc.publish(message.subject, message.data, { headers: headersOf(core, message) });
+        return ledger.record(message.subject, message.bytes);
+      } catch (error) {
+        ledger.release(message.bytes);
+        return terminal(`NATS refused the message: ${describeError(error)}`);
+      }
+    });
     // Core NATS has no acknowledgement: a flush round trip proves the server received what came
     // before it, and a publish it refused (permissions) is reported before that round trip ends.
-    const { result: flushed, denied } = await connection.collectDenials(() =>
-      untilAborted(nc.flush(), signal).then(
-        () => undefined,
-        (error: unknown) => retriable(`NATS did not confirm receipt: ${describeError(error)}`),
-      ),
+    const round = shared.roundFor(nc);
+    const failure = await untilAborted(round.confirmed, signal).catch(
+      (error: unknown) => `NATS did not confirm receipt: ${describeError(error)}`,
     );
-    return outcomes.map((outcome, i) => {
-      const subject = subjectOf(messages[i] as OutboundMessage);
-      const denial = denied.find((d) => d.subject === subject);
-      if (outcome === undefined && denial !== undefined)
-        return terminal(`NATS refused the publish to ${subject}: ${denial.message}`, 403);
-      return outcome ?? flushed ?? acked();
+    return sent.map((s) => {
+      if ("status" in s) return s;
+      if (s.denial !== undefined) return refusedPublish(s.subject, s.denial);
+      return failure === undefined ? acked() : retriable(failure);
     });
+  }
+
+  async function publishReady(ready: readonly Ready[], core: NatsCore, signal: AbortSignal) {
+    const bytes = ready.reduce((sum, m) => sum + m.bytes, 0);
+    const admitted = ledger.admit(bytes, signal);
+    if (admitted !== undefined) {
+      // The server has not read what was sent before: wait for room rather than pile up in the client.
+      try {
+        await admitted;
+      } catch (reason) {
+        const why = `${describeError(reason)} (${ledger.openBytes} bytes sent earlier are not yet confirmed by the server)`;
+        return ready.map((m) => notConfirmed(why, m.subject));
+      }
+    }
+    const nc = connection.current;
+    if (nc === undefined || signal.aborted) {
+      ledger.release(bytes);
+      return ready.map((m) =>
+        nc === undefined ? retriable("Not connected to NATS", 1_000) : notConfirmed(signal.reason, m.subject),
+      );
+    }
+    return useJetStream
+      ? shared.jetstream.publish(nc, core, ready, (m) => headersOf(core, m), signal)
+      : publishCore(nc, core, ready, signal);
   }
 
   return {
@@ -192,9 +199,16 @@ export function createNatsAdapter(
         const why = connection.lastError === undefined ? "" : `: ${describeError(connection.lastError)}`;
         return messages.map(() => retriable(`Not connected to NATS${why}`, 1_000));
       }
-      return useJetStream
-        ? publishJetStream(nc, messages, attempt)
-        : publishCore(nc, messages, attempt.signal);
+      const core = await sdk;
+      const outcomes: PublishOutcome[] = new Array(messages.length);
+      const ready = prepare(messages, outcomes);
+      if (ready.length > 0) {
+        const results = await publishReady(ready, core, attempt.signal);
+        ready.forEach((message, i) => {
+          outcomes[message.index] = results[i] as PublishOutcome;
+        });
+      }
+      return outcomes;
     },
     async ready() {
       return connection.current !== undefined;
