@@ -11,7 +11,7 @@
  */
 
 export interface DeadlineTimers {
-  /** Calls `expire` after about `ms` milliseconds (never early); the returned function cancels it. */
+  /** Calls `expire` after about `ms` milliseconds (not before, as far as the runtime's timers go); the returned function cancels it. */
   after(ms: number, expire: () => void): () => void;
 }
 
