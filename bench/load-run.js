@@ -5,7 +5,7 @@
  * bench/load/measure.js.
  */
 import { mkdtempSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { removeOnExit } from "./children.js";
 import { writeSchemaRegistry } from "./gateway-config.js";
@@ -75,6 +75,8 @@ export async function measureWithStream(config, bench, options) {
 /** @param {LoadOptions} options */
 export async function runLoad(options) {
   const started = performance.now();
+  // Other work on the machine skews every figure: the load average before and after says how busy it was.
+  const loadBefore = loadavg()[0];
   const bench = await openBench(options.driver);
   /** @type {{ round: number, name: string, measurement?: any, error?: string }[]} */
   const records = [];
@@ -114,6 +116,8 @@ export async function runLoad(options) {
       cpuModel: cpus()[0]?.model,
       node: process.version,
       platform: process.platform,
+      loadBefore,
+      loadAfter: loadavg()[0],
     },
     records,
   };

@@ -41,7 +41,8 @@ if (options.help) {
   console.log(
     `${run.driver}, ${options.connections} connections, ${options.rounds} round(s) of ${options.durationS} s after ` +
       `${options.warmupS} s warm-up; medians over rounds; node ${run.machine.node}, ${run.machine.cpus} CPUs; ` +
-      `${Math.round(run.durationS)} s in total\n`,
+      `${Math.round(run.durationS)} s in total; load average ${run.machine.loadBefore.toFixed(2)} before, ` +
+      `${run.machine.loadAfter.toFixed(2)} after (the harness's own load included)\n`,
   );
   console.log(configurationTable(summaries));
   console.log("\n## Against the baselines\n");
