@@ -12,8 +12,8 @@ const MODE_TEXT = { structured: "structured", binary: "binary", batch: `batch ($
  */
 export function configurationTable(summaries) {
   const lines = [
-    "| configuration | mode | req/s | events/s | p50 ms | p99 ms | peak RSS MB | server CPU (cores) | non-2xx | socket errors | rounds | flag |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| configuration | mode | req/s | events/s | spread | p50 ms | p99 ms | peak RSS MB | server CPU (cores) | non-2xx | socket errors | rounds | flag |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const s of summaries.values()) {
     const flags = [];
@@ -23,7 +23,7 @@ export function configurationTable(summaries) {
     flags.push(...s.notes);
     if (s.logBytes > 0) flags.push(`server logged ${Math.ceil(s.logBytes / 1024)} KiB`);
     lines.push(
-      `| ${s.name} | ${MODE_TEXT[s.config.mode]} | ${int(s.reqPerS)} | ${int(s.eventsPerS)} | ${fixed(s.p50Ms, 2)} | ${fixed(s.p99Ms, 2)} | ${fixed(s.peakRssMb ?? Number.NaN, 0)} | ${fixed(s.cpuCores, 2)} | ${s.non2xx} | ${s.errors} | ${s.rounds} | ${flags.join("; ")} |`,
+      `| ${s.name} | ${MODE_TEXT[s.config.mode]} | ${int(s.reqPerS)} | ${int(s.eventsPerS)} | ${Number.isFinite(s.spread) ? `${Math.round(s.spread * 100)}%` : ""} | ${fixed(s.p50Ms, 2)} | ${fixed(s.p99Ms, 2)} | ${fixed(s.peakRssMb ?? Number.NaN, 0)} | ${fixed(s.cpuCores, 2)} | ${s.non2xx} | ${s.errors} | ${s.rounds} | ${flags.join("; ")} |`,
     );
   }
   return lines.join("\n");

@@ -37,7 +37,9 @@ if (options.help) {
   const run = await runLoad({ ...options, configurations });
   const summaries = summarize(configurations, run.records);
   const rows = comparisons(summaries);
-  console.log(`# ce-gateway load benchmark (${options.quick ? "quick" : "full"})\n`);
+  console.log(
+    `# ce-gateway load benchmark (${options.quick ? "quick" : options.only.length > 0 ? "selected configurations" : "full"})\n`,
+  );
   console.log(
     `${run.driver}, ${options.connections} connections, ${options.rounds} round(s) of ${options.durationS} s after ` +
       `${options.warmupS} s warm-up; medians over rounds; node ${run.machine.node}, ${run.machine.cpus} CPUs; ` +
@@ -45,6 +47,9 @@ if (options.help) {
       `${run.machine.loadAfter.toFixed(2)} after (the harness's own load included)\n`,
   );
   console.log(configurationTable(summaries));
+  console.log(
+    "\nspread: (highest - lowest) / median events/s over the rounds. Peak RSS: the highest over the rounds.",
+  );
   console.log("\n## Against the baselines\n");
   console.log(
     rows.length > 0 ? comparisonTable(rows) : "(no comparison: a configuration of each pair is missing)",

@@ -17,6 +17,7 @@ const median = (values) => {
  * @property {import("./scenarios.js").Configuration} config
  * @property {number} reqPerS
  * @property {number} eventsPerS
+ * @property {number} spread (highest - lowest) / median of events/s over rounds: how noisy the rounds were
  * @property {number} p50Ms
  * @property {number} p99Ms
  * @property {number | undefined} peakRssMb
@@ -42,6 +43,7 @@ export function summarize(configurations, records) {
     const mine = records.filter((r) => r.name === config.name);
     const ok = mine.flatMap((r) => (r.measurement ? [r.measurement] : []));
     const pick = (key) => median(ok.map((m) => m[key]));
+    const events = ok.map((m) => m.eventsPerS);
     const rss = ok.map((m) => m.peakRssMb).filter((v) => v !== undefined);
     const non2xx = ok.reduce((n, m) => n + m.non2xx, 0);
     const errors = ok.reduce((n, m) => n + m.errors, 0);
@@ -51,6 +53,7 @@ export function summarize(configurations, records) {
       config,
       reqPerS: pick("reqPerS"),
       eventsPerS: pick("eventsPerS"),
+      spread: ok.length > 1 ? (Math.max(...events) - Math.min(...events)) / median(events) : Number.NaN,
       p50Ms: pick("p50Ms"),
       p99Ms: pick("p99Ms"),
       peakRssMb: rss.length > 0 ? Math.max(...rss) : undefined,
