@@ -133,22 +133,29 @@ export function createNatsAdapter(
     ready: readonly Ready[],
     signal: AbortSignal,
   ) {
-    const sent = ready.map((message): SentPublish | PublishOutcome => {
-      try {
-        nc.publish(message.subject, message.data, { headers: headersOf(core, message) });
-        return ledger.record(message.subject, message.bytes);
-      } catch (error) {
-        ledger.release(message.bytes);
-        return terminal(`NATS refused the message: ${describeError(error)}`);
-      }
-    });
+    // Filled when the publishes are written: at once, or with the turn's other writes (./flush-rounds.ts).
+    const sent: (SentPublish | PublishOutcome | undefined)[] = new Array(ready.length).fill(undefined);
+    const write = () => {
+      ready.forEach((message, i) => {
+        try {
+          nc.publish(message.subject, message.data, { headers: headersOf(core, message) });
+          sent[i] = ledger.record(message.subject, message.bytes);
+        } catch (error) {
+          ledger.release(message.bytes);
+          sent[i] = terminal(`NATS refused the message: ${describeError(error)}`);
+        }
+      });
+    };
+    const cancel = () => ledger.release(ready.reduce((sum, m) => sum + m.bytes, 0));
     // Core NATS has no acknowledgement: a flush round trip proves the server received what came
     // before it, and a publish it refused (permissions) is reported before that round trip ends.
-    const round = shared.roundFor(nc);
+    const round = shared.writeAndConfirm(nc, { write, cancel });
     const failure = await untilAborted(round.confirmed, signal).catch(
       (error: unknown) => `NATS did not confirm receipt: ${describeError(error)}`,
     );
     return sent.map((s) => {
+      // Never written: the connection was lost before the end of the turn.
+      if (s === undefined) return retriable(failure ?? "NATS did not confirm receipt");
       if ("status" in s) return s;
       if (s.denial !== undefined) return refusedPublish(s.subject, s.denial);
       return failure === undefined ? acked() : retriable(failure);

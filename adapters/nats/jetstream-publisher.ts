@@ -19,6 +19,7 @@
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/nats-core";
 import { type PublishOutcome, retriable } from "../../src/adapter/adapter.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
+import type { TurnWrite } from "./flush-rounds.js";
 import { classifyJetStreamError, outcomeOfReply, refusedPublish } from "./jetstream-outcome.js";
 import type { PublishLedger, SentPublish } from "./publish-ledger.js";
 
@@ -62,15 +63,24 @@ export class JetStreamPublisher {
   readonly #waiting = new Map<string, Waiting>();
   readonly #ledger: PublishLedger;
   readonly #abandoned: (nc: NatsConnection) => void;
+  readonly #writeAtTurnEnd: (nc: NatsConnection, write: TurnWrite) => void;
 
   /**
    * `abandoned` is called when a call stops waiting with publishes still
    * open in the ledger: something must later prove the server processed
    * them (a flush), or their bytes would count against the budget forever.
+   * `writeAtTurnEnd` makes a call's publishes with the turn's other writes
+   * where the runtime lets requests share them (one socket write for all;
+   * ./flush-rounds.ts says why), or at once.
    */
-  constructor(ledger: PublishLedger, abandoned: (nc: NatsConnection) => void) {
+  constructor(
+    ledger: PublishLedger,
+    abandoned: (nc: NatsConnection) => void,
+    writeAtTurnEnd: (nc: NatsConnection, write: TurnWrite) => void,
+  ) {
     this.#ledger = ledger;
     this.#abandoned = abandoned;
+    this.#writeAtTurnEnd = writeAtTurnEnd;
   }
 
   /**
@@ -97,30 +107,46 @@ export class JetStreamPublisher {
       remaining: messages.length,
       done,
     };
-    messages.forEach((message, index) => {
-      const token = (this.#nextToken++).toString(36);
-      const waiting: Waiting = { batch, index, subject: message.subject, sent: undefined };
-      try {
-        nc.publish(message.subject, message.data, {
-          reply: inbox.prefix + token,
-          headers: headersOf(message),
-        });
-      } catch (error) {
-        // The client refused it (a closed connection, a payload over the server's limit): as a request would.
-        this.#ledger.release(message.bytes);
-        this.#settle(waiting, classifyJetStreamError(error, message.subject));
+    let gaveUp = false;
+    const write = () => {
+      // A caller that stopped waiting before the end of the turn has had its answer: nothing is sent.
+      if (gaveUp) {
+        this.#ledger.release(messages.reduce((sum, m) => sum + m.bytes, 0));
         return;
       }
-      batch.tokens[index] = token;
-      this.#waiting.set(token, waiting);
-      waiting.sent = this.#ledger.record(message.subject, message.bytes, (reason) =>
-        this.#answer(token, refusedPublish(message.subject, reason)),
-      );
-    });
+      messages.forEach((message, index) => {
+        const token = (this.#nextToken++).toString(36);
+        const waiting: Waiting = { batch, index, subject: message.subject, sent: undefined };
+        try {
+          nc.publish(message.subject, message.data, {
+            reply: inbox.prefix + token,
+            headers: headersOf(message),
+          });
+        } catch (error) {
+          // The client refused it (a closed connection, a payload over the server's limit): as a request would.
+          this.#ledger.release(message.bytes);
+          this.#settle(waiting, classifyJetStreamError(error, message.subject));
+          return;
+        }
+        batch.tokens[index] = token;
+        this.#waiting.set(token, waiting);
+        waiting.sent = this.#ledger.record(message.subject, message.bytes, (reason) =>
+          this.#answer(token, refusedPublish(message.subject, reason)),
+        );
+      });
+    };
+    const cancel = () => {
+      this.#ledger.release(messages.reduce((sum, m) => sum + m.bytes, 0));
+      messages.forEach((message, index) => {
+        this.#settle({ batch, index, subject: message.subject, sent: undefined }, retriable(LOST));
+      });
+    };
+    this.#writeAtTurnEnd(nc, { write, cancel });
     if (batch.remaining > 0) {
       try {
         await untilAborted(settled, signal);
       } catch (reason) {
+        gaveUp = true;
         this.#giveUp(batch, messages, reason);
         this.#abandoned(nc);
       }
@@ -172,8 +198,9 @@ export class JetStreamPublisher {
 
   #giveUp(batch: Batch, messages: readonly JetStreamMessage[], reason: unknown): void {
     batch.tokens.forEach((token, index) => {
-      if (token === undefined || batch.outcomes[index] !== undefined) return;
-      this.#waiting.delete(token);
+      if (batch.outcomes[index] !== undefined) return;
+      // Unsent (still waiting for the end of the turn) or unanswered: either way, this caller's answer.
+      if (token !== undefined) this.#waiting.delete(token);
       batch.outcomes[index] = classifyJetStreamError(reason, (messages[index] as JetStreamMessage).subject);
     });
   }

@@ -7,7 +7,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { AdapterRuntime } from "../../src/adapter/adapter.js";
 import { ManagedConnection, type NatsConnector } from "./connection.js";
-import { type FlushRound, FlushRounds } from "./flush-rounds.js";
+import { type FlushRound, FlushRounds, type TurnWrite } from "./flush-rounds.js";
 import { JetStreamPublisher } from "./jetstream-publisher.js";
 import { PublishLedger } from "./publish-ledger.js";
 
@@ -17,6 +17,12 @@ export interface SharedNats {
   readonly jetstream: JetStreamPublisher;
   /** A flush round for publishes just written: this turn's shared one, or the caller's own, sent now. */
   roundFor(nc: NatsConnection): FlushRound;
+  /**
+   * Makes publishes and the flush round that confirms them: where rounds are
+   * shared, the write waits for the end of the turn and goes out with the
+   * turn's other writes (./flush-rounds.ts); elsewhere it is made at once.
+   */
+  writeAndConfirm(nc: NatsConnection, write: TurnWrite): FlushRound;
   close(): Promise<void>;
 }
 
@@ -31,7 +37,15 @@ export function openSharedNats(
   // Sharing a round means awaiting what another request started: only where the runtime allows it.
   const roundFor = (nc: NatsConnection) =>
     runtime.shareInFlight ? rounds.shared(nc) : rounds.sendPrivate(nc);
-  const jetstream = new JetStreamPublisher(ledger, roundFor);
+  const writeAndConfirm = (nc: NatsConnection, write: TurnWrite) => {
+    if (runtime.shareInFlight) return rounds.shared(nc, write);
+    write.write();
+    return rounds.sendPrivate(nc);
+  };
+  const jetstream = new JetStreamPublisher(ledger, roundFor, (nc, write) => {
+    if (runtime.shareInFlight) rounds.shared(nc, write);
+    else write.write();
+  });
   connection.onDenial((denial) => ledger.deny(denial.subject, denial.message));
   connection.onLoss(() => {
     jetstream.lost();
@@ -44,6 +58,7 @@ export function openSharedNats(
     ledger,
     jetstream,
     roundFor,
+    writeAndConfirm,
     close: () => connection.close(),
   };
 }
