@@ -93,6 +93,26 @@ describe("core NATS publishes on Node share one flush per turn", () => {
     });
   });
 
+  it("writes the publishes of requests handled in separate callbacks of one turn together, with their PING", async () => {
+    await withAdapter(nodeLike(), async (adapter, spy) => {
+      const first = spy.calls.length;
+      // As requests arrive: each in an I/O callback of its own, with microtask checkpoints between them.
+      const calls = Array.from(
+        { length: 50 },
+        (_, i) =>
+          new Promise<readonly PublishOutcome[]>((resolve) =>
+            setImmediate(() => resolve(adapter.publish([to(`ok.together.${i}`)], attemptOptions()))),
+          ),
+      );
+      const outcomes = (await Promise.all(calls)).flat();
+      expect(new Set(statuses(outcomes))).toEqual(new Set(["acked"]));
+      const made = spy.calls.slice(first);
+      expect(made.map((c) => c.kind)).toEqual([...Array(50).fill("publish"), "flush"]);
+      // One synchronous run: nats.js hands them to the socket in one write.
+      expect(new Set(made.map((c) => c.run)).size).toBe(1);
+    });
+  });
+
   it("does not ack a publish made after the shared flush went out with that flush's PONG", async () => {
     await withAdapter(nodeLike(), async (adapter, spy) => {
       spy.hold(true);

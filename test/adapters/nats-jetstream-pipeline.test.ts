@@ -9,12 +9,14 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNatsAdapter } from "../../adapters/nats/index.js";
 import { createNodeNatsAdapter } from "../../adapters/nats/node/target.js";
 import type { Adapter, OutboundMessage, PublishOutcome } from "../../src/adapter/adapter.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { nodeRuntime } from "../../src/entries/node/node-runtime.js";
 import { attemptOptions } from "../support/attempt.js";
 import { expectConnected } from "../support/nats-contract-harness.js";
+import { flushSpy } from "../support/nats-flush-spy.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 import { event } from "./contract-events.js";
 
@@ -72,6 +74,41 @@ async function storedIds(subject: string): Promise<string[]> {
 
 const isIncreasing = (numbers: readonly number[]) =>
   numbers.every((n, i) => i === 0 || n > (numbers[i - 1] ?? 0));
+
+describe("JetStream calls of one turn", () => {
+  it("are written together: requests handled in separate callbacks publish in one synchronous run", async () => {
+    const spy = flushSpy();
+    const own = createNatsAdapter(
+      {
+        url: server.url,
+        subject: "js.default",
+        user: "gateway",
+        pass: "secret",
+        jetstream: { stream: "ORDERS" },
+      },
+      { ...portableRuntime(), ...nodeRuntime },
+      spy.transport,
+    );
+    try {
+      await expectConnected(own);
+      const first = spy.calls.length;
+      const calls = Array.from(
+        { length: 30 },
+        (_, i) =>
+          new Promise<readonly PublishOutcome[]>((resolve) =>
+            setImmediate(() => resolve(own.publish([to("js.turn", `turn-${i}`)], attemptOptions()))),
+          ),
+      );
+      const outcomes = (await Promise.all(calls)).flat();
+      expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(["acked"]));
+      const publishes = spy.calls.slice(first).filter((c) => c.kind === "publish");
+      expect(publishes).toHaveLength(30);
+      expect(new Set(publishes.map((c) => c.run)).size).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+});
 
 describe("JetStream batches", () => {
   it("stores a batch in the order given, and flags the duplicate in it with the original's sequence", async () => {
