@@ -80,8 +80,14 @@ export function eventsHandler(deps: PipelineDeps) {
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
       if (verdict.accepted) return acceptedReply(verdict.body, ctx.requestId);
-      // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
       const { problem } = verdict;
+      if (ctx.signal.aborted) {
+        // Nobody is waiting for the answer, and no target failed: not a delivery failure.
+        const unconfirmed = results.filter((r) => r.outcome.status !== "acked").length;
+        deps.observer.report({ stage: "client-gone", ctx, unconfirmed });
+        return problemReply(problem, ctx.requestId);
+      }
+      // A 502 or 503 because a target did not take an event: a delivery failure, not a refused request.
       deps.observer.report({
         stage: "delivery-failed",
         ctx,

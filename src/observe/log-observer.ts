@@ -4,7 +4,8 @@
  *
  * Levels, so that `info` stays quiet at thousands of events per second:
  * - debug: every stage of every request (received, routed, delivered);
- * - info: one line per rejected request (status, problem type, request id);
+ * - info: one line per rejected request (status, problem type, request id),
+ *   and one per request whose client went away before delivery finished;
  * - warn: one line per failed delivery (target, outcome, status), a gateway
  *   failure (500), and an event that breaks its data contract in warn mode.
  * Every line goes through boundForLog: no client-chosen value is written whole.
@@ -41,6 +42,8 @@ function levelOf(report: GatewayReport): LogLevel {
     case "contract-warning":
     case "delivery-failed":
       return "warn";
+    case "client-gone":
+      return "info";
   }
 }
 
@@ -97,6 +100,14 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
       };
       return [[level, fields, "delivered"]];
     }
+    case "client-gone":
+      return [
+        [
+          level,
+          { requestId: report.ctx.requestId, unconfirmed: report.unconfirmed },
+          "the client went away before delivery finished",
+        ],
+      ];
     case "delivery-failed": {
       const shown = report.deliveries.slice(0, MAX_LOGGED_FAILED_DELIVERIES);
       const lines: Line[] = shown.map(({ target, eventId, source, outcome }) => [

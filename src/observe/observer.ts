@@ -56,6 +56,17 @@ export type GatewayReport =
       readonly code: ProblemCode;
       /** Each (event, target) pair that was not acked. */
       readonly deliveries: readonly FailedDelivery[];
+    }
+  | {
+      /**
+       * The client went away before delivery finished: no target failed, and
+       * nobody is left to answer (a load generator stopping, a producer's
+       * timeout). One report, not one per pair.
+       */
+      readonly stage: "client-gone";
+      readonly ctx: RequestContext;
+      /** The (event, target) pairs whose outcome the client will not hear. */
+      readonly unconfirmed: number;
     };
 
 export interface FailedDelivery {

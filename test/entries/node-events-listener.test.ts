@@ -143,7 +143,7 @@ describe("POST /events through node:http", () => {
     expect(next.status).toBe(202);
   });
 
-  it("aborts delivery when the client goes away, and keeps serving", async () => {
+  it("aborts delivery when the client goes away, reports it once as such, and keeps serving", async () => {
     let sawAbort: (reason: unknown) => void = () => {};
     const aborted = new Promise((resolve) => {
       sawAbort = resolve;
@@ -157,7 +157,11 @@ describe("POST /events through node:http", () => {
           }),
         ),
     );
-    const gateway = createGateway({ routes: [{ name: "all", to: ["slow"] }] }, { targets: { slow } });
+    const stages: string[] = [];
+    const gateway = createGateway(
+      { routes: [{ name: "all", to: ["slow"] }] },
+      { targets: { slow }, observer: { report: (r) => stages.push(r.stage) } },
+    );
     const url = new URL(await listening(gateway));
     const req = httpRequest({
       host: url.hostname,
@@ -171,6 +175,9 @@ describe("POST /events through node:http", () => {
     await expect.poll(() => slow.calls.length).toBe(1);
     req.destroy();
     expect(String((await aborted) as Error)).toMatch(/client went away/);
+    // Reported once as the client leaving, not as a target's delivery failure.
+    await expect.poll(() => stages).toContain("client-gone");
+    expect(stages).not.toContain("delivery-failed");
     expect((await fetch(`${url.origin}/healthz`)).status).toBe(200);
   });
 });
