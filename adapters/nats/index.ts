@@ -41,7 +41,8 @@ type NatsCore = typeof import("@nats-io/nats-core");
 
 function buildHeaders(core: NatsCore, payload: NatsPayload): MsgHdrs {
   const h = core.headers();
-  for (const [name, value] of payload.headers) h.set(name, value);
+  // append, not set: the binding's names are distinct, and set first searches for one to replace.
+  for (const [name, value] of payload.headers) h.append(name, value);
   return h;
 }
 

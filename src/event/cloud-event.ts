@@ -33,8 +33,9 @@ export const CORE_ATTRIBUTE_NAMES: readonly CoreAttributeName[] = [
   "time",
 ];
 
-export const isCoreAttributeName = (name: string): name is CoreAttributeName =>
-  (CORE_ATTRIBUTE_NAMES as readonly string[]).includes(name);
+const CORE_NAMES: ReadonlySet<string> = new Set(CORE_ATTRIBUTE_NAMES);
+
+export const isCoreAttributeName = (name: string): name is CoreAttributeName => CORE_NAMES.has(name);
 
 /**
  * How the data is written in the JSON event format: `json` as a JSON value

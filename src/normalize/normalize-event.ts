@@ -200,11 +200,14 @@ function checkEvent(raw: RawEvent, failures: FailureList): CloudEvent | undefine
     if (isCoreAttributeName(attribute.name)) core[attribute.name] = value as string;
     else extensions.set(attribute.name, value);
   }
-  const alreadyFailed = new Set(raw.failures.map((f) => f.pointer));
-  for (const name of REQUIRED) {
-    const pointer = `${raw.pointerPrefix}/${name}`;
-    const present = raw.attributes.some((a) => a.name === name) || alreadyFailed.has(pointer);
-    if (!present) fail({ pointer }, "missing-attribute", `${name} is required`);
+  // The common case (all four present) builds no pointer strings and no Set.
+  const missing = REQUIRED.filter((name) => !raw.attributes.some((a) => a.name === name));
+  if (missing.length > 0) {
+    const alreadyFailed = new Set(raw.failures.map((f) => f.pointer));
+    for (const name of missing) {
+      const pointer = `${raw.pointerPrefix}/${name}`;
+      if (!alreadyFailed.has(pointer)) fail({ pointer }, "missing-attribute", `${name} is required`);
+    }
   }
 
   const contentType = core.datacontenttype;
