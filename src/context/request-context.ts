@@ -39,8 +39,16 @@ export interface RequestContext {
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Never aborts: for requests whose client cannot go away (or whose server cannot tell). */
-const NEVER_ABORTED = new AbortController().signal;
+/**
+ * Never aborts: for requests whose client cannot go away (or whose server
+ * cannot tell). Made on first use: workerd refuses an AbortController made
+ * at a module's top level.
+ */
+let neverAborted: AbortSignal | undefined;
+const NEVER_ABORTED = () => {
+  neverAborted ??= new AbortController().signal;
+  return neverAborted;
+};
 
 export function traceContextOf(headers: HeaderReader): TraceContext | undefined {
   const header = headers.get("traceparent");
@@ -83,7 +91,7 @@ class IncomingRequestContext implements RequestContext {
    * AbortSignal.any here either: only delivery waits.
    */
   get signal(): AbortSignal {
-    return this.#request.signal ?? NEVER_ABORTED;
+    return this.#request.signal ?? NEVER_ABORTED();
   }
 }
 
