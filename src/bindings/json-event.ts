@@ -45,13 +45,27 @@ export function rawEventFromJson(
   // An object with 100,000 duplicate members keeps 100 failures and counts the rest.
   const failures = new FailureList();
 
-  const seen = new Set<string>();
+  // Names seen so far: an array while there are few (an event has about ten members, and
+  // searching ten strings beats hashing them), a Set once a hostile object has many.
+  const seenNames: string[] = [];
+  let seenSet: Set<string> | undefined;
+  const seenBefore = (name: string): boolean => {
+    if (seenSet !== undefined) {
+      if (seenSet.has(name)) return true;
+      seenSet.add(name);
+      return false;
+    }
+    if (seenNames.includes(name)) return true;
+    seenNames.push(name);
+    if (seenNames.length > 32) seenSet = new Set(seenNames);
+    return false;
+  };
   const attributes: RawAttribute[] = [];
   let data: RawData | undefined;
   let dataBase64: RawData | undefined;
   for (const member of members) {
     const pointer = `${pointerPrefix}/${pointerToken(member.name)}`;
-    if (seen.has(member.name)) {
+    if (seenBefore(member.name)) {
       failures.add({
         index,
         pointer,
@@ -60,7 +74,6 @@ export function rawEventFromJson(
       });
       continue;
     }
-    seen.add(member.name);
     // A JSON null attribute means "unset"; `data: null` is data and is kept.
     if (member.value.kind === "null" && member.name !== "data") continue;
     if (member.name === "data") {

@@ -8,6 +8,7 @@
 
 import {
   JsonSyntaxError,
+  type ScannedValue,
   scanJsonArrayDocument,
   scanJsonObjectDocument,
   TooManyElementsError,
@@ -90,10 +91,17 @@ export function decodeHttpRequest(
     mode,
     events: {
       length: elements.length,
-      *[Symbol.iterator](): Iterator<RawEvent> {
-        for (const [index, element] of elements.entries()) {
-          yield rawEventFromJson(body, element, index, `/${index}`);
-        }
+      // A plain iterator rather than a generator over entries(): a batch of 100 spent 5% of its
+      // decoding CPU in the generator's machinery.
+      [Symbol.iterator](): Iterator<RawEvent> {
+        let index = 0;
+        return {
+          next(): IteratorResult<RawEvent> {
+            if (index >= elements.length) return { done: true, value: undefined };
+            const at = index++;
+            return { done: false, value: rawEventFromJson(body, elements[at] as ScannedValue, at, `/${at}`) };
+          },
+        };
       },
     },
   };
