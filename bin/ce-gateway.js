@@ -17,11 +17,15 @@ const userSetIt = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((ar
 );
 if (process.argv[2] === "serve" && !userSetIt && typeof process.execve === "function") {
   const script = new URL(import.meta.url).pathname;
-  process.execve(
-    process.execPath,
-    [process.execPath, YOUNG_GENERATION, ...process.execArgv, script, ...process.argv.slice(2)],
-    process.env,
-  );
+  try {
+    process.execve(
+      process.execPath,
+      [process.execPath, YOUNG_GENERATION, ...process.execArgv, script, ...process.argv.slice(2)],
+      process.env,
+    );
+  } catch {
+    // A platform without execve (Windows): serve with V8's own sizing.
+  }
 }
 
 const { main } = await import("../dist/src/cli/main.js");
