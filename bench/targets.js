@@ -68,15 +68,23 @@ export function comparisons(summaries) {
     "eventsPerS",
   );
 
-  for (const t of ["core", "js"])
-    for (const m of ["structured", "binary", "batch"])
-      ratio(
-        `${TARGET_NAMES[t]}, ${TARGET_LABELS[m]}: gateway / minimal (events/s)`,
-        `gateway-${t}-${m}`,
-        `minimal-${t}-${m}`,
-        "eventsPerS",
-        m === "batch" ? undefined : { op: ">=", limit: 1.0 },
-      );
+  /** Gateway against the minimal handler, per NATS target and ingest mode. */
+  const againstMinimal = (what, key, targetFor) => {
+    for (const t of ["core", "js"])
+      for (const m of ["structured", "binary", "batch"])
+        ratio(
+          what(TARGET_NAMES[t], TARGET_LABELS[m]),
+          `gateway-${t}-${m}`,
+          `minimal-${t}-${m}`,
+          key,
+          targetFor(m),
+        );
+  };
+  againstMinimal(
+    (target, mode) => `${target}, ${mode}: gateway / minimal (events/s)`,
+    "eventsPerS",
+    (m) => (m === "batch" ? undefined : { op: ">=", limit: 1.0 }),
+  );
 
   for (const [name, s] of summaries) {
     if (s.config.group !== "gateway") continue;
@@ -122,18 +130,11 @@ export function comparisons(summaries) {
     "eventsPerS",
   );
 
-  for (const t of ["core", "js"])
-    for (const m of ["structured", "binary", "batch"])
-      ratio(
-        `p99, ${TARGET_NAMES[t]}, ${TARGET_LABELS[m]}: gateway / minimal`,
-        `gateway-${t}-${m}`,
-        `minimal-${t}-${m}`,
-        "p99Ms",
-        {
-          op: "<=",
-          limit: 1.5,
-        },
-      );
+  againstMinimal(
+    (target, mode) => `p99, ${target}, ${mode}: gateway / minimal`,
+    "p99Ms",
+    () => ({ op: "<=", limit: 1.5 }),
+  );
 
   const gateways = [...summaries.values()].filter(
     (s) => s.config.group === "gateway" && s.peakRssMb !== undefined,

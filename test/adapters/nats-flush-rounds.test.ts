@@ -18,6 +18,7 @@ import { EventData } from "../../src/event/cloud-event.js";
 import { attemptOptions } from "../support/attempt.js";
 import { expectConnected } from "../support/nats-contract-harness.js";
 import { flushSpy } from "../support/nats-flush-spy.js";
+import { recordMessages } from "../support/nats-recorder.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 import { event } from "./contract-events.js";
 
@@ -34,12 +35,7 @@ beforeAll(async () => {
     ] }`,
   });
   subscriber = await connect({ servers: server.url, user: "tester", pass: "secret" });
-  subscriber.subscribe("ok.>", {
-    callback: (error, msg) => {
-      if (error === null) received.push(msg);
-    },
-  });
-  await subscriber.flush();
+  await recordMessages(subscriber, "ok.>", received);
 }, 30_000);
 
 afterAll(async () => {

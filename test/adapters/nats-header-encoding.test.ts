@@ -12,6 +12,7 @@ import type { NatsOptions } from "../../adapters/nats/options.js";
 import { portableRuntime } from "../../src/adapter/default-runtime.js";
 import { decodeNatsMessage } from "../../src/bindings/nats/decode.js";
 import { type CloudEvent, createCloudEvent, EventData } from "../../src/event/cloud-event.js";
+import { recordMessages } from "../support/nats-recorder.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 
 let server: NatsServer;
@@ -23,12 +24,7 @@ beforeAll(async () => {
   subscriber = await connect({ servers: server.url });
   const jsm = await jetstreamManager(subscriber);
   await jsm.streams.add({ name: "RAW", subjects: ["js.>"] });
-  subscriber.subscribe(">", {
-    callback: (error, msg) => {
-      if (error === null) received.push(msg);
-    },
-  });
-  await subscriber.flush();
+  await recordMessages(subscriber, ">", received);
 }, 30_000);
 
 afterAll(async () => {
