@@ -1,0 +1,106 @@
+/**
+ * JSONata expressions, compiled once when the config loads and evaluated per
+ * request under an ExpressionBudget. JSONata (the `jsonata` package) walks its
+ * own syntax tree and generates no code, so it runs on Workers as on Node.
+ */
+import jsonata from "jsonata";
+import { type ExpressionBudget, ExpressionBudgetExceeded } from "./expression-budget.js";
+import { findUnrootedPath } from "./rooted-paths.js";
+
+/** A symbol JSONata looks up in its environment and calls before evaluating each node. */
+const EVALUATE_ENTRY = Symbol.for("jsonata.__evaluate_entry");
+/**
+ * The per-evaluation binding the step hook reads the budget from. A name no
+ * JSONata variable can spell (it has a space), so an expression cannot read it.
+ */
+const BUDGET_BINDING = "ce-gateway budget";
+
+/** Guards JSONata enforces itself, besides the step budget. */
+const GUARDRAILS = { stack: 200, sequence: 100_000 } as const;
+
+/** A compile or evaluation failure, with the character position JSONata reports. */
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = "ExpressionError";
+  }
+}
+
+export interface CompiledExpression {
+  /** The expression as written in the config. */
+  readonly text: string;
+  /** The value when the expression is a literal (`'com.example.created'`); no evaluation needed. */
+  readonly constant: { readonly value: unknown } | undefined;
+  /**
+   * Evaluates against `input`; undefined when it yields nothing. Throws
+   * ExpressionError when the expression fails (a type error, an unknown
+   * function) and ExpressionBudgetExceeded when the budget is spent.
+   */
+  evaluate(input: unknown, budget: ExpressionBudget): Promise<unknown>;
+}
+
+export interface CompileOptions {
+  /** Names every top-level path must start at (see rooted-paths.ts); absent: not checked. */
+  readonly roots?: ReadonlySet<string>;
+}
+
+const LITERAL_TYPES = new Set(["string", "number", "value"]);
+
+function messageOf(thrown: unknown): string {
+  if (typeof thrown === "object" && thrown !== null && "message" in thrown) return String(thrown.message);
+  return String(thrown);
+}
+
+function positionOf(thrown: unknown): number | undefined {
+  if (typeof thrown === "object" && thrown !== null && "position" in thrown) {
+    const position = (thrown as { position: unknown }).position;
+    return typeof position === "number" ? position : undefined;
+  }
+  return undefined;
+}
+
+/** Compiles an expression; throws ExpressionError saying what is wrong with it. */
+export function compileExpression(text: string, options: CompileOptions = {}): CompiledExpression {
+  let expression: jsonata.Expression;
+  try {
+    expression = jsonata(text, GUARDRAILS);
+  } catch (thrown) {
+    throw new ExpressionError(messageOf(thrown), positionOf(thrown));
+  }
+  const ast = expression.ast();
+  if (LITERAL_TYPES.has(ast.type)) {
+    return { text, constant: { value: ast.value }, evaluate: async () => ast.value };
+  }
+  if (options.roots !== undefined) {
+    const unrooted = findUnrootedPath(ast, options.roots);
+    if (unrooted !== undefined) {
+      const allowed = [...options.roots].join(", ");
+      const hint = /^[\w.-]+$/.test(text) ? ` (a constant is quoted: "'${text}'")` : "";
+      throw new ExpressionError(
+        `"${unrooted.name}" is not one of ${allowed}: a path must start at one of them${hint}`,
+        unrooted.position,
+      );
+    }
+  }
+  expression.assign(
+    EVALUATE_ENTRY as unknown as string,
+    (_node: unknown, _input: unknown, env: jsonata.Environment) => {
+      (env.lookup(BUDGET_BINDING) as ExpressionBudget | undefined)?.step();
+    },
+  );
+  return {
+    text,
+    constant: undefined,
+    async evaluate(input, budget) {
+      try {
+        return await expression.evaluate(input, { [BUDGET_BINDING]: budget });
+      } catch (thrown) {
+        if (thrown instanceof ExpressionBudgetExceeded) throw thrown;
+        throw new ExpressionError(messageOf(thrown), positionOf(thrown));
+      }
+    },
+  };
+}
