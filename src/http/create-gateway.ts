@@ -142,19 +142,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return c.json({ ready: !draining, generation: state.generation, targets: await state.targets.status() });
   });
   // Sources' paths change with the config, so one route looks them up in the current generation.
-  app.all("*", async (c) => {
-    const state = current;
-    const path = pathWithinGateway(c.req.path, c.req.routePath);
-    const handleSource = state.sourceHandlers.get(path);
-    if (handleSource === undefined)
-      return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
-    if (c.req.method !== "POST") {
-      return problemResponse(
-        new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
-      );
-    }
-    return replyResponse(await onCurrent(() => handleSource(requestIngress(c.req.raw))));
-  });
+  app.all("*", (c) =>
+    onCurrent(async (state) => {
+      const handleSource = state.sourceHandlers.get(pathWithinGateway(c.req.path, c.req.routePath));
+      if (handleSource === undefined)
+        return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
+      if (c.req.method !== "POST") {
+        return problemResponse(
+          new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
+        );
+      }
+      return replyResponse(await handleSource(requestIngress(c.req.raw)));
+    }),
+  );
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`)));
   app.onError((thrown) => problemResponse(asGatewayError(thrown)));
 
