@@ -5,8 +5,10 @@
 import { githubSourceType } from "./github/github-source.js";
 import { jsonSourceType } from "./json/json-source.js";
 import type { SourceCatalog } from "./source.js";
+import { standardWebhooksSourceType } from "./standard-webhooks/standard-webhooks-source.js";
 
 export const builtInSources: SourceCatalog = {
   [jsonSourceType.type]: jsonSourceType,
   [githubSourceType.type]: githubSourceType,
+  [standardWebhooksSourceType.type]: standardWebhooksSourceType,
 };
