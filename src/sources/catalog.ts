@@ -3,6 +3,7 @@
  * portable (WebCrypto, JSONata), so Node and Workers share this catalog.
  */
 import { githubSourceType } from "./github/github-source.js";
+import { hmacSourceType } from "./hmac/hmac-source.js";
 import { jsonSourceType } from "./json/json-source.js";
 import type { SourceCatalog } from "./source.js";
 import { standardWebhooksSourceType } from "./standard-webhooks/standard-webhooks-source.js";
@@ -11,4 +12,5 @@ export const builtInSources: SourceCatalog = {
   [jsonSourceType.type]: jsonSourceType,
   [githubSourceType.type]: githubSourceType,
   [standardWebhooksSourceType.type]: standardWebhooksSourceType,
+  [hmacSourceType.type]: hmacSourceType,
 };
