@@ -3,6 +3,7 @@
  * become: one config with a source of every type, delivering to an HTTP receiver.
  */
 import { createHmac } from "node:crypto";
+import { Webhook } from "standardwebhooks";
 import { expect } from "vitest";
 
 export const SOURCES_CONFIG = `version: 1
@@ -23,14 +24,35 @@ ingest:
     - path: /hooks/github
       type: github
       secrets: ["\${env:GITHUB_OLD_SECRET}", "\${env:GITHUB_SECRET}"]
+    - path: /hooks/billing
+      type: standard-webhooks
+      secrets: ["\${env:BILLING_WEBHOOK_SECRET}"]
+      event:
+        type: "body.type"
+        source: "'https://billing.example.com'"
+        subject: "body.data.id"
+    - path: /hooks/stripe
+      type: hmac
+      preset: stripe
+      secrets: ["\${env:STRIPE_WEBHOOK_SECRET}"]
+    - path: /hooks/shopify
+      type: hmac
+      preset: shopify
+      secrets: ["\${env:SHOPIFY_CLIENT_SECRET}"]
 `;
 
 const GITHUB_SECRET = "github-secret-for-tests";
+const BILLING_SECRET = `whsec_${Buffer.from("billing-signing-key-for-tests").toString("base64")}`;
+const STRIPE_SECRET = "whsec_stripe-endpoint-secret-for-tests";
+const SHOPIFY_SECRET = "shpss_shopify-client-secret-for-tests";
 
 export const sourceSettings = (hookUrl: string): Record<string, string> => ({
   HOOK_URL: hookUrl,
   GITHUB_SECRET,
   GITHUB_OLD_SECRET: "github-old-secret",
+  BILLING_WEBHOOK_SECRET: BILLING_SECRET,
+  STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+  SHOPIFY_CLIENT_SECRET: SHOPIFY_SECRET,
 });
 
 const hmacHex = (secret: string, body: string) => createHmac("sha256", secret).update(body).digest("hex");
@@ -58,6 +80,30 @@ const githubHeaders = (event: string, body: string, secret = GITHUB_SECRET): Rec
   "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
   "x-hub-signature-256": `sha256=${hmacHex(secret, body)}`,
 });
+
+const INVOICE_PAID =
+  '{"type":"invoice.paid","timestamp":"2026-11-30T09:59:41Z","data":{"id":"in_1Nq8","amount_paid":1250}}';
+
+/** Standard Webhooks headers, signed `secondsAgo` before now by the specification's reference library. */
+const standardWebhookHeaders = (body: string, secondsAgo: number): Record<string, string> => {
+  const at = new Date(Date.now() - secondsAgo * 1000);
+  return {
+    "content-type": "application/json",
+    "webhook-id": "msg_2Lx9xq7A0bPz",
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": new Webhook(BILLING_SECRET).sign("msg_2Lx9xq7A0bPz", at, body),
+  };
+};
+
+const STRIPE_EVENT = JSON.stringify({
+  id: "evt_3QbLpF2eZvKYlo2C1a0Vh8xJ",
+  object: "event",
+  created: 1764496797,
+  type: "payment_intent.succeeded",
+  data: { object: { id: "pi_3QbLpF2eZvKYlo2C1lqBw9Wq", object: "payment_intent", amount: 2000 } },
+});
+
+const SHOPIFY_ORDER = '{"id":820982911946154500,"email":"jon@example.com","total_price":"403.00"}';
 
 export const SOURCE_CASES: readonly SourceCase[] = [
   {
@@ -147,5 +193,85 @@ export const SOURCE_CASES: readonly SourceCase[] = [
       return { path: "/hooks/github", headers: githubHeaders("ping", body), body };
     },
     status: 200,
+  },
+
+  {
+    name: "standard-webhooks: a signed webhook becomes an event with webhook-id as its id",
+    request: () => ({
+      path: "/hooks/billing",
+      headers: standardWebhookHeaders(INVOICE_PAID, 2),
+      body: INVOICE_PAID,
+    }),
+    status: 202,
+    deliveredTo: "/sources",
+    check(delivered) {
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]).toMatchObject({
+        id: "msg_2Lx9xq7A0bPz",
+        type: "invoice.paid",
+        source: "https://billing.example.com",
+        subject: "in_1Nq8",
+        data: JSON.parse(INVOICE_PAID),
+      });
+      expect(delivered[0]).not.toHaveProperty("time");
+    },
+  },
+  {
+    name: "standard-webhooks: a correct signature ten minutes old is a 401 (replay)",
+    request: () => ({
+      path: "/hooks/billing",
+      headers: standardWebhookHeaders(INVOICE_PAID, 600),
+      body: INVOICE_PAID,
+    }),
+    status: 401,
+    check(_delivered, answer) {
+      expect(JSON.parse(answer).code).toBe("source-unauthenticated");
+    },
+  },
+  {
+    name: "hmac, preset stripe: an event signed as Stripe signs it",
+    request: () => {
+      const at = Math.floor(Date.now() / 1000);
+      const v1 = createHmac("sha256", STRIPE_SECRET).update(`${at}.${STRIPE_EVENT}`).digest("hex");
+      return {
+        path: "/hooks/stripe",
+        headers: { "content-type": "application/json", "stripe-signature": `t=${at},v1=${v1}` },
+        body: STRIPE_EVENT,
+      };
+    },
+    status: 202,
+    deliveredTo: "/sources",
+    check(delivered) {
+      expect(delivered[0]).toMatchObject({
+        id: "evt_3QbLpF2eZvKYlo2C1a0Vh8xJ",
+        type: "payment_intent.succeeded",
+        source: "https://api.stripe.com",
+        subject: "pi_3QbLpF2eZvKYlo2C1lqBw9Wq",
+        time: "2025-11-30T09:59:57.000Z",
+      });
+    },
+  },
+  {
+    name: "hmac, preset shopify: a webhook signed as Shopify signs it",
+    request: () => ({
+      path: "/hooks/shopify",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-hmac-sha256": createHmac("sha256", SHOPIFY_SECRET).update(SHOPIFY_ORDER).digest("base64"),
+        "x-shopify-topic": "orders/create",
+        "x-shopify-shop-domain": "example-store.myshopify.com",
+        "x-shopify-webhook-id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+      },
+      body: SHOPIFY_ORDER,
+    }),
+    status: 202,
+    deliveredTo: "/sources",
+    check(delivered) {
+      expect(delivered[0]).toMatchObject({
+        id: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+        type: "com.shopify.orders/create",
+        source: "https://example-store.myshopify.com",
+      });
+    },
   },
 ];
