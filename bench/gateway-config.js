@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ORDER_SCHEMA } from "./baselines/order-schema.js";
-import { EVENT_TYPE } from "./load/requests.js";
+import { EVENT_SOURCE, EVENT_TYPE, JSON_SOURCE_PATH } from "./load/requests.js";
 
 /** `<dir>/schemas/com.example.order.created/1.json`; returns the schemas folder. */
 export function writeSchemaRegistry(dir) {
@@ -13,6 +13,21 @@ export function writeSchemaRegistry(dir) {
   mkdirSync(join(schemas, EVENT_TYPE), { recursive: true });
   writeFileSync(join(schemas, EVENT_TYPE, "1.json"), `${JSON.stringify(ORDER_SCHEMA, null, 2)}\n`);
   return schemas;
+}
+
+/** A `json` source that maps the plain order (the `json-source` mode) to the event structured mode sends. */
+function jsonSource() {
+  return [
+    "ingest:",
+    "  sources:",
+    `    - path: ${JSON_SOURCE_PATH}`,
+    "      type: json",
+    "      event:",
+    `        type: "'${EVENT_TYPE}'"`,
+    `        source: "'${EVENT_SOURCE}'"`,
+    '        id: "body.orderId"',
+    `        subject: "'orders/eu-west-1'"`,
+  ];
 }
 
 /**
@@ -25,7 +40,7 @@ export function writeSchemaRegistry(dir) {
  * @param {number} [options.routes] total routes: routes - 1 exact filters on other types, then the one that matches
  */
 export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes }) {
-  const lines = ["version: 1"];
+  const lines = ["version: 1", ...jsonSource()];
   lines.push(
     validate ? `schemas: { dir: ${JSON.stringify(schemasDir)}, mode: enforce }` : "schemas: { mode: off }",
   );

@@ -93,6 +93,7 @@ export const CONFIGURATIONS = [
   ...["none", "core", "js"].flatMap((t) => MODES.map((m) => gateway(t, m))),
   ...[10, 100, 1000].map((routes) => gateway("core", "structured", { routes })),
   ...["none", "core", "js"].map((t) => gateway(t, "structured", { validate: false })),
+  ...["none", "core", "js"].map((t) => gateway(t, "json-source")),
 ];
 
 /** `--quick`: one of each kind of server, structured mode. */

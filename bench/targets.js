@@ -113,6 +113,14 @@ export function comparisons(summaries) {
     "eventsPerS",
   );
 
+  for (const t of ["none", "core", "js"])
+    ratio(
+      `${TARGET_NAMES[t]}: json source / structured mode, gateway (events/s)`,
+      `gateway-${t}-json-source`,
+      `gateway-${t}-structured`,
+      "eventsPerS",
+    );
+
   ratio(
     "1,000 routes / 10 routes (events/s)",
     "gateway-core-structured-routes-1000",

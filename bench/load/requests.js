@@ -12,7 +12,10 @@ export const BATCH_SIZE = 100;
 /** Replaced per request; chosen so that JSON.stringify leaves it as it is. */
 const MARK = "~ID~";
 
-/** @typedef {"structured" | "binary" | "batch"} IngestMode */
+/** @typedef {"structured" | "binary" | "batch" | "json-source"} IngestMode */
+
+/** The path of the gateway's `json` source (bench/gateway-config.js), which maps the plain order to the same event. */
+export const JSON_SOURCE_PATH = "/hooks/orders";
 /**
  * @typedef {object} RequestTemplate
  * @property {string} method
@@ -68,6 +71,14 @@ export function requestTemplate(mode) {
         "ce-time": "2026-11-30T12:00:00.000Z",
       },
       idHeaders: { "ce-id": ["", ""] },
+      body: JSON.stringify(data(MARK)).split(MARK),
+      eventsPerRequest: 1,
+    };
+  if (mode === "json-source")
+    return {
+      ...base,
+      path: JSON_SOURCE_PATH,
+      headers: { "content-type": "application/json" },
       body: JSON.stringify(data(MARK)).split(MARK),
       eventsPerRequest: 1,
     };
