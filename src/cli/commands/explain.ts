@@ -11,10 +11,10 @@ import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { nodeTargets } from "../../entries/node/targets.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
-import { explainRouting, formatExplanation } from "../../route/explain.js";
+import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 
-export function explainCommand(args: string[]): void {
+export async function explainCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: { config: { type: "string" }, json: { type: "boolean", default: false } },
@@ -45,10 +45,10 @@ export function explainCommand(args: string[]): void {
   const headers = new Headers({
     "content-type": isBatch ? "application/cloudevents-batch+json" : "application/cloudevents+json",
   });
-  let explanations: ReturnType<typeof explainRouting>[];
+  let explanations: RoutingExplanation[];
   try {
     const events = decodeHttpEvents(headers, new Uint8Array(body));
-    explanations = events.map((event) => explainRouting(event, routing));
+    explanations = await Promise.all(events.map((event) => explainRouting(event, routing)));
   } catch (error) {
     if (isGatewayError(error)) throw new CliExit(1, JSON.stringify(toProblemBody(error), null, 2));
     throw error;
