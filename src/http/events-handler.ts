@@ -83,8 +83,9 @@ export function eventsHandler(deps: PipelineDeps) {
       const routed = deps.routing.hasTransforms
         ? await routeAndTransform(events, deps.routing, deps.validator, batched)
         : undefined;
-      for (const { event, verdict } of routed?.warnings ?? []) {
-        reportContractWarnings(deps.observer, ctx, event, verdict);
+      if (routed !== undefined) {
+        for (const { event, verdict } of routed.warnings)
+          reportContractWarnings(deps.observer, ctx, event, verdict);
       }
       const plan = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
       deps.observer.report({
