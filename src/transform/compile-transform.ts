@@ -63,7 +63,8 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-export function compileTransform(config: TransformConfig, route: string): CompiledTransform {
+/** Compiles a route's transform; undefined for one that changes nothing (the schema refuses `transform: {}`; a config built in code may not). */
+export function compileTransform(config: TransformConfig, route: string): CompiledTransform | undefined {
   const problems: TransformProblem[] = [];
   const compile = (text: string, path: readonly string[], what: string): CompiledExpression | undefined => {
     try {
@@ -93,6 +94,7 @@ export function compileTransform(config: TransformConfig, route: string): Compil
   }
   const data = config.data === undefined ? undefined : compile(config.data, ["data"], "data");
   if (problems.length > 0) throw new TransformCompileError(problems);
+  if (attributes.length === 0 && data === undefined) return undefined;
   const written = Object.entries(config.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return { attributes, data, key: JSON.stringify([written, config.data ?? null]) };
 }

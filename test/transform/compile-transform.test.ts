@@ -65,7 +65,12 @@ describe("the paths a transform reads", () => {
     const one = compileTransform({ attributes: { type: "'t'", subject: "id" } }, "one");
     const two = compileTransform({ attributes: { subject: "id", type: "'t'" } }, "two");
     const other = compileTransform({ attributes: { subject: "id", type: "'t'" }, data: "data" }, "other");
-    expect(one.key).toBe(two.key);
-    expect(other.key).not.toBe(one.key);
+    expect(one?.key).toBe(two?.key);
+    expect(other?.key).not.toBe(one?.key);
+  });
+
+  it("treats a transform that changes nothing as none", () => {
+    expect(compileTransform({}, "empty")).toBeUndefined();
+    expect(compileTransform({ attributes: {} }, "empty")).toBeUndefined();
   });
 });
