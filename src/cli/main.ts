@@ -14,6 +14,8 @@ const USAGE = `Usage:
   ce-gateway config schema          Prints the config file's JSON Schema.
   ce-gateway routes explain [--config FILE] EVENT.json [--json]
       Shows which routes an event (JSON format) matches and where it would go.
+  ce-gateway routes explain --config FILE --source PATH --body FILE [--header NAME:VALUE ...] [--query Q]
+      The same for a raw request to a source: the CloudEvents it becomes, and where they go.
   ce-gateway test [--config FILE] [--junit FILE]
       Runs each example event (<schemas dir>/<type>/examples/*.json) through the gateway and
       checks its expectations ({ "event": ..., "expect": { "valid": true, "targets": [...] } }).

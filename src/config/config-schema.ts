@@ -6,6 +6,8 @@
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { TargetCatalog, TargetType } from "../adapter/catalog.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
+import { builtInSources } from "../sources/catalog.js";
+import type { SourceCatalog, SourceType } from "../sources/source.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",
@@ -83,7 +85,42 @@ const validationMode = {
   description: "enforce: violations get 422; warn: accepted, logged and counted; off: not checked.",
 };
 
-export function configSchema(catalog: TargetCatalog): JsonSchema {
+/** One `ingest.sources` entry: the options every source takes, then its type's own. */
+function sourceSchema(sources: SourceCatalog): JsonSchema {
+  const types = Object.keys(sources);
+  const common = {
+    path: {
+      type: "string",
+      pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
+      description:
+        "The path the source answers POST on (no query); not /events, /healthz, /readyz or /status.",
+    },
+    type: {
+      enum: types,
+      description: types.map((t) => `${t}: ${(sources[t] as SourceType).description}`).join("; "),
+    },
+    maxBodyBytes: {
+      type: "integer",
+      minimum: 1,
+      description: "Larger bodies get 413 (default: server.maxBodyBytes).",
+    },
+  };
+  return {
+    type: "object",
+    required: ["path", "type"],
+    properties: common,
+    allOf: types.map((type) => {
+      const options = (sources[type] as SourceType).optionsSchema as { properties?: Record<string, unknown> };
+      return {
+        if: { properties: { type: { const: type } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+        then: { ...options, properties: { ...common, ...options.properties }, additionalProperties: false },
+      };
+    }),
+  };
+}
+
+export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = builtInSources): JsonSchema {
   const types = Object.keys(catalog);
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -187,9 +224,16 @@ export function configSchema(catalog: TargetCatalog): JsonSchema {
       },
       ingest: {
         type: "object",
-        description: "HTTP ingest. Ingest profiles (normalizers) will be configured here.",
+        description:
+          "HTTP ingest: the webhook handshake, and sources for senders that do not speak CloudEvents.",
         additionalProperties: false,
         properties: {
+          sources: {
+            type: "array",
+            description:
+              "Each source answers POST on its own path and turns what it receives (GitHub webhooks, signed webhooks, plain JSON) into CloudEvents that go through the same validation and routes as POST /events.",
+            items: sourceSchema(sources),
+          },
           webhook: {
             type: "object",
             additionalProperties: false,

@@ -6,6 +6,7 @@ import type { TargetConfig } from "../adapter/target-registry.js";
 import type { FilterConfig } from "../filter/filter-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
 import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
+import type { SourceConfig } from "../sources/source.js";
 import type { TransformConfig } from "../transform/transform-config.js";
 
 export type { CompatibilityMode };
@@ -62,7 +63,7 @@ export interface GatewayConfig {
   readonly unmatched?: UnmatchedPolicy;
   readonly delivery?: { readonly timeoutMs?: number };
   readonly schemas?: SchemasConfig;
-  readonly ingest?: { readonly webhook?: WebhookConfig };
+  readonly ingest?: { readonly webhook?: WebhookConfig; readonly sources?: readonly SourceConfig[] };
 }
 
 export const DEFAULT_PORT = 8080;

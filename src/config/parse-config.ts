@@ -10,6 +10,9 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
+import { builtInSources } from "../sources/catalog.js";
+import { compileSources } from "../sources/compile-sources.js";
+import type { SourceCatalog } from "../sources/source.js";
 import { compileRouting } from "./compile-routing.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { formatPath, type PathSegment, parsePath } from "./config-path.js";
@@ -23,6 +26,8 @@ export interface ParseConfigOptions {
   readonly readFile?: InterpolationSources["readFile"];
   /** The target types the config may name (the entry's catalog). */
   readonly catalog: TargetCatalog;
+  /** The source types `ingest.sources` may name (default: the built-in ones). */
+  readonly sources?: SourceCatalog;
 }
 
 /** YAML 1.2 core-schema integers, floats and booleans; anything else stays a string. */
@@ -195,7 +200,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
   }
 
   const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const validate = ajv.compile(configSchema(catalog));
+  const sourceCatalog = options.sources ?? builtInSources;
+  const validate = ajv.compile(configSchema(catalog, sourceCatalog));
   if (!validate(config)) {
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {
@@ -218,14 +224,20 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
     for (const refusal of targetTypeOf(catalog, target.type)?.refuse?.(target) ?? [])
       add(["targets", name, ...refusal.path], refusal.message, refusal.path.length > 0);
   }
-  try {
-    compileRouting(typed, new Set(Object.keys(typed.targets ?? {})), catalog);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const issue of error.issues) {
-      const segments = parsePath(issue.path);
-      add(segments, issue.message, false, issue.cause);
-      pointIntoExpression(document, segments, issues.at(-1), issue.cause);
+  const compilers = [
+    () => compileRouting(typed, new Set(Object.keys(typed.targets ?? {})), catalog),
+    () => compileSources(typed.ingest?.sources, sourceCatalog),
+  ];
+  for (const compile of compilers) {
+    try {
+      compile();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const issue of error.issues) {
+        const segments = parsePath(issue.path);
+        add(segments, issue.message, false, issue.cause);
+        pointIntoExpression(document, segments, issues.at(-1), issue.cause);
+      }
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

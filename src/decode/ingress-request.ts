@@ -17,4 +17,6 @@ export interface IngressRequest {
   readBody(maxBytes: number): Promise<Uint8Array>;
   /** Aborted when the client goes away; read only when something waits on it, so it may be made lazily. */
   readonly signal: AbortSignal | undefined;
+  /** The request's URL, when the server has one to give (sources read its query). */
+  readonly url?: string;
 }

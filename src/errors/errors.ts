@@ -32,6 +32,11 @@ export interface GatewayErrorOptions {
   readonly retryAfterMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
+  /**
+   * What the logs say instead of the message, when the message is kept vague
+   * on purpose (a failed signature check tells the sender nothing, the operator why).
+   */
+  readonly logDetail?: string;
 }
 
 /** Marker checked by duck typing, so errors survive a package loaded twice. */
@@ -46,6 +51,7 @@ export class GatewayError extends Error {
   readonly failuresIncomplete: boolean;
   readonly retryAfterMs: number | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly logDetail: string | undefined;
 
   constructor(code: ProblemCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -57,6 +63,7 @@ export class GatewayError extends Error {
     this.failuresIncomplete = options.failuresIncomplete ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.headers = options.headers ?? {};
+    this.logDetail = options.logDetail;
   }
 }
 

@@ -54,6 +54,9 @@ export interface CompileOptions {
   readonly roots?: ReadonlySet<string> | RootPolicy;
 }
 
+/** JSONata's error codes for its guardrails: stack depth, time, sequence length. */
+const GUARD_CODES = new Set(["D1011", "D1012", "D2015"]);
+
 const LITERAL_TYPES = new Set(["string", "number", "value"]);
 
 function messageOf(thrown: unknown): string {
@@ -107,6 +110,13 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
         return await expression.evaluate(input, { [BUDGET_BINDING]: budget });
       } catch (thrown) {
         if (thrown instanceof ExpressionBudgetExceeded) throw thrown;
+        const code = (thrown as { code?: unknown } | null)?.code;
+        // JSONata's own guards (nesting too deep, a sequence too long) are cost limits too.
+        if (typeof code === "string" && GUARD_CODES.has(code))
+          throw new ExpressionBudgetExceeded(
+            budget.limit,
+            `the expression "${text}" went past a limit: ${messageOf(thrown)}`,
+          );
         throw new ExpressionError(messageOf(thrown), positionOf(thrown));
       }
     },

@@ -9,8 +9,11 @@
 export const DEFAULT_EXPRESSION_STEPS = 100_000;
 
 export class ExpressionBudgetExceeded extends Error {
-  constructor(readonly limit: number) {
-    super(`evaluating the request's expressions took more than ${limit} steps`);
+  constructor(
+    readonly limit: number,
+    message = `evaluating the request's expressions took more than ${limit} steps`,
+  ) {
+    super(message);
     this.name = "ExpressionBudgetExceeded";
   }
 }

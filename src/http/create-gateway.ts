@@ -15,6 +15,8 @@ import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
 import type { GatewayReply } from "../respond/reply.js";
+import { builtInSources } from "../sources/catalog.js";
+import type { SourceCatalog } from "../sources/source.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
@@ -36,6 +38,8 @@ export interface GatewayOptions {
    * composes them (`nodeTargets`, `workersTargets`, your own adapters).
    */
   readonly targetTypes?: TargetCatalog;
+  /** The source types `ingest.sources` may name; default: the built-in ones (json, github, standard-webhooks, hmac). */
+  readonly sourceTypes?: SourceCatalog;
 }
 
 export interface GatewayHandle {
@@ -76,6 +80,16 @@ class InFlight {
   }
 }
 
+/**
+ * The request's path as the gateway's own config names it: without the
+ * prefix of an app the gateway is mounted in (`app.route("/ingest", gateway)`
+ * registers this catch-all as "/ingest/*").
+ */
+function pathWithinGateway(path: string, routePath: string): string {
+  const prefix = routePath.endsWith("/*") ? routePath.slice(0, -2) : "";
+  return prefix !== "" && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
+}
+
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const deps: StableDeps = {
     // Wrapped so an observer that throws can never fail a request.
@@ -85,6 +99,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     runtime: { ...portableRuntime(), ...options.runtime },
     validator: options.validator ?? acceptAllEvents,
     catalog: options.targetTypes ?? {},
+    sourceTypes: options.sourceTypes ?? builtInSources,
   };
   const firstTargets = new TargetRegistry(
     config.targets ?? {},
@@ -126,6 +141,20 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     const state = current;
     return c.json({ ready: !draining, generation: state.generation, targets: await state.targets.status() });
   });
+  // Sources' paths change with the config, so one route looks them up in the current generation.
+  app.all("*", (c) =>
+    onCurrent(async (state) => {
+      const handleSource = state.sourceHandlers.get(pathWithinGateway(c.req.path, c.req.routePath));
+      if (handleSource === undefined)
+        return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
+      if (c.req.method !== "POST") {
+        return problemResponse(
+          new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
+        );
+      }
+      return replyResponse(await handleSource(requestIngress(c.req.raw)));
+    }),
+  );
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`)));
   app.onError((thrown) => problemResponse(asGatewayError(thrown)));
 

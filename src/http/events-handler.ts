@@ -1,10 +1,13 @@
 /**
- * POST /events: the whole pipeline, one stage per line.
+ * The whole pipeline, one stage per line:
  * decode -> normalize -> validate -> route (transform) -> deliver -> respond.
+ * POST /events decodes by the CloudEvents HTTP binding; a source's path
+ * decodes by its source (src/sources); every later stage is the same.
  */
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
+import type { Decoded, RequestDecoder } from "../decode/decoded.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import type { DeliveryLayer, DeliveryResult } from "../deliver/delivery-layer.js";
 import { asGatewayError, problemReply } from "../errors/problem-response.js";
@@ -63,18 +66,28 @@ function reportContractWarnings(
   });
 }
 
+/** POST /events: events in the CloudEvents HTTP binding. */
 export function eventsHandler(deps: PipelineDeps) {
-  return async function handleEvents(request: IngressRequest): Promise<GatewayReply> {
+  return pipelineHandler(deps, async (request): Promise<Decoded> => {
+    const decoded = await decodeRequest(request, deps);
+    return { kind: "events", label: decoded.mode, batch: decoded.mode === "batch", events: decoded.events };
+  });
+}
+
+export function pipelineHandler(deps: PipelineDeps, decode: RequestDecoder) {
+  return async function handleRequest(request: IngressRequest): Promise<GatewayReply> {
     const ctx: RequestContext = createRequestContext(request, {
       clock: deps.clock,
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
     try {
-      const decoded = await decodeRequest(request, deps);
-      deps.observer.report({ stage: "received", ctx, mode: decoded.mode, count: decoded.events.length });
+      const decoded = await decode(request, ctx);
+      if (decoded.kind === "reply")
+        return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };
+      deps.observer.report({ stage: "received", ctx, mode: decoded.label, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
-      const batched = decoded.mode === "batch";
+      const batched = decoded.batch;
       const verdicts = validateEvents(events, deps.validator, batched);
       verdicts.forEach((verdict, i) => {
         reportContractWarnings(deps.observer, ctx, events[i] as CloudEvent, verdict);
@@ -123,7 +136,7 @@ export function eventsHandler(deps: PipelineDeps) {
         ctx,
         status: error.status,
         code: error.code,
-        detail: error.message,
+        detail: error.logDetail ?? error.message,
         failures: error.failures,
         failuresOmitted: error.failuresOmitted,
       });

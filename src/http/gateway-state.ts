@@ -14,13 +14,16 @@ import {
   type GatewayConfig,
 } from "../config/gateway-config.js";
 import type { Clock } from "../context/request-context.js";
+import { sourceDecoder } from "../decode/decode-source.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { createSyncDelivery } from "../deliver/delivery-layer.js";
 import type { Observer } from "../observe/observer.js";
 import type { GatewayReply } from "../respond/reply.js";
 import type { RoutingTable } from "../route/routing-table.js";
+import { compileSources } from "../sources/compile-sources.js";
+import type { SourceCatalog } from "../sources/source.js";
 import type { EventValidator } from "../validate/event-validator.js";
-import { eventsHandler } from "./events-handler.js";
+import { eventsHandler, type PipelineDeps, pipelineHandler } from "./events-handler.js";
 import { webhookHandshake } from "./webhook-handshake.js";
 
 export interface StableDeps {
@@ -30,6 +33,7 @@ export interface StableDeps {
   readonly runtime: AdapterRuntime;
   readonly validator: EventValidator;
   readonly catalog: TargetCatalog;
+  readonly sourceTypes: SourceCatalog;
 }
 
 export interface GatewayState {
@@ -38,6 +42,8 @@ export interface GatewayState {
   readonly targets: TargetRegistry;
   readonly routing: RoutingTable;
   readonly handleEvents: (request: IngressRequest) => Promise<GatewayReply>;
+  /** Each source's pipeline, by its path (`/hooks/github`). */
+  readonly sourceHandlers: ReadonlyMap<string, (request: IngressRequest) => Promise<GatewayReply>>;
   readonly handleHandshake: (request: Request) => Response;
 }
 
@@ -49,8 +55,9 @@ export function buildState(
   deps: StableDeps,
 ): GatewayState {
   const routing = compileRouting(config, new Set(targets.names()), deps.catalog);
+  const sources = compileSources(config.ingest?.sources, deps.sourceTypes);
   targets.warmUp();
-  const handleEvents = eventsHandler({
+  const pipeline: PipelineDeps = {
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
@@ -61,13 +68,17 @@ export function buildState(
     observer: deps.observer,
     clock: deps.clock,
     newId: deps.newId,
-  });
+  };
+  const sourceHandlers = new Map(
+    [...sources].map(([path, source]) => [path, pipelineHandler(pipeline, sourceDecoder(source, pipeline))]),
+  );
   return {
     generation,
     config,
     targets,
     routing,
-    handleEvents,
+    handleEvents: eventsHandler(pipeline),
+    sourceHandlers,
     handleHandshake: webhookHandshake(config.ingest?.webhook),
   };
 }

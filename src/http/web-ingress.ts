@@ -11,6 +11,10 @@ export function requestIngress(request: Request): IngressRequest {
     headers: request.headers,
     readBody: (maxBytes) => readBodyLimited(request, maxBytes),
     signal: request.signal,
+    // A getter: only sources read it, and a Request serializes its URL on each read.
+    get url() {
+      return request.url;
+    },
   };
 }
 

@@ -234,3 +234,94 @@ describe("the admin listener", () => {
     expect((await fetch(`${running.url}/routes/explain`, { method: "POST" })).status).toBe(404);
   });
 });
+
+describe("ce-gateway routes explain --source", () => {
+  const SOURCES = `${CONFIG}ingest:
+  sources:
+    - path: /hooks/orders
+      type: json
+      event:
+        type: "'com.example.order.' & body.kind"
+        source: "'/shop/eu/' & headers.\\"x-shop\\""
+        id: "body.orderId"
+`;
+
+  it("shows the CloudEvent a raw request becomes and where it goes", () => {
+    const path = files({ "gateway.yaml": SOURCES, "order.json": '{"orderId": 7, "kind": "created"}' });
+    const result = cli([
+      "routes",
+      "explain",
+      "--config",
+      path("gateway.yaml"),
+      "--source",
+      "/hooks/orders",
+      "--body",
+      path("order.json"),
+      "--header",
+      "X-Shop: 12",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('"type": "com.example.order.created"');
+    expect(result.stdout).toContain('"source": "/shop/eu/12"');
+    expect(result.stdout).toContain('"id": "7"');
+    expect(result.stdout).toContain("✓ eu-orders -> [bus, audit]");
+    expect(result.stdout).toContain("outcome: deliver");
+  });
+
+  it("gives machines the event and its routing with --json", () => {
+    const path = files({ "gateway.yaml": SOURCES, "order.json": '{"orderId": 7, "kind": "created"}' });
+    const result = cli([
+      "routes",
+      "explain",
+      "--config",
+      path("gateway.yaml"),
+      "--source",
+      "/hooks/orders",
+      "--body",
+      path("order.json"),
+      "--header",
+      "x-shop:3",
+      "--json",
+    ]);
+    const explained = JSON.parse(result.stdout);
+    expect(explained.events[0].event).toMatchObject({ id: "7", source: "/shop/eu/3", data: { orderId: 7 } });
+    expect(explained.events[0].routing.targets).toEqual([
+      { target: "bus", address: "orders.com.example.order.created" },
+      { target: "audit" },
+    ]);
+  });
+
+  it("prints the problem a request would get, and exits 1", () => {
+    const path = files({ "gateway.yaml": SOURCES, "order.json": '{"kind": "created"}' });
+    const result = cli([
+      "routes",
+      "explain",
+      "--config",
+      path("gateway.yaml"),
+      "--source",
+      "/hooks/orders",
+      "--body",
+      path("order.json"),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("unmappable-request");
+    expect(result.stderr).toContain('"pointer": "/id"');
+  });
+
+  it("names the configured paths when the source path is unknown", () => {
+    const path = files({ "gateway.yaml": SOURCES, "order.json": "{}" });
+    const result = cli([
+      "routes",
+      "explain",
+      "--config",
+      path("gateway.yaml"),
+      "--source",
+      "/nope",
+      "--body",
+      path("order.json"),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("/hooks/orders");
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * `ce-gateway routes explain [--config FILE] EVENT.json [--json]`: which
- * routes an event matches and where it would go, without sending it.
+ * routes an event matches and where it would go, without sending it. With
+ * `--source PATH --body FILE [--header K:V ...]`, a raw request to a source
+ * instead (explain-source.ts).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,18 +15,33 @@ import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
 import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+import { explainSourceRequest } from "./explain-source.js";
+
+const USAGE = [
+  "usage: ce-gateway routes explain [--config FILE] EVENT.json [--json]",
+  "       ce-gateway routes explain --config FILE --source PATH --body FILE [--header NAME:VALUE ...] [--query Q] [--json]",
+].join("\n");
 
 export async function explainCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { config: { type: "string" }, json: { type: "boolean", default: false } },
+    options: {
+      config: { type: "string" },
+      json: { type: "boolean", default: false },
+      source: { type: "string" },
+      body: { type: "string" },
+      header: { type: "string", multiple: true },
+      query: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
   const [sub, eventFile, ...rest] = positionals;
-  if (sub !== "explain" || eventFile === undefined || rest.length > 0) {
-    throw new CliExit(2, "usage: ce-gateway routes explain [--config FILE] EVENT.json [--json]");
-  }
+  const bySource = values.source !== undefined;
+  const wellFormed = bySource
+    ? sub === "explain" && eventFile === undefined && values.body !== undefined && values.config !== undefined
+    : sub === "explain" && eventFile !== undefined && rest.length === 0 && values.body === undefined;
+  if (!wellFormed || (eventFile === undefined && !bySource)) throw new CliExit(2, USAGE);
   let config = EMBEDDED_DEFAULT_CONFIG;
   try {
     if (values.config !== undefined) config = loadConfigFile(values.config);
@@ -33,6 +50,22 @@ export async function explainCommand(args: string[]): Promise<void> {
     throw error;
   }
   const routing = compileRouting(config, new Set(Object.keys(config.targets ?? {})), nodeTargets);
+  if (bySource) {
+    const output = await explainSourceRequest(
+      config,
+      routing,
+      {
+        path: values.source as string,
+        bodyFile: values.body as string,
+        headers: values.header ?? [],
+        query: values.query,
+      },
+      values.json,
+    );
+    process.stdout.write(`${output}\n`);
+    return;
+  }
+  if (eventFile === undefined) throw new CliExit(2, USAGE);
 
   // The file holds one event, or a batch, in the JSON format.
   let body: Buffer;

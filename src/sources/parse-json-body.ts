@@ -1,0 +1,61 @@
+/**
+ * A source's JSON body: checked by the gateway's scanner (which keeps each
+ * element's exact bytes, forwarded as the event's data) and parsed for the
+ * mapping expressions. 400 when it is not JSON, 413 past the batch limit.
+ */
+import {
+  type JsonSpan,
+  JsonSyntaxError,
+  scanJsonArrayDocument,
+  TooManyElementsError,
+  withoutBom,
+} from "../codec/json-scan.js";
+import { decodeUtf8 } from "../codec/utf8.js";
+import { malformedBody, tooManyEvents } from "../errors/errors.js";
+
+export interface JsonBodyItem {
+  /** The value, parsed (what expressions read). */
+  readonly value: unknown;
+  /** Its bytes exactly as received. */
+  readonly bytes: Uint8Array;
+  readonly kind: JsonSpan["kind"];
+}
+
+export interface JsonBody {
+  /** Whether the body is a list (each element one event). */
+  readonly list: boolean;
+  readonly items: readonly JsonBodyItem[];
+}
+
+export function parseJsonBody(raw: Uint8Array, maxItems: number): JsonBody {
+  const body = withoutBom(raw);
+  let scanned: ReturnType<typeof scanJsonArrayDocument>;
+  try {
+    scanned = scanJsonArrayDocument(body, maxItems);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw malformedBody(`The body is not valid JSON: ${error.message}`, [
+        { code: "invalid-json", detail: error.message, pointer: "" },
+      ]);
+    }
+    if (error instanceof TooManyElementsError) throw tooManyEvents(error.limit);
+    throw error;
+  }
+  // The scanner has proven it is UTF-8 JSON: JSON.parse cannot fail here.
+  const value: unknown = JSON.parse(decodeUtf8(body) ?? "");
+  if (scanned.elements === undefined) {
+    return {
+      list: false,
+      items: [{ value, bytes: body.subarray(scanned.span.start, scanned.span.end), kind: scanned.span.kind }],
+    };
+  }
+  const values = value as unknown[];
+  return {
+    list: true,
+    items: scanned.elements.map((element, i) => ({
+      value: values[i],
+      bytes: body.subarray(element.span.start, element.span.end),
+      kind: element.span.kind,
+    })),
+  };
+}
