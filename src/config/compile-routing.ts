@@ -13,6 +13,7 @@ import { type Route, typeKeyOf } from "../route/route.js";
 import { RouteIndex } from "../route/route-index.js";
 import type { RoutingTable, TargetAddressPlan } from "../route/routing-table.js";
 import { compileTemplate, type Template } from "../route/template.js";
+import { compileTransform, TransformCompileError } from "../transform/compile-transform.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { formatPath } from "./config-path.js";
 import type { GatewayConfig } from "./gateway-config.js";
@@ -25,7 +26,16 @@ function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | 
     // A filter error says which part of the filter tree is at fault.
     if (error instanceof FilterCompileError)
       issues.push({ path: `${path}${error.path}`, message: describeError(error), cause: error.cause });
-    else issues.push({ path, message: describeError(error), cause: error });
+    // A transform reports each expression and attribute name at fault, with its place in the expression.
+    else if (error instanceof TransformCompileError) {
+      for (const problem of error.problems) {
+        issues.push({
+          path: `${path}.${formatPath(problem.path)}`,
+          message: problem.message,
+          ...(problem.cause && { cause: problem.cause }),
+        });
+      }
+    } else issues.push({ path, message: describeError(error), cause: error });
     return undefined;
   }
 }
@@ -86,6 +96,11 @@ export function compileRouting(
     const compiled = filters.map((filter, j) =>
       attempt(issues, `routes[${i}].filters[${j}]`, () => compileFilter(filter)),
     );
+    const written = route.transform;
+    const transform =
+      written === undefined
+        ? undefined
+        : attempt(issues, `routes[${i}].transform`, () => compileTransform(written, route.name));
     if (compiled.every((f) => f !== undefined)) {
       routes.push({
         name: route.name,
@@ -93,6 +108,7 @@ export function compileRouting(
         stop: route.stop ?? false,
         filter: allOf(compiled),
         typeKey: typeKeyOf(filters),
+        transform,
       });
     }
   });
@@ -112,5 +128,6 @@ export function compileRouting(
     unmatched: config.unmatched ?? "reject",
     addressing,
     encodings,
+    hasTransforms: routes.some((route) => route.transform !== undefined),
   };
 }

@@ -48,6 +48,30 @@ const filter: JsonSchema = {
   additionalProperties: false,
 };
 
+const transform: JsonSchema = {
+  type: "object",
+  description:
+    "Reshapes what this route sends, with JSONata expressions compiled at load and evaluated under the request's step budget. Their input is the event in the JSON format: every attribute by its name, `data` as the parsed JSON value (JSON data) or the string (text data), and `data_base64` for binary data. The event a transform makes is checked like a received one (the core spec, then the schema registry for its type); a failure refuses the whole request with 422 transform-failed, naming the route and the attribute.",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    attributes: {
+      type: "object",
+      description:
+        "Attribute name (core or extension; not specversion) to the JSONata expression giving its value; a quoted string ('com.example.x') is a constant. Nothing or null removes an optional attribute. Core attributes are Strings (1001 becomes \"1001\"); extensions keep an int32 integer as Integer and a boolean as Boolean, any other number becomes its text; an object or array is a failure.",
+      minProperties: 1,
+      propertyNames: { pattern: "^[a-z0-9]+$" },
+      additionalProperties: { type: "string", minLength: 1 },
+    },
+    data: {
+      type: "string",
+      minLength: 1,
+      description:
+        "A JSONata expression whose result, serialized as JSON, becomes the data, with datacontenttype application/json unless `attributes` sets one; a result of nothing removes the data. Absent: the data is forwarded byte for byte.",
+    },
+  },
+};
+
 const reserved = (what: string): JsonSchema => ({
   type: "object",
   description: `Reserved for ${what}; no keys are accepted yet.`,
@@ -165,7 +189,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
       routes: {
         type: "array",
         description:
-          "Evaluated in order; an event goes once to each distinct target of every matching route.",
+          "Evaluated in order; an event goes once to each distinct target of every matching route, and once more for each route that reaches the same target with a different transform.",
         items: {
           type: "object",
           additionalProperties: false,
@@ -183,6 +207,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
               default: false,
               description: "When this route matches, later routes are skipped.",
             },
+            transform,
           },
         },
       },

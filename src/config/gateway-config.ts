@@ -7,6 +7,7 @@ import type { FilterConfig } from "../filter/filter-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
 import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
 import type { SourceConfig } from "../sources/source.js";
+import type { TransformConfig } from "../transform/transform-config.js";
 
 export type { CompatibilityMode };
 
@@ -16,6 +17,8 @@ export interface RouteConfig {
   readonly filters?: readonly FilterConfig[];
   readonly to: readonly string[];
   readonly stop?: boolean;
+  /** How the route reshapes what it sends (JSONata over the event); absent: sent as received. */
+  readonly transform?: TransformConfig;
 }
 
 export interface AdminConfig {

@@ -16,6 +16,8 @@ export interface FieldFailure {
   readonly header?: string;
   /** The delivery target at fault, for routing and delivery failures. */
   readonly target?: string;
+  /** The route at fault, for a failed transform: the pointer is then into the event it made. */
+  readonly route?: string;
   /** A stable, machine-readable reason such as `missing-attribute`. */
   readonly code: string;
   readonly detail: string;

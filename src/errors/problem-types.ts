@@ -21,6 +21,7 @@ export const PROBLEM_TYPES = {
   "contract-violation": { status: 422, title: "The event breaks its data contract" },
   "no-route": { status: 422, title: "No route matches the event" },
   "invalid-address": { status: 422, title: "An event's address for a matched target is invalid" },
+  "transform-failed": { status: 422, title: "A matched route's transform cannot make a valid event" },
   "invalid-schema": { status: 422, title: "The body is not a usable JSON Schema" },
   "invalid-config": { status: 422, title: "The configuration is invalid; the current one stays" },
   "target-refused": { status: 502, title: "A target refused the event" },

@@ -5,7 +5,7 @@
  */
 import jsonata from "jsonata";
 import { type ExpressionBudget, ExpressionBudgetExceeded } from "./expression-budget.js";
-import { findUnrootedPath } from "./rooted-paths.js";
+import { findUnrootedPath, type RootRule } from "./rooted-paths.js";
 
 /** A symbol JSONata looks up in its environment and calls before evaluating each node. */
 const EVALUATE_ENTRY = Symbol.for("jsonata.__evaluate_entry");
@@ -42,9 +42,16 @@ export interface CompiledExpression {
   evaluate(input: unknown, budget: ExpressionBudget): Promise<unknown>;
 }
 
+/** Which top-level paths an input can answer, when its names are not a fixed set (an event's extensions). */
+export interface RootPolicy {
+  readonly accepts: RootRule;
+  /** What a refused path should have been, for the message: `"com" is not <expected>`. */
+  readonly expected: string;
+}
+
 export interface CompileOptions {
-  /** Names every top-level path must start at (see rooted-paths.ts); absent: not checked. */
-  readonly roots?: ReadonlySet<string>;
+  /** Names every top-level path must start at, or the rule it must meet (see rooted-paths.ts); absent: not checked. */
+  readonly roots?: ReadonlySet<string> | RootPolicy;
 }
 
 /** JSONata's error codes for its guardrails: stack depth, time, sequence length. */
@@ -77,15 +84,16 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
   if (LITERAL_TYPES.has(ast.type)) {
     return { text, constant: { value: ast.value }, evaluate: async () => ast.value };
   }
-  if (options.roots !== undefined) {
-    const unrooted = findUnrootedPath(ast, options.roots);
+  const roots = options.roots;
+  if (roots !== undefined) {
+    const unrooted = findUnrootedPath(ast, "accepts" in roots ? roots.accepts : roots);
     if (unrooted !== undefined) {
-      const allowed = [...options.roots].join(", ");
+      const expected =
+        "accepts" in roots
+          ? roots.expected
+          : `one of ${[...roots].join(", ")}: a path must start at one of them`;
       const hint = /^[\w.-]+$/.test(text) ? ` (a constant is quoted: "'${text}'")` : "";
-      throw new ExpressionError(
-        `"${unrooted.name}" is not one of ${allowed}: a path must start at one of them${hint}`,
-        unrooted.position,
-      );
+      throw new ExpressionError(`"${unrooted.name}" is not ${expected}${hint}`, unrooted.position);
     }
   }
   expression.assign(

@@ -5,6 +5,8 @@
  * is a path into a `com` that does not exist; it is refused with a hint to
  * quote it. Only paths read from the input's top level are checked: the steps
  * after the first, predicates and function bodies are relative to something else.
+ * An input whose names are not all known in advance (an event's extensions)
+ * passes a RootRule instead of a set of names.
  */
 import type jsonata from "jsonata";
 
@@ -29,19 +31,28 @@ export interface UnrootedPath {
   readonly position: number | undefined;
 }
 
-/** The first top-level path whose first step is not one of `roots`, if any. */
+/**
+ * Whether a top-level path may start at `name`; `readsField` says whether its
+ * next step looks up a member of what `name` gives (`a.b`, not `a.$f($)`).
+ */
+export type RootRule = (name: string, readsField: boolean) => boolean;
+
+/** The first top-level path whose first step is not one of `roots` (or that `roots` refuses), if any. */
 export function findUnrootedPath(
   ast: jsonata.ExprNode,
-  roots: ReadonlySet<string>,
+  roots: ReadonlySet<string> | RootRule,
 ): UnrootedPath | undefined {
-  return visit(ast as unknown as Node, roots);
+  const rule: RootRule = typeof roots === "function" ? roots : (name) => roots.has(name);
+  return visit(ast as unknown as Node, rule);
 }
 
-function visit(node: Node | undefined, roots: ReadonlySet<string>): UnrootedPath | undefined {
+const FIELD_STEPS = new Set(["name", "wildcard", "descendant"]);
+
+function visit(node: Node | undefined, roots: RootRule, readsField = false): UnrootedPath | undefined {
   if (node === undefined || node === null) return undefined;
   switch (node.type) {
     case "name":
-      return roots.has(String(node.value))
+      return roots(String(node.value), readsField)
         ? undefined
         : { name: String(node.value), position: node.position };
     case "wildcard":
@@ -50,8 +61,9 @@ function visit(node: Node | undefined, roots: ReadonlySet<string>): UnrootedPath
     case "path": {
       const first = node.steps?.[0];
       if (first === undefined) return undefined;
+      const second = node.steps?.[1];
       if (first.type === "name" || first.type === "wildcard" || first.type === "descendant")
-        return visit(first, roots);
+        return visit(first, roots, second !== undefined && FIELD_STEPS.has(second.type));
       // A path starting at a variable ($, $$, a bound name) or a computed value.
       return first.type === "variable" ? undefined : visit(first, roots);
     }
@@ -84,7 +96,7 @@ function visit(node: Node | undefined, roots: ReadonlySet<string>): UnrootedPath
   }
 }
 
-function firstOf(nodes: readonly Node[] | undefined, roots: ReadonlySet<string>): UnrootedPath | undefined {
+function firstOf(nodes: readonly Node[] | undefined, roots: RootRule): UnrootedPath | undefined {
   for (const node of nodes ?? []) {
     const found = visit(node, roots);
     if (found !== undefined) return found;

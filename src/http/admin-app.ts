@@ -59,7 +59,7 @@ export function createAdminApp(options: AdminOptions): Hono {
     const events = normalizeEvents(decoded.events);
     return c.json({
       generation: state.generation,
-      explanations: events.map((e) => explainRouting(e, state.routing)),
+      explanations: await Promise.all(events.map((e) => explainRouting(e, state.routing))),
     });
   });
 

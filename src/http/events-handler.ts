@@ -1,6 +1,6 @@
 /**
  * The whole pipeline, one stage per line:
- * decode -> normalize -> validate -> route -> deliver -> respond.
+ * decode -> normalize -> validate -> route (transform) -> deliver -> respond.
  * POST /events decodes by the CloudEvents HTTP binding; a source's path
  * decodes by its source (src/sources); every later stage is the same.
  */
@@ -18,7 +18,8 @@ import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.j
 import type { GatewayReply } from "../respond/reply.js";
 import { planDeliveries } from "../route/plan-deliveries.js";
 import type { RoutingTable } from "../route/routing-table.js";
-import { type EventValidator, validateEvents } from "../validate/event-validator.js";
+import { routeAndTransform } from "../transform/transform-stage.js";
+import { type ContractVerdict, type EventValidator, validateEvents } from "../validate/event-validator.js";
 
 export interface PipelineDeps {
   readonly maxBodyBytes: number;
@@ -46,6 +47,25 @@ function failedDeliveries(
   return failed;
 }
 
+/** An event that breaks its data contract in warn mode: accepted, and reported. */
+function reportContractWarnings(
+  observer: Observer,
+  ctx: RequestContext,
+  event: CloudEvent,
+  verdict: ContractVerdict,
+): void {
+  if (verdict.warnings.length === 0) return;
+  const { id, type } = event.attributes;
+  observer.report({
+    stage: "contract-warning",
+    ctx,
+    eventId: id,
+    type,
+    schema: verdict.schema,
+    failures: verdict.warnings,
+  });
+}
+
 /** POST /events: events in the CloudEvents HTTP binding. */
 export function eventsHandler(deps: PipelineDeps) {
   return pipelineHandler(deps, async (request): Promise<Decoded> => {
@@ -67,21 +87,20 @@ export function pipelineHandler(deps: PipelineDeps, decode: RequestDecoder) {
         return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };
       deps.observer.report({ stage: "received", ctx, mode: decoded.label, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
-      const verdicts = validateEvents(events, deps.validator, decoded.batch);
+      const batched = decoded.batch;
+      const verdicts = validateEvents(events, deps.validator, batched);
       verdicts.forEach((verdict, i) => {
-        if (verdict.warnings.length === 0) return;
-        const event = events[i] as CloudEvent;
-        const { id, type } = event.attributes;
-        deps.observer.report({
-          stage: "contract-warning",
-          ctx,
-          eventId: id,
-          type,
-          schema: verdict.schema,
-          failures: verdict.warnings,
-        });
+        reportContractWarnings(deps.observer, ctx, events[i] as CloudEvent, verdict);
       });
-      const plan = planDeliveries(events, deps.routing, deps.targets);
+      // Only a config with a transform pays for one: otherwise routing stays synchronous.
+      const routed = deps.routing.hasTransforms
+        ? await routeAndTransform(events, deps.routing, deps.validator, batched)
+        : undefined;
+      if (routed !== undefined) {
+        for (const { event, verdict } of routed.warnings)
+          reportContractWarnings(deps.observer, ctx, event, verdict);
+      }
+      const plan = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
       deps.observer.report({
         stage: "routed",
         ctx,

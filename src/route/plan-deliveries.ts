@@ -11,6 +11,14 @@ import type { CloudEvent } from "../event/cloud-event.js";
 import { eventWireSize } from "../event/json-format.js";
 import { addressFor, matchTargets, type RoutingTable } from "./routing-table.js";
 
+/** Where an event goes and as which event (a route's transform may have reshaped it). */
+export interface Destination {
+  readonly target: string;
+  readonly event: CloudEvent;
+  /** The route whose transform made `event` (or renamed it); absent: the event as received. */
+  readonly route?: string;
+}
+
 export interface PlannedDelivery {
   readonly eventIndex: number;
   readonly target: string;
@@ -27,59 +35,78 @@ export interface DeliveryPlan {
  * target's encoding (from its descriptor and options) and the limits adapters
  * already created have learned (a NATS server's max_payload). It creates no
  * adapter and opens no connection. What it encoded travels in the plan.
+ * `routed` is where the transform stage sent each event (see
+ * ../transform/transform-stage.ts) when a route has a transform; without it
+ * the events are matched here, as received. Addresses and sizes are those of
+ * the event each target gets.
  */
 export function planDeliveries(
   events: readonly CloudEvent[],
   table: RoutingTable,
   targets: TargetRegistry,
+  routed?: readonly (readonly Destination[])[],
 ): DeliveryPlan {
   const deliveries: PlannedDelivery[] = [];
   const tooLarge: FieldFailure[] = [];
   const unroutable: FieldFailure[] = [];
 
+  const plan = (eventIndex: number, target: string, event: CloudEvent, route?: string): void => {
+    // A failure of an event a transform made names the route that made it.
+    const made = route === undefined ? undefined : { route };
+    const addressed = addressFor(event, target, table);
+    if (!addressed.ok) {
+      unroutable.push({
+        index: eventIndex,
+        pointer: "",
+        target,
+        ...made,
+        code: "invalid-address",
+        detail: addressed.reason,
+      });
+      return;
+    }
+    const { ok: _ok, ...where } = addressed;
+    const message: OutboundMessage = { event, ...where };
+    const live = targets.created(target);
+    const encoding = table.encodings.get(target) ?? live?.encoding;
+    const encoded = encoding?.encode(message);
+    const limit = live?.capabilities.maxEventBytes ?? encoding?.maxEventBytes ?? Number.POSITIVE_INFINITY;
+    // Not encodable for a reason other than size: the adapter refuses it when published, saying why.
+    const size = encoded === undefined ? eventWireSize(event) : encoded.ok ? encoded.size : 0;
+    if (encoded?.ok === false && encoded.tooLarge) {
+      tooLarge.push({
+        index: eventIndex,
+        pointer: "",
+        target,
+        ...made,
+        code: "event-too-large",
+        detail: encoded.reason,
+      });
+    } else if (size > limit) {
+      const detail = `The event is ${size} bytes; target "${target}" carries at most ${limit}`;
+      tooLarge.push({ index: eventIndex, pointer: "", target, ...made, code: "event-too-large", detail });
+    }
+    deliveries.push({
+      eventIndex,
+      target,
+      message: encoded === undefined ? message : { ...message, encoded },
+    });
+  };
+
   for (const [eventIndex, event] of events.entries()) {
-    const matched = matchTargets(event, table);
-    if (matched.length === 0 && table.unmatched === "reject") {
+    const destinations = routed?.[eventIndex];
+    let count: number;
+    if (destinations === undefined) {
+      const matched = matchTargets(event, table);
+      count = matched.length;
+      for (const target of matched) plan(eventIndex, target, event);
+    } else {
+      count = destinations.length;
+      for (const to of destinations) plan(eventIndex, to.target, to.event, to.route);
+    }
+    if (count === 0 && table.unmatched === "reject") {
       const detail = `No route matches type "${event.attributes.type}" from "${event.attributes.source}"`;
       unroutable.push({ index: eventIndex, pointer: "", code: "no-route", detail });
-    }
-    for (const target of matched) {
-      const addressed = addressFor(event, target, table);
-      if (!addressed.ok) {
-        unroutable.push({
-          index: eventIndex,
-          pointer: "",
-          target,
-          code: "invalid-address",
-          detail: addressed.reason,
-        });
-        continue;
-      }
-      const { ok: _ok, ...where } = addressed;
-      const message: OutboundMessage = { event, ...where };
-      const live = targets.created(target);
-      const encoding = table.encodings.get(target) ?? live?.encoding;
-      const encoded = encoding?.encode(message);
-      const limit = live?.capabilities.maxEventBytes ?? encoding?.maxEventBytes ?? Number.POSITIVE_INFINITY;
-      // Not encodable for a reason other than size: the adapter refuses it when published, saying why.
-      const size = encoded === undefined ? eventWireSize(event) : encoded.ok ? encoded.size : 0;
-      if (encoded?.ok === false && encoded.tooLarge) {
-        tooLarge.push({
-          index: eventIndex,
-          pointer: "",
-          target,
-          code: "event-too-large",
-          detail: encoded.reason,
-        });
-      } else if (size > limit) {
-        const detail = `The event is ${size} bytes; target "${target}" carries at most ${limit}`;
-        tooLarge.push({ index: eventIndex, pointer: "", target, code: "event-too-large", detail });
-      }
-      deliveries.push({
-        eventIndex,
-        target,
-        message: encoded === undefined ? message : { ...message, encoded },
-      });
     }
   }
 

@@ -7,6 +7,7 @@ import { parseCesql } from "../filter/cesql/parser.js";
 import { cesqlTypeKey } from "../filter/cesql/type-key.js";
 import type { CompiledFilter } from "../filter/compile-filter.js";
 import type { FilterConfig } from "../filter/filter-config.js";
+import type { CompiledTransform } from "../transform/compile-transform.js";
 
 export interface Route {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface Route {
   readonly filter: CompiledFilter;
   /** A condition on `type` every matching event meets (exact/prefix filters, `all`, CESQL equality or LIKE), for the index. */
   readonly typeKey: TypeKey | undefined;
+  /** How the route reshapes what it sends; absent: the event goes as received. */
+  readonly transform: CompiledTransform | undefined;
 }
 
 export type TypeKey = { readonly kind: "exact" | "prefix"; readonly value: string };

@@ -21,15 +21,41 @@ export interface RoutingTable {
   readonly addressing: ReadonlyMap<string, TargetAddressPlan>;
   /** Each configured target's encoding, from its descriptor and options (absent: the JSON format). */
   readonly encodings: ReadonlyMap<string, TargetEncoding>;
+  /** Whether any route has a transform; without one, routing evaluates no expression and awaits nothing. */
+  readonly hasTransforms: boolean;
 }
 
-/** Distinct targets of every matching route, in route order. */
+/** Distinct targets of every matching route, in route order (no route has a transform). */
 export function matchTargets(event: CloudEvent, table: RoutingTable): string[] {
   const targets: string[] = [];
   for (const route of table.index.matching(event)) {
     for (const target of route.to) if (!targets.includes(target)) targets.push(target);
   }
   return targets;
+}
+
+/** A target a matching route sends the event to, reshaped by that route's transform if it has one. */
+export interface RouteTarget {
+  readonly target: string;
+  readonly route: Route;
+}
+
+/**
+ * Where the matching routes send an event, in route order: one pair per
+ * target and distinct transform. Routes without a transform collapse into the
+ * first of them (as matchTargets does), and so do routes whose transforms are
+ * written alike; routes whose transforms differ each send their own event.
+ */
+export function routeTargets(routes: readonly Route[]): RouteTarget[] {
+  const pairs: RouteTarget[] = [];
+  for (const route of routes) {
+    const key = route.transform?.key;
+    for (const target of route.to) {
+      if (!pairs.some((p) => p.target === target && p.route.transform?.key === key))
+        pairs.push({ target, route });
+    }
+  }
+  return pairs;
 }
 
 export type Addressed =

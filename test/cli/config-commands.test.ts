@@ -66,6 +66,35 @@ describe("ce-gateway config", () => {
     );
   });
 
+  it("check refuses a transform expression that does not compile, naming the route, the attribute and the position", () => {
+    const path = files({
+      "transform.yaml": [
+        "targets:",
+        "  analytics: { type: memory }",
+        "routes:",
+        "  - name: orders-to-analytics",
+        "    to: [analytics]",
+        "    transform:",
+        "      attributes:",
+        "        type: com.example.analytics.order",
+        '        subject: "data.customer.(id"',
+        "        specversion: \"'2.0'\"",
+        '        region: "data.region"',
+        `      data: "{ 'order': orderId }"`,
+        "",
+      ].join("\n"),
+    });
+    const result = cli(["config", "check", path("transform.yaml")]);
+    expect(result.status).toBe(1);
+    const file = path("transform.yaml");
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `${file}:8:17: routes[0].transform.attributes.type: route "orders-to-analytics", attribute "type", at position 3: "com" is not a path into the event: only data has members, and a name alone must be an attribute name (a-z, 0-9), data or data_base64 (a constant is quoted: "'com.example.analytics.order'")`,
+      `${file}:9:35: routes[0].transform.attributes.subject: route "orders-to-analytics", attribute "subject", at position 17: Expected ")" before end of expression`,
+      `${file}:10:22: routes[0].transform.attributes.specversion: route "orders-to-analytics": specversion cannot be set: the gateway sends CloudEvents 1.0 only`,
+      `${file}:12:31: routes[0].transform.data: route "orders-to-analytics", data, at position 18: "orderId" is not a path into the event: only data has members, and a name alone must be an attribute name (a-z, 0-9), data or data_base64`,
+    ]);
+  });
+
   it("schema prints a JSON Schema that validates the documented config", () => {
     const schema = JSON.parse(
       execFileSync(process.execPath, [bin, "config", "schema"], { encoding: "utf8" }),
@@ -117,6 +146,57 @@ describe("ce-gateway routes explain", () => {
       { target: "bus", address: "orders.com.example.order.created" },
       { target: "audit" },
     ]);
+  });
+});
+
+describe("ce-gateway routes explain with transforms", () => {
+  const config = `targets:
+  analytics: { type: memory, address: "analytics.{type}" }
+routes:
+  - name: orders-to-analytics
+    to: [analytics]
+    transform:
+      attributes:
+        type: "'com.example.analytics.order'"
+        time: "data.when"
+      data: "{ 'order': data.orderId }"
+  - name: as-received
+    to: [analytics]
+`;
+  const event = (data: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(EVENT), data });
+
+  it("shows, per target, the event a transform makes and a variant's renamed id", () => {
+    const path = files({ "gateway.yaml": config, "event.json": event({ orderId: 7 }) });
+    const result = cli(["routes", "explain", "--config", path("gateway.yaml"), path("event.json")]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      `  analytics: address analytics.com.example.analytics.order
+    transformed by orders-to-analytics: {"specversion":"1.0","id":"1","source":"/shop/us/1","type":"com.example.analytics.order","datacontenttype":"application/json","data":{"order":7}}
+  analytics: address analytics.com.example.order.created
+    renamed for as-received (an earlier route sends this target the same source and id): {"specversion":"1.0","id":"1~as-received",`,
+    );
+    const json = cli(["routes", "explain", "--config", path("gateway.yaml"), path("event.json"), "--json"]);
+    expect(JSON.parse(json.stdout).targets[0]).toEqual({
+      target: "analytics",
+      address: "analytics.com.example.analytics.order",
+      transformedBy: "orders-to-analytics",
+      event: {
+        specversion: "1.0",
+        id: "1",
+        source: "/shop/us/1",
+        type: "com.example.analytics.order",
+        datacontenttype: "application/json",
+        data: { order: 7 },
+      },
+    });
+  });
+
+  it("says why a transform would fail the request", () => {
+    const path = files({ "gateway.yaml": config, "event.json": event({ orderId: 7, when: "never" }) });
+    const result = cli(["routes", "explain", "--config", path("gateway.yaml"), path("event.json")]);
+    expect(result.stdout).toContain(
+      'transform failures:\n  /time: route "orders-to-analytics": time must be an RFC 3339 timestamp\noutcome: reject: transform-failed',
+    );
   });
 });
 

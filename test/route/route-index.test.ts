@@ -52,6 +52,7 @@ function build(configs: { filters: FilterConfig[]; stop: boolean }[]): Route[] {
     stop: c.stop,
     filter: allOf(c.filters.map((f) => compileFilter(f))),
     typeKey: typeKeyOf(c.filters),
+    transform: undefined,
   }));
 }
 

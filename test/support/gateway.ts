@@ -64,6 +64,7 @@ export interface ProblemJson {
     pointer?: string;
     header?: string;
     target?: string;
+    route?: string;
     code: string;
     detail: string;
   }[];

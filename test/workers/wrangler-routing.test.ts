@@ -2,6 +2,7 @@
  * Routing and the Event Grid target in the Worker wrangler builds: routes
  * filtered by a type prefix and by a CESQL expression send each event to the
  * HTTP paths their filters say, an event no route matches gets 422 no-route,
+ * a route's transform (JSONata) reshapes what it sends within its step budget,
  * and events routed to Event Grid (REST, its access key a Worker secret)
  * reach the local Event Grid as a CloudEvents batch.
  */
@@ -44,6 +45,16 @@ routes:
   - name: grid
     filters: [{ exact: { type: com.example.grid.notice } }]
     to: [grid]
+  - name: reshaped
+    filters: [{ exact: { type: com.example.reshape } }]
+    to: [orders]
+    transform:
+      attributes: { type: "'com.example.reshaped'", subject: "data.customer.id" }
+      data: "{ 'order': data.orderId }"
+  - name: costly
+    filters: [{ exact: { type: com.example.costly } }]
+    to: [orders]
+    transform: { attributes: { total: "$sum([1..50000].($ * 2))" } }
 `;
 
 let receiver: HttpReceiver;
@@ -132,6 +143,43 @@ describe("routes with filters, in the Worker wrangler builds", () => {
     expect(problem.type).toBe("urn:ce-gateway:problem:no-route");
     expect(problem.errors).toContainEqual(expect.objectContaining({ code: "no-route" }));
     expect(receiver.requests.length).toBe(before);
+  });
+});
+
+describe("route transforms in the Worker wrangler builds", () => {
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mf = await worker(settings());
+  });
+
+  it("sends the event the transform makes", async () => {
+    const response = await post(mf, {
+      id: "t-1",
+      source: "/shop/eu/1",
+      type: "com.example.reshape",
+      data: { orderId: 1001, customer: { id: "c-7" } },
+    });
+    expect(response.status, await response.clone().text()).toBe(202);
+    const sent = receiver.requests.filter((r) => r.path === "/orders").at(-1);
+    expect(JSON.parse(new TextDecoder().decode(sent?.body))).toEqual({
+      specversion: "1.0",
+      id: "t-1",
+      source: "/shop/eu/1",
+      type: "com.example.reshaped",
+      datacontenttype: "application/json",
+      subject: "c-7",
+      data: { order: 1001 },
+    });
+  });
+
+  it("counts evaluation steps in workerd too: a request that spends its budget gets 422", async () => {
+    const response = await post(mf, { id: "t-2", source: "/shop/eu/1", type: "com.example.costly" });
+    expect(response.status).toBe(422);
+    const problem = await workerProblem(response);
+    expect(problem.type).toBe("urn:ce-gateway:problem:transform-failed");
+    expect(problem.errors).toContainEqual(
+      expect.objectContaining({ route: "costly", code: "transform-budget-exceeded" }),
+    );
   });
 });
 

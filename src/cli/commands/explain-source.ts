@@ -98,10 +98,12 @@ export async function explainSourceRequest(
       const events: CloudEvent[] = normalizeEvents(decoded.events);
       explanation = {
         source: source.type,
-        events: events.map((event) => ({
-          event: JSON.parse(new TextDecoder().decode(toJsonFormat(event))),
-          routing: explainRouting(event, routing),
-        })),
+        events: await Promise.all(
+          events.map(async (event) => ({
+            event: JSON.parse(new TextDecoder().decode(toJsonFormat(event))),
+            routing: await explainRouting(event, routing),
+          })),
+        ),
       };
     }
   } catch (error) {

@@ -13,7 +13,7 @@ import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { nodeTargets } from "../../entries/node/targets.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
-import { explainRouting, formatExplanation } from "../../route/explain.js";
+import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 import { explainSourceRequest } from "./explain-source.js";
 
@@ -78,10 +78,10 @@ export async function explainCommand(args: string[]): Promise<void> {
   const headers = new Headers({
     "content-type": isBatch ? "application/cloudevents-batch+json" : "application/cloudevents+json",
   });
-  let explanations: ReturnType<typeof explainRouting>[];
+  let explanations: RoutingExplanation[];
   try {
     const events = decodeHttpEvents(headers, new Uint8Array(body));
-    explanations = events.map((event) => explainRouting(event, routing));
+    explanations = await Promise.all(events.map((event) => explainRouting(event, routing)));
   } catch (error) {
     if (isGatewayError(error)) throw new CliExit(1, JSON.stringify(toProblemBody(error), null, 2));
     throw error;
