@@ -5,6 +5,7 @@
  */
 import jsonata from "jsonata";
 import { type ExpressionBudget, ExpressionBudgetExceeded } from "./expression-budget.js";
+import { ASK_JSONATA, plainPathOf, readPlainPath } from "./plain-path.js";
 import { findUnrootedPath, type RootRule } from "./rooted-paths.js";
 
 /** A symbol JSONata looks up in its environment and calls before evaluating each node. */
@@ -102,10 +103,17 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
       (env.lookup(BUDGET_BINDING) as ExpressionBudget | undefined)?.step();
     },
   );
+  const plainPath = plainPathOf(ast);
   return {
     text,
     constant: undefined,
     async evaluate(input, budget) {
+      if (plainPath !== undefined) {
+        // One step per name, as JSONata's own count would be at least.
+        for (let i = 0; i < plainPath.length; i++) budget.step();
+        const value = readPlainPath(input, plainPath);
+        if (value !== ASK_JSONATA) return value;
+      }
       try {
         return await expression.evaluate(input, { [BUDGET_BINDING]: budget });
       } catch (thrown) {
