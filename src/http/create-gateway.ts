@@ -56,6 +56,11 @@ export interface GatewayHandle {
    * themselves (the Node entry); the app's own route calls it too.
    */
   handleEvents(request: IngressRequest): Promise<GatewayReply>;
+  /**
+   * POST to a source's path as data, likewise; undefined when the current
+   * config has no source at `path` (then the request is the app's to answer).
+   */
+  handleSource(path: string, request: IngressRequest): Promise<GatewayReply> | undefined;
   /** Marks the gateway as shutting down: /readyz answers 503 from now on. */
   drain(): void;
   /** Closes every target's connections. Idempotent. */
@@ -142,19 +147,20 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return c.json({ ready: !draining, generation: state.generation, targets: await state.targets.status() });
   });
   // Sources' paths change with the config, so one route looks them up in the current generation.
-  app.all("*", (c) =>
-    onCurrent(async (state) => {
-      const handleSource = state.sourceHandlers.get(pathWithinGateway(c.req.path, c.req.routePath));
-      if (handleSource === undefined)
-        return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
-      if (c.req.method !== "POST") {
-        return problemResponse(
-          new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
-        );
-      }
-      return replyResponse(await handleSource(requestIngress(c.req.raw)));
-    }),
-  );
+  app.all("*", async (c) => {
+    const path = pathWithinGateway(c.req.path, c.req.routePath);
+    if (!current.sourceHandlers.has(path))
+      return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
+    if (c.req.method !== "POST") {
+      return problemResponse(
+        new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
+      );
+    }
+    const reply = handle.handleSource(path, requestIngress(c.req.raw));
+    return reply === undefined
+      ? problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`))
+      : replyResponse(await reply);
+  });
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`)));
   app.onError((thrown) => problemResponse(asGatewayError(thrown)));
 
@@ -181,6 +187,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     handleEvents(request) {
       return onCurrent((state) => state.handleEvents(request));
+    },
+    handleSource(path, request) {
+      const state = current;
+      const handleSource = state.sourceHandlers.get(path);
+      if (handleSource === undefined) return undefined;
+      const counter = inFlight;
+      counter.enter();
+      return handleSource(request).finally(() => counter.leave());
     },
     drain() {
       draining = true;

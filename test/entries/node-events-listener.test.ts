@@ -181,3 +181,45 @@ describe("POST /events through node:http", () => {
     expect((await fetch(`${url.origin}/healthz`)).status).toBe(200);
   });
 });
+
+describe("POST to a source's path through node:http", () => {
+  const SOURCES = {
+    ingest: {
+      sources: [
+        {
+          path: "/hooks/orders",
+          type: "json",
+          maxBodyBytes: 64,
+          event: { type: "'com.example.order'", source: "'/shop'", id: "body.id", channel: "query.channel" },
+        },
+      ],
+    },
+  };
+  const sourceCases: [string, string, string][] = [
+    ["an order with a query string", "/hooks/orders?channel=web", '{"id": "o-1"}'],
+    ["an order that cannot be mapped (400)", "/hooks/orders", '{"other": 1}'],
+    ["a body past the source's limit (413)", "/hooks/orders", JSON.stringify({ id: "x".repeat(100) })],
+    ["a path with escapes", "/hooks/%6Frders", '{"id": "o-2"}'],
+    ["a path no source has (404, from the app)", "/hooks/nothing", "{}"],
+  ];
+
+  it.each(sourceCases)("answers %s exactly as the app does", async (_, path, body) => {
+    const viaServer = memoryGateway(SOURCES);
+    const viaApp = memoryGateway(SOURCES);
+    const url = await listening(viaServer.gateway);
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body };
+    const served = await fetch(`${url}${path}`, init);
+    const app = await viaApp.gateway.request(path, init);
+    expect(await seen(served)).toEqual(await seen(app));
+    expect(viaServer.memory.events().map((e) => e.event)).toEqual(viaApp.memory.events().map((e) => e.event));
+  });
+
+  it("follows a reload to the new paths", async () => {
+    const { gateway, memory } = memoryGateway(SOURCES);
+    const url = await listening(gateway);
+    gateway.reload({ routes: [{ name: "all", to: ["memory"] }] });
+    const response = await fetch(`${url}/hooks/orders`, { method: "POST", body: '{"id": "o-1"}' });
+    expect(response.status).toBe(404);
+    expect(memory.events()).toEqual([]);
+  });
+});

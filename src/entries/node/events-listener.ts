@@ -1,8 +1,8 @@
 /**
- * The Node server's request listener. POST /events goes from node:http
- * straight into the pipeline as plain data (IncomingRequest -> bytes ->
- * GatewayReply -> one write); everything else goes through the Hono app
- * via @hono/node-server.
+ * The Node server's request listener. POST /events, and POST to a source's
+ * path, go from node:http straight into the pipeline as plain data
+ * (IncomingRequest -> bytes -> GatewayReply -> one write); everything else
+ * goes through the Hono app via @hono/node-server.
  *
  * Why not Hono for /events too: @hono/node-server builds a web `Request`
  * with a body stream, and the route a `Response`, for every request. At 50
@@ -104,6 +104,11 @@ class NodeIngress implements IngressRequest {
     this.#response = response;
   }
 
+  /** Only the path and query matter to the pipeline (sources read the query). */
+  get url(): string {
+    return `http://gateway${this.#request.url ?? "/"}`;
+  }
+
   readBody(maxBytes: number): Promise<Uint8Array> {
     return readBody(this.#request, maxBytes);
   }
@@ -145,15 +150,34 @@ function writeReply(request: IncomingMessage, response: ServerResponse, reply: G
   }
 }
 
-/** The gateway's listener for node:http: the fast path for POST /events, the Hono app for the rest. */
+/** The request's path without its query, percent-escapes decoded as the Hono app decodes them. */
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  const path = query === -1 ? url : url.slice(0, query);
+  if (!path.includes("%")) return path;
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The gateway's listener for node:http: the fast path for POST /events and sources' paths, the Hono app for the rest. */
 export function gatewayListener(gateway: Gateway): RequestListener {
   const app = getRequestListener(gateway.fetch);
   return (request, response) => {
-    if (request.method !== "POST" || !isEventsPath(request.url)) {
+    if (request.method !== "POST") {
       void app(request, response);
       return;
     }
-    gateway.handleEvents(new NodeIngress(request, response)).then(
+    let pending: Promise<GatewayReply> | undefined;
+    if (isEventsPath(request.url)) pending = gateway.handleEvents(new NodeIngress(request, response));
+    else pending = gateway.handleSource(pathOf(request.url ?? "/"), new NodeIngress(request, response));
+    if (pending === undefined) {
+      void app(request, response);
+      return;
+    }
+    pending.then(
       (reply) => writeReply(request, response, reply),
       (thrown: unknown) => writeReply(request, response, problemReply(asGatewayError(thrown))),
     );
