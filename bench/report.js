@@ -4,7 +4,12 @@ import { BATCH_SIZE } from "./load/requests.js";
 const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "n/a");
 const fixed = (v, digits) => (Number.isFinite(v) ? v.toFixed(digits) : "n/a");
 
-const MODE_TEXT = { structured: "structured", binary: "binary", batch: `batch (${BATCH_SIZE}/request)` };
+const MODE_TEXT = {
+  "json-source": "json source",
+  structured: "structured",
+  binary: "binary",
+  batch: `batch (${BATCH_SIZE}/request)`,
+};
 
 /**
  * @param {Map<string, import("./summary.js").Summary>} summaries
