@@ -3,15 +3,9 @@
  * element's exact bytes, forwarded as the event's data) and parsed for the
  * mapping expressions. 400 when it is not JSON, 413 past the batch limit.
  */
-import {
-  type JsonSpan,
-  JsonSyntaxError,
-  scanJsonArrayDocument,
-  TooManyElementsError,
-  withoutBom,
-} from "../codec/json-scan.js";
+import { scanJsonBody } from "../bindings/http/decode.js";
+import { type JsonSpan, scanJsonArrayDocument, withoutBom } from "../codec/json-scan.js";
 import { decodeUtf8 } from "../codec/utf8.js";
-import { malformedBody, tooManyEvents } from "../errors/errors.js";
 
 export interface JsonBodyItem {
   /** The value, parsed (what expressions read). */
@@ -29,18 +23,7 @@ export interface JsonBody {
 
 export function parseJsonBody(raw: Uint8Array, maxItems: number): JsonBody {
   const body = withoutBom(raw);
-  let scanned: ReturnType<typeof scanJsonArrayDocument>;
-  try {
-    scanned = scanJsonArrayDocument(body, maxItems);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw malformedBody(`The body is not valid JSON: ${error.message}`, [
-        { code: "invalid-json", detail: error.message, pointer: "" },
-      ]);
-    }
-    if (error instanceof TooManyElementsError) throw tooManyEvents(error.limit);
-    throw error;
-  }
+  const scanned = scanJsonBody(() => scanJsonArrayDocument(body, maxItems));
   // The scanner has proven it is UTF-8 JSON: JSON.parse cannot fail here.
   const value: unknown = JSON.parse(decodeUtf8(body) ?? "");
   if (scanned.elements === undefined) {

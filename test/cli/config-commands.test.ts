@@ -236,6 +236,19 @@ describe("the admin listener", () => {
 });
 
 describe("ce-gateway routes explain --source", () => {
+  const explainSource = (path: (name: string) => string, source: string, ...more: string[]) =>
+    cli([
+      "routes",
+      "explain",
+      "--config",
+      path("gateway.yaml"),
+      "--source",
+      source,
+      "--body",
+      path("order.json"),
+      ...more,
+    ]);
+
   const SOURCES = `${CONFIG}ingest:
   sources:
     - path: /hooks/orders
@@ -248,18 +261,7 @@ describe("ce-gateway routes explain --source", () => {
 
   it("shows the CloudEvent a raw request becomes and where it goes", () => {
     const path = files({ "gateway.yaml": SOURCES, "order.json": '{"orderId": 7, "kind": "created"}' });
-    const result = cli([
-      "routes",
-      "explain",
-      "--config",
-      path("gateway.yaml"),
-      "--source",
-      "/hooks/orders",
-      "--body",
-      path("order.json"),
-      "--header",
-      "X-Shop: 12",
-    ]);
+    const result = explainSource(path, "/hooks/orders", "--header", "X-Shop: 12");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('"type": "com.example.order.created"');
@@ -271,19 +273,7 @@ describe("ce-gateway routes explain --source", () => {
 
   it("gives machines the event and its routing with --json", () => {
     const path = files({ "gateway.yaml": SOURCES, "order.json": '{"orderId": 7, "kind": "created"}' });
-    const result = cli([
-      "routes",
-      "explain",
-      "--config",
-      path("gateway.yaml"),
-      "--source",
-      "/hooks/orders",
-      "--body",
-      path("order.json"),
-      "--header",
-      "x-shop:3",
-      "--json",
-    ]);
+    const result = explainSource(path, "/hooks/orders", "--header", "x-shop:3", "--json");
     const explained = JSON.parse(result.stdout);
     expect(explained.events[0].event).toMatchObject({ id: "7", source: "/shop/eu/3", data: { orderId: 7 } });
     expect(explained.events[0].routing.targets).toEqual([
@@ -294,16 +284,7 @@ describe("ce-gateway routes explain --source", () => {
 
   it("prints the problem a request would get, and exits 1", () => {
     const path = files({ "gateway.yaml": SOURCES, "order.json": '{"kind": "created"}' });
-    const result = cli([
-      "routes",
-      "explain",
-      "--config",
-      path("gateway.yaml"),
-      "--source",
-      "/hooks/orders",
-      "--body",
-      path("order.json"),
-    ]);
+    const result = explainSource(path, "/hooks/orders");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("unmappable-request");
     expect(result.stderr).toContain('"pointer": "/id"');
@@ -311,16 +292,7 @@ describe("ce-gateway routes explain --source", () => {
 
   it("names the configured paths when the source path is unknown", () => {
     const path = files({ "gateway.yaml": SOURCES, "order.json": "{}" });
-    const result = cli([
-      "routes",
-      "explain",
-      "--config",
-      path("gateway.yaml"),
-      "--source",
-      "/nope",
-      "--body",
-      path("order.json"),
-    ]);
+    const result = explainSource(path, "/nope");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("/hooks/orders");
   });

@@ -1,21 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type ConfigIssue } from "../../src/config/config-error.js";
+import type { ConfigIssue } from "../../src/config/config-error.js";
 import { type ParseConfigOptions, parseConfig } from "../../src/config/parse-config.js";
 import { nodeTargets } from "../../src/entries/node/targets.js";
+import { configIssues } from "../support/config-issues.js";
 
 /** Parses with the Node entry's target types, as the CLI does. */
 const parse = (text: string, options: Omit<ParseConfigOptions, "catalog"> = {}) =>
   parseConfig(text, { catalog: nodeTargets, ...options });
 
-function issuesOf(text: string, options: Parameters<typeof parse>[1] = {}): ConfigIssue[] {
-  try {
-    parse(text, options);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error("expected the config to be refused");
-}
+const issuesOf = (text: string, options: Parameters<typeof parse>[1] = {}): ConfigIssue[] =>
+  configIssues(text, options);
 
 const lines = (...l: string[]) => `${l.join("\n")}\n`;
 

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type ConfigIssue } from "../../src/config/config-error.js";
+import type { ConfigIssue } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { nodeTargets } from "../../src/entries/node/targets.js";
+import { configIssues } from "../support/config-issues.js";
 
 const lines = (...l: string[]) => `${l.join("\n")}\n`;
 
-function issuesOf(text: string): ConfigIssue[] {
-  try {
-    parseConfig(text, { catalog: nodeTargets, env: { SECRET: "s3cret" } });
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error("expected the config to be refused");
-}
+const issuesOf = (text: string): ConfigIssue[] => configIssues(text, { env: { SECRET: "s3cret" } });
 
 const withSource = (...source: string[]) =>
   lines(

@@ -54,7 +54,8 @@ function requireJsonFormat(contentType: string, essence: string): void {
   }
 }
 
-function scan<T>(scanner: () => T): T {
+/** Runs a JSON scan, turning its failures into the gateway's answers: 400 malformed-body, 413 too-many-events. */
+export function scanJsonBody<T>(scanner: () => T): T {
   try {
     return scanner();
   } catch (error) {
@@ -79,13 +80,13 @@ export function decodeHttpRequest(
 
   if (mode === "structured") {
     requireJsonFormat(contentType ?? "", "application/cloudevents+json");
-    const scanned = scan(() => scanJsonObjectDocument(body));
+    const scanned = scanJsonBody(() => scanJsonObjectDocument(body));
     if (scanned.members === undefined) throw malformedBody("A structured-mode body must be a JSON object");
     return { mode, events: [rawEventFromJson(body, scanned, 0, "")] };
   }
 
   requireJsonFormat(contentType ?? "", "application/cloudevents-batch+json");
-  const { elements } = scan(() => scanJsonArrayDocument(body, options.maxBatchEvents));
+  const { elements } = scanJsonBody(() => scanJsonArrayDocument(body, options.maxBatchEvents));
   if (elements === undefined) throw malformedBody("A batched-mode body must be a JSON array");
   return {
     mode,
