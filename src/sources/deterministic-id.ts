@@ -5,6 +5,7 @@
  * The flip side: two identical bodies sent on purpose are one event.
  */
 import { encodeHex } from "../codec/hex.js";
+import { utf8Length } from "../codec/utf8.js";
 import { concatBytes } from "./signature/hmac-secrets.js";
 
 export async function deterministicId(
@@ -13,8 +14,8 @@ export async function deterministicId(
   bytes: Uint8Array,
   index: number | undefined,
 ): Promise<string> {
-  // Lengths first, so ("a", "bc") and ("ab", "c") never hash the same.
-  const head = `${source.length}:${source}\n${path.length}:${path}\n${index ?? ""}\n`;
+  // Lengths (in UTF-8 bytes) first, so ("a", "bc") and ("ab", "c") never hash the same.
+  const head = `${utf8Length(source)}:${source}\n${utf8Length(path)}:${path}\n${index ?? ""}\n`;
   const digest = await crypto.subtle.digest("SHA-256", concatBytes(head, bytes) as Uint8Array<ArrayBuffer>);
   return encodeHex(new Uint8Array(digest));
 }

@@ -3,7 +3,7 @@
  * `{ body, headers, query }`, compiled when the config loads, evaluated per
  * event. Values become attribute values by the attribute's type: core
  * attributes are Strings (the number 1001 becomes "1001"), extensions keep
- * numbers and booleans; an object, a list or several values is refused,
+ * int32 integers and booleans (other numbers become their text); an object, a list or several values is refused,
  * naming the attribute, never stringified.
  */
 import type { FieldFailure } from "../errors/errors.js";
@@ -98,10 +98,12 @@ function toAttributeValue(name: string, value: unknown): RawAttributeValue | und
       return { kind: "string", value };
     case "number":
       if (!Number.isFinite(value)) return undefined;
-      // JSON's text for the number: 1001 -> "1001", 1.5 -> "1.5".
-      return core
-        ? { kind: "string", value: JSON.stringify(value) }
-        : { kind: "number", text: JSON.stringify(value) };
+      // An int32 extension stays an Integer; anything else is JSON's text for the number
+      // (1001 -> "1001", 1.5 -> "1.5"): CloudEvents has no other number type, and a sender's
+      // fractional amount is no reason to refuse its webhook. Transforms follow the same rule.
+      return !core && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+        ? { kind: "number", text: JSON.stringify(value) }
+        : { kind: "string", value: JSON.stringify(value) };
     case "boolean":
       return core ? { kind: "string", value: String(value) } : { kind: "boolean", value };
     default:

@@ -78,6 +78,18 @@ describe("json source", () => {
     await t.gateway.close();
   });
 
+  it("keeps an int32 extension an Integer and writes any other number as text", async () => {
+    const t = testGateway(ORDERS);
+    const response = await post(t, "/hooks/orders", JSON.stringify(order({ priority: 2.5 })));
+    expect(response.status).toBe(202);
+    expect(t.received()[0]?.extensions.get("priority")).toBe("2.5");
+    expect((await post(t, "/hooks/orders", JSON.stringify(order({ priority: 3_000_000_000 })))).status).toBe(
+      202,
+    );
+    expect(t.received()[1]?.extensions.get("priority")).toBe("3000000000");
+    await t.gateway.close();
+  });
+
   it("makes each element of a list an event, with ids by hash when none is mapped", async () => {
     const t = testGateway(ORDERS);
     const body = '[{"a":1},{"a":2}]';

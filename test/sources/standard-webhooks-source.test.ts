@@ -203,6 +203,18 @@ describe("standard-webhooks source", () => {
     expect((await t.post("/hooks/billing", PAYLOAD, headers)).status).toBe(202);
   });
 
+  it("reads a webhook-signature header sent twice (joined with a comma) as both lists", async () => {
+    t = sourceGateway(billing([NEW_SECRET]), NOW_MS);
+    const good = signed(NEW_SECRET);
+    const stale = signed(OLD_SECRET)["webhook-signature"];
+    const request = new Headers({ ...good });
+    request.delete("webhook-signature");
+    request.append("webhook-signature", good["webhook-signature"] as string);
+    request.append("webhook-signature", stale as string);
+    expect(request.get("webhook-signature")).toContain(", ");
+    expect((await t.post("/hooks/billing", PAYLOAD, Object.fromEntries(request))).status).toBe(202);
+  });
+
   it("refuses a header with only other versions, or more signatures than it checks", async () => {
     t = sourceGateway(billing([NEW_SECRET]), NOW_MS);
     const good = signed(NEW_SECRET);

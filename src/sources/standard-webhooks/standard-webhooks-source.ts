@@ -91,8 +91,9 @@ class StandardWebhooksSource implements Source {
     }
     const stale = timestampProblem(timestamp, request.receivedAt, this.#toleranceSeconds);
     if (stale !== undefined) throw unauthenticated(`standard-webhooks: webhook-timestamp: ${stale}`);
+    // Space-separated; a header sent twice arrives joined with ", ", so a comma before a space separates too.
     const candidates = signature
-      .split(/\s+/)
+      .split(/,?\s+/)
       .filter((entry) => entry.startsWith(VERSION))
       .map((entry) => entry.slice(VERSION.length));
     if (candidates.length === 0)
