@@ -5,6 +5,7 @@
  */
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { TargetCatalog, TargetType } from "../adapter/catalog.js";
+import { authSchema } from "../auth/auth-schema.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
 import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog, SourceType } from "../sources/source.js";
@@ -304,7 +305,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
           },
         },
       },
-      auth: reserved("authentication and grants (API keys, JWT/JWKS, rate limits)"),
+      auth: authSchema,
       observability: reserved("metrics, tracing and logging"),
     },
     $defs: { filter },

@@ -3,6 +3,7 @@
  * the embedded default sends every valid event to `stdout`.
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
+import type { AuthConfig } from "../auth/auth-config.js";
 import type { FilterConfig } from "../filter/filter-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
 import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
@@ -63,6 +64,7 @@ export interface GatewayConfig {
   readonly unmatched?: UnmatchedPolicy;
   readonly delivery?: { readonly timeoutMs?: number };
   readonly schemas?: SchemasConfig;
+  readonly auth?: AuthConfig;
   readonly ingest?: { readonly webhook?: WebhookConfig; readonly sources?: readonly SourceConfig[] };
 }
 

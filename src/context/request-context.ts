@@ -69,7 +69,8 @@ class IncomingRequestContext implements RequestContext {
   readonly deadline: number;
   readonly clock: Clock;
   readonly trace: TraceContext | undefined;
-  readonly principal: Principal | undefined = undefined;
+  /** Set once by the admission stage, before anything else reads it. */
+  principal: Principal | undefined = undefined;
   readonly #request: Pick<IngressRequest, "signal">;
 
   constructor(
@@ -95,9 +96,12 @@ class IncomingRequestContext implements RequestContext {
   }
 }
 
+/** A request's context while the admission stage may still name its principal. */
+export type AdmittingContext = RequestContext & { principal: Principal | undefined };
+
 export function createRequestContext(
   request: Pick<IngressRequest, "headers" | "signal">,
   options: { clock: Clock; timeoutMs: number; newId: () => string },
-): RequestContext {
+): AdmittingContext {
   return new IncomingRequestContext(request, options);
 }

@@ -9,6 +9,8 @@ export const PROBLEM_TYPES = {
   "body-incomplete": { status: 400, title: "The request body ended before its declared length" },
   "unmappable-request": { status: 400, title: "The request cannot be mapped to a valid CloudEvent" },
   unauthorized: { status: 401, title: "A valid bearer token is required" },
+  unauthenticated: { status: 401, title: "A valid credential is required" },
+  forbidden: { status: 403, title: "The credential may not publish this" },
   "source-unauthenticated": { status: 401, title: "The request's sender could not be verified" },
   "not-found": { status: 404, title: "No such resource" },
   "method-not-allowed": { status: 405, title: "Method not allowed on this resource" },

@@ -5,6 +5,8 @@
  * decodes by its source (src/sources); every later stage is the same.
  */
 import type { TargetRegistry } from "../adapter/target-registry.js";
+import type { Admission } from "../auth/admission.js";
+import { authorizeEvents } from "../auth/authorize-events.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import type { Decoded, RequestDecoder } from "../decode/decoded.js";
@@ -22,6 +24,8 @@ import { routeAndTransform } from "../transform/transform-stage.js";
 import { type ContractVerdict, type EventValidator, validateEvents } from "../validate/event-validator.js";
 
 export interface PipelineDeps {
+  /** Who is asking (before the body is read); absent without an `auth` section. */
+  readonly admission: Admission | undefined;
   readonly maxBodyBytes: number;
   readonly maxBatchEvents: number;
   readonly deliveryTimeoutMs: number;
@@ -68,26 +72,31 @@ function reportContractWarnings(
 
 /** POST /events: events in the CloudEvents HTTP binding. */
 export function eventsHandler(deps: PipelineDeps) {
-  return pipelineHandler(deps, async (request): Promise<Decoded> => {
+  return pipelineHandler(deps, "/events", async (request): Promise<Decoded> => {
     const decoded = await decodeRequest(request, deps);
     return { kind: "events", label: decoded.mode, batch: decoded.mode === "batch", events: decoded.events };
   });
 }
 
-export function pipelineHandler(deps: PipelineDeps, decode: RequestDecoder) {
+/** The pipeline for one path, its decode stage given. */
+export function pipelineHandler(deps: PipelineDeps, path: string, decode: RequestDecoder) {
   return async function handleRequest(request: IngressRequest): Promise<GatewayReply> {
-    const ctx: RequestContext = createRequestContext(request, {
+    const ctx = createRequestContext(request, {
       clock: deps.clock,
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
     try {
+      // admit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
+      const principal = deps.admission === undefined ? undefined : await deps.admission(request, path);
+      ctx.principal = principal;
       const decoded = await decode(request, ctx);
       if (decoded.kind === "reply")
         return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };
       deps.observer.report({ stage: "received", ctx, mode: decoded.label, count: decoded.events.length });
       const events = normalizeEvents(decoded.events);
       const batched = decoded.batch;
+      authorizeEvents(events, principal, batched);
       const verdicts = validateEvents(events, deps.validator, batched);
       verdicts.forEach((verdict, i) => {
         reportContractWarnings(deps.observer, ctx, events[i] as CloudEvent, verdict);

@@ -6,6 +6,8 @@
 import type { AdapterRuntime } from "../adapter/adapter.js";
 import type { TargetCatalog } from "../adapter/catalog.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
+import { createAdmission } from "../auth/admission.js";
+import { configuredAuthenticators } from "../auth/authenticators.js";
 import { compileRouting } from "../config/compile-routing.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
@@ -57,7 +59,11 @@ export function buildState(
   const routing = compileRouting(config, new Set(targets.names()), deps.catalog);
   const sources = compileSources(config.ingest?.sources, deps.sourceTypes);
   targets.warmUp();
+  const selfAuthenticated = new Set(
+    [...sources].filter(([, source]) => source.verifiesSender).map(([path]) => path),
+  );
   const pipeline: PipelineDeps = {
+    admission: createAdmission(configuredAuthenticators(config.auth), selfAuthenticated),
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
@@ -70,7 +76,10 @@ export function buildState(
     newId: deps.newId,
   };
   const sourceHandlers = new Map(
-    [...sources].map(([path, source]) => [path, pipelineHandler(pipeline, sourceDecoder(source, pipeline))]),
+    [...sources].map(([path, source]) => [
+      path,
+      pipelineHandler(pipeline, path, sourceDecoder(source, pipeline)),
+    ]),
   );
   return {
     generation,

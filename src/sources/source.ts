@@ -37,6 +37,12 @@ export interface Source {
   /** The body limit for this source's requests; absent: server.maxBodyBytes. */
   readonly maxBodyBytes: number | undefined;
   /**
+   * Whether the source proves the sender itself (a signature checked with
+   * configured secrets): then that is the request's authentication, and
+   * `auth` credentials are not asked for on its path.
+   */
+  readonly verifiesSender: boolean;
+  /**
    * Decodes one request. Throws a GatewayError: 401 (`source-unauthenticated`)
    * when the sender is not proven, 400 naming the field when the request
    * cannot become a valid event.

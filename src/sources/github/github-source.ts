@@ -73,6 +73,9 @@ class GithubSource implements Source {
   readonly type = "github";
   readonly path: string;
   readonly maxBodyBytes: number | undefined;
+  get verifiesSender(): boolean {
+    return this.#secrets !== undefined;
+  }
   readonly #secrets: HmacSecrets | undefined;
   readonly #mapping: EventMapping;
 

@@ -25,6 +25,7 @@ class HmacSource implements Source {
   readonly type = "hmac";
   readonly path: string;
   readonly maxBodyBytes: number | undefined;
+  readonly verifiesSender = true;
   readonly #scheme: HmacScheme;
   readonly #secrets: HmacSecrets;
 

@@ -21,6 +21,7 @@ class JsonSource implements Source {
   readonly type = "json";
   readonly path: string;
   readonly maxBodyBytes: number | undefined;
+  readonly verifiesSender = false;
   readonly #mapping: EventMapping;
 
   constructor(config: JsonSourceConfig) {

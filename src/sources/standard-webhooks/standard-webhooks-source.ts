@@ -51,6 +51,7 @@ class StandardWebhooksSource implements Source {
   readonly type = "standard-webhooks";
   readonly path: string;
   readonly maxBodyBytes: number | undefined;
+  readonly verifiesSender = true;
   readonly #secrets: HmacSecrets;
   readonly #toleranceSeconds: number;
   readonly #mapping: EventMapping;
