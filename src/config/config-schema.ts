@@ -6,6 +6,7 @@
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { TargetCatalog, TargetType } from "../adapter/catalog.js";
 import { authSchema } from "../auth/auth-schema.js";
+import { corsSchema, sourceCorsSchema } from "../http/cors/cors-schema.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
 import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog, SourceType } from "../sources/source.js";
@@ -105,6 +106,7 @@ function sourceSchema(sources: SourceCatalog): JsonSchema {
       minimum: 1,
       description: "Larger bodies get 413 (default: server.maxBodyBytes).",
     },
+    cors: sourceCorsSchema,
   };
   return {
     type: "object",
@@ -306,6 +308,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
         },
       },
       auth: authSchema,
+      cors: corsSchema,
       observability: reserved("metrics, tracing and logging"),
     },
     $defs: { filter },

@@ -5,6 +5,7 @@
 import type { TargetConfig } from "../adapter/target-registry.js";
 import type { AuthConfig } from "../auth/auth-config.js";
 import type { FilterConfig } from "../filter/filter-config.js";
+import type { CorsConfig } from "../http/cors/cors-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
 import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
 import type { SourceConfig } from "../sources/source.js";
@@ -65,6 +66,8 @@ export interface GatewayConfig {
   readonly delivery?: { readonly timeoutMs?: number };
   readonly schemas?: SchemasConfig;
   readonly auth?: AuthConfig;
+  /** CORS for browser producers on /events and every source's path (a source may replace it). */
+  readonly cors?: CorsConfig;
   readonly ingest?: { readonly webhook?: WebhookConfig; readonly sources?: readonly SourceConfig[] };
 }
 

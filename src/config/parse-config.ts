@@ -10,6 +10,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
+import { compileCors } from "../http/cors/compile-cors.js";
 import { builtInSources } from "../sources/catalog.js";
 import { compileSources } from "../sources/compile-sources.js";
 import type { SourceCatalog } from "../sources/source.js";
@@ -227,6 +228,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
   const compilers = [
     () => compileRouting(typed, new Set(Object.keys(typed.targets ?? {})), catalog),
     () => compileSources(typed.ingest?.sources, sourceCatalog),
+    () => compileCors(typed),
   ];
   for (const compile of compilers) {
     try {

@@ -14,7 +14,7 @@ export const PROBLEM_TYPES = {
   "source-unauthenticated": { status: 401, title: "The request's sender could not be verified" },
   "not-found": { status: 404, title: "No such resource" },
   "method-not-allowed": { status: 405, title: "Method not allowed on this resource" },
-  "origin-not-allowed": { status: 403, title: "The webhook origin is not allowed" },
+  "origin-not-allowed": { status: 403, title: "The origin is not allowed" },
   "schema-incompatible": { status: 409, title: "The schema breaks compatibility with earlier versions" },
   "payload-too-large": { status: 413, title: "The request body is larger than the gateway accepts" },
   "event-too-large": { status: 413, title: "An event is larger than a matched target can carry" },

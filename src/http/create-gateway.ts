@@ -132,7 +132,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
 
   const app = new Hono();
   app.post("/events", async (c) => replyResponse(await handle.handleEvents(requestIngress(c.req.raw))));
-  app.options("/events", (c) => onCurrent((state) => state.handleHandshake(c.req.raw)));
+  app.options("/events", (c) => onCurrent((state) => state.handleOptions("/events", c.req.raw)));
   app.all("/events", () =>
     problemResponse(
       new GatewayError("method-not-allowed", "Send events with POST", {
@@ -151,6 +151,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     const path = pathWithinGateway(c.req.path, c.req.routePath);
     if (!current.sourceHandlers.has(path))
       return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
+    if (c.req.method === "OPTIONS") return current.handleOptions(path, c.req.raw);
     if (c.req.method !== "POST") {
       return problemResponse(
         new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),

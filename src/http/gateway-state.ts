@@ -25,6 +25,9 @@ import type { RoutingTable } from "../route/routing-table.js";
 import { compileSources } from "../sources/compile-sources.js";
 import type { SourceCatalog } from "../sources/source.js";
 import type { EventValidator } from "../validate/event-validator.js";
+import { type CorsByPath, compileCors } from "./cors/compile-cors.js";
+import { answerOptions } from "./cors/options-answer.js";
+import { withCors } from "./cors/with-cors.js";
 import { eventsHandler, type PipelineDeps, pipelineHandler } from "./events-handler.js";
 import { webhookHandshake } from "./webhook-handshake.js";
 
@@ -47,6 +50,10 @@ export interface GatewayState {
   /** Each source's pipeline, by its path (`/hooks/github`). */
   readonly sourceHandlers: ReadonlyMap<string, (request: IngressRequest) => Promise<GatewayReply>>;
   readonly handleHandshake: (request: Request) => Response;
+  /** Each event path's CORS policy (/events and sources' paths); absent for a path without one. */
+  readonly cors: CorsByPath;
+  /** OPTIONS on an event path: a CORS preflight, the webhook handshake (/events), or both. */
+  readonly handleOptions: (path: string, request: Request) => Response;
 }
 
 /** Compiles a config into a generation; throws ConfigError and changes nothing when it is invalid. */
@@ -58,6 +65,7 @@ export function buildState(
 ): GatewayState {
   const routing = compileRouting(config, new Set(targets.names()), deps.catalog);
   const sources = compileSources(config.ingest?.sources, deps.sourceTypes);
+  const cors = compileCors(config);
   targets.warmUp();
   const selfAuthenticated = new Set(
     [...sources].filter(([, source]) => source.verifiesSender).map(([path]) => path),
@@ -78,16 +86,27 @@ export function buildState(
   const sourceHandlers = new Map(
     [...sources].map(([path, source]) => [
       path,
-      pipelineHandler(pipeline, path, sourceDecoder(source, pipeline)),
+      withCors(
+        cors.get(path),
+        pipelineHandler(pipeline, path, sourceDecoder(source, pipeline)),
+        deps.observer,
+      ),
     ]),
   );
+  const handleHandshake = webhookHandshake(config.ingest?.webhook);
   return {
     generation,
     config,
     targets,
     routing,
-    handleEvents: eventsHandler(pipeline),
+    handleEvents: withCors(cors.get("/events"), eventsHandler(pipeline), deps.observer),
     sourceHandlers,
-    handleHandshake: webhookHandshake(config.ingest?.webhook),
+    handleHandshake,
+    cors,
+    handleOptions: (path, request) =>
+      answerOptions(request, {
+        cors: cors.get(path),
+        handshake: path === "/events" ? handleHandshake : undefined,
+      }),
   };
 }

@@ -9,6 +9,7 @@
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { RawEvent } from "../event/raw-event.js";
+import type { CorsConfig } from "../http/cors/cors-config.js";
 
 /** One request to a source's path, its body read within the source's limit. */
 export interface SourceRequest {
@@ -55,6 +56,8 @@ export interface SourceConfig {
   readonly path: string;
   readonly type: string;
   readonly maxBodyBytes?: number;
+  /** CORS on this path in place of the top-level `cors`; false: none. */
+  readonly cors?: CorsConfig | false;
   readonly [option: string]: unknown;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * CORS around a path's pipeline: a request from an origin the path does not
+ * allow is refused before credentials are checked or the body is read; every
+ * other answer, problem answers included, carries the path's CORS headers
+ * (a browser hides an answer without them from the page, errors too).
+ */
+import type { IngressRequest } from "../../decode/ingress-request.js";
+import { GatewayError } from "../../errors/errors.js";
+import { problemReply } from "../../errors/problem-response.js";
+import type { Observer } from "../../observe/observer.js";
+import type { GatewayReply } from "../../respond/reply.js";
+import type { CorsPolicy } from "./cors-policy.js";
+
+export type PathHandler = (request: IngressRequest) => Promise<GatewayReply>;
+
+export function originRefused(origin: string): GatewayError {
+  return new GatewayError("origin-not-allowed", `Origin "${origin}" may not post here`, {
+    failures: [
+      { header: "origin", code: "origin-not-allowed", detail: `${origin} is not in cors.allowOrigins` },
+    ],
+  });
+}
+
+/** Adds CORS headers to a reply's own; `vary` is merged, not replaced. */
+export function withHeaders(reply: GatewayReply, added: Readonly<Record<string, string>>): GatewayReply {
+  const headers: Record<string, string> = { ...reply.headers, ...added };
+  const vary = reply.headers.vary;
+  if (vary !== undefined && added.vary !== undefined) headers.vary = `${vary}, ${added.vary}`;
+  return { ...reply, headers };
+}
+
+export function withCors(
+  policy: CorsPolicy | undefined,
+  handler: PathHandler,
+  observer: Observer,
+): PathHandler {
+  if (policy === undefined) return handler;
+  return async (request) => {
+    const verdict = policy.forRequest(request.headers);
+    if (verdict.kind === "refused") {
+      const error = originRefused(verdict.origin);
+      observer.report({
+        stage: "rejected",
+        ctx: undefined,
+        status: error.status,
+        code: error.code,
+        detail: error.message,
+        failures: error.failures,
+        failuresOmitted: 0,
+      });
+      return withHeaders(problemReply(error), verdict.headers);
+    }
+    return withHeaders(await handler(request), verdict.headers);
+  };
+}
