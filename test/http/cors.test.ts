@@ -4,8 +4,13 @@
  * a source's own policy, and OPTIONS shared with the webhook handshake.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
+import { nodeTargets } from "../../src/entries/node/targets.js";
+import { projectRoot } from "../support/cli-process.js";
 import { configIssues } from "../support/config-issues.js";
 import { binaryHeaders, problemOf, testGateway } from "../support/gateway.js";
 
@@ -313,5 +318,17 @@ describe("CORS config check", () => {
     expect(pre.headers.get("access-control-allow-credentials")).toBe("true");
     const response = await t.post({ headers: binaryHeaders({ origin: APP }), body: "x" });
     expect(response.headers.get("access-control-allow-credentials")).toBe("true");
+  });
+});
+
+describe("the README's CORS example", () => {
+  it("loads as written", () => {
+    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### CORS"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toContain("allowOrigins");
+    const config = parseConfig(yaml ?? "", { catalog: nodeTargets, env: { GITHUB_SECRET: "s" } });
+    expect(config.cors?.allowOrigins).toEqual(["https://app.example.com"]);
+    expect(config.ingest?.sources?.[0]?.cors).toBe(false);
   });
 });
