@@ -6,11 +6,14 @@ import { join } from "node:path";
 
 export const CORS_KEY = "ceg_page_3c4d5e6f7a8b9c0d";
 
-export function corsConfigText(allowedOrigin: string): string {
+/** With `toStdout`, events go to the stdout target (the test reads what was delivered); else nowhere. */
+export function corsConfigText(allowedOrigin: string, toStdout = false): string {
   const sha256 = createHash("sha256").update(CORS_KEY).digest("hex");
+  const delivery = toStdout
+    ? "targets:\n  out: { type: stdout }\nroutes:\n  - name: all\n    to: [out]\n"
+    : "unmatched: accept\n";
   return `version: 1
-unmatched: accept
-cors:
+${delivery}cors:
   allowOrigins: ["${allowedOrigin}"]
   maxAgeSeconds: 60
 auth:
@@ -28,9 +31,9 @@ ingest:
 }
 
 /** Writes the config to a fresh folder; returns its path. */
-export function writeCorsConfig(allowedOrigin: string): string {
+export function writeCorsConfig(allowedOrigin: string, toStdout = false): string {
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-cors-"));
   const path = join(dir, "gateway.yaml");
-  writeFileSync(path, corsConfigText(allowedOrigin));
+  writeFileSync(path, corsConfigText(allowedOrigin, toStdout));
   return path;
 }
