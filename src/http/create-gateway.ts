@@ -18,6 +18,7 @@ import type { GatewayReply } from "../respond/reply.js";
 import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog } from "../sources/source.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
+import { withCorsResponse } from "./cors/with-cors.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
 
@@ -133,11 +134,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const app = new Hono();
   app.post("/events", async (c) => replyResponse(await handle.handleEvents(requestIngress(c.req.raw))));
   app.options("/events", (c) => onCurrent((state) => state.handleOptions("/events", c.req.raw)));
-  app.all("/events", () =>
-    problemResponse(
-      new GatewayError("method-not-allowed", "Send events with POST", {
-        headers: { allow: "POST, OPTIONS" },
-      }),
+  app.all("/events", (c) =>
+    withCorsResponse(
+      current.cors.get("/events"),
+      c.req.raw,
+      problemResponse(
+        new GatewayError("method-not-allowed", "Send events with POST", {
+          headers: { allow: "POST, OPTIONS" },
+        }),
+      ),
     ),
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -153,8 +158,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
     if (c.req.method === "OPTIONS") return current.handleOptions(path, c.req.raw);
     if (c.req.method !== "POST") {
-      return problemResponse(
-        new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
+      return withCorsResponse(
+        current.cors.get(path),
+        c.req.raw,
+        problemResponse(
+          new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
+        ),
       );
     }
     const reply = handle.handleSource(path, requestIngress(c.req.raw));

@@ -332,3 +332,21 @@ describe("the README's CORS example", () => {
     expect(config.ingest?.sources?.[0]?.cors).toBe(false);
   });
 });
+
+describe("CORS on the gateway's own answers", () => {
+  it("a 405 on an event path carries the CORS headers for an allowed origin", async () => {
+    const t = testGateway(CORS);
+    for (const path of ["/events", "/hooks/default"]) {
+      const response = await request(t.gateway, path, { method: "GET", headers: { origin: APP } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("access-control-allow-origin")).toBe(APP);
+      expect(response.headers.get("vary")).toBe("origin");
+    }
+    const other = await request(t.gateway, "/events", {
+      method: "GET",
+      headers: { origin: "https://evil.example.com" },
+    });
+    expect(other.status).toBe(405);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});

@@ -53,3 +53,17 @@ export function withCors(
     return withHeaders(await handler(request), verdict.headers);
   };
 }
+
+/** The same headers on an answer the app makes itself (405 on an event path), when its origin is allowed. */
+export function withCorsResponse(
+  policy: CorsPolicy | undefined,
+  request: Request,
+  response: Response,
+): Response {
+  if (policy === undefined) return response;
+  const verdict = policy.forRequest(request.headers);
+  if (verdict.kind === "allowed")
+    for (const [name, value] of Object.entries(verdict.headers)) response.headers.set(name, value);
+  else response.headers.append("vary", "origin");
+  return response;
+}
