@@ -34,6 +34,10 @@ function chromiumUnavailable(): string | undefined {
   return undefined;
 }
 const unavailable = chromiumUnavailable();
+// CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
+if (unavailable !== undefined && process.env.CE_REQUIRE_CHROMIUM === "1") {
+  throw new Error(`CE_REQUIRE_CHROMIUM is set but Chromium cannot run: ${unavailable}`);
+}
 const skipped = unavailable === undefined ? "" : ` (skipped: ${unavailable})`;
 
 /** A server for the page's origin: an empty HTML page the test's scripts run in. */
