@@ -1,5 +1,6 @@
 /** The `auth` section: who may publish (API keys, JWT), what (grants) and how fast (rate limits). */
 import type { GrantConfig } from "./grants.js";
+import type { JwtAlgorithm } from "./jwt/jwt-algorithms.js";
 
 export interface ApiKeyConfig {
   /** Names the key in logs and metrics; never secret. */
@@ -10,12 +11,14 @@ export interface ApiKeyConfig {
 }
 
 export interface JwtConfig {
-  /** Where the signing keys are published; cached, refreshed on an unknown `kid`. */
+  /** Where the signing keys are published (https; http only for loopback); cached, refreshed on an unknown `kid`. */
   readonly jwksUrl?: string;
   /** Static public keys (JWK), instead of or beside the JWKS URL. */
   readonly keys?: readonly Readonly<Record<string, unknown>>[];
   readonly issuer?: string | readonly string[];
   readonly audience?: string | readonly string[];
+  /** The signature algorithms accepted (public-key ones only; default: all of them). */
+  readonly algorithms?: readonly JwtAlgorithm[];
   readonly clockSkewSeconds?: number;
   /** Claims the token must carry, with these exact values. */
   readonly requiredClaims?: Readonly<Record<string, string | number | boolean>>;

@@ -1,5 +1,6 @@
 /** The JSON Schema of the `auth` section (part of the config schema). */
 import type { JsonSchema } from "../adapter/adapter.js";
+import { JWT_ALGORITHMS } from "./jwt/jwt-algorithms.js";
 
 export const grantsSchema: JsonSchema = {
   type: "object",
@@ -58,10 +59,26 @@ export const authSchema: JsonSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        jwksUrl: { type: "string", description: "The issuer's JWKS; cached, refreshed on an unknown kid." },
-        keys: { type: "array", items: { type: "object" }, description: "Static public keys (JWK)." },
+        jwksUrl: {
+          type: "string",
+          description:
+            "The issuer's JWKS (https; http only for localhost); keys cached up to 10 minutes, fetched again on an unknown kid at most every 30 seconds.",
+        },
+        keys: {
+          type: "array",
+          items: { type: "object", required: ["kty"] },
+          description: "Static public keys (JWK), tried before the JWKS.",
+        },
         issuer: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
         audience: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+        algorithms: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: [...JWT_ALGORITHMS] },
+          description:
+            "Signature algorithms accepted (public-key only; default all); none and HS* never are.",
+        },
         clockSkewSeconds: { type: "integer", minimum: 0, default: 30 },
         requiredClaims: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
         principalClaim: { type: "string", default: "sub" },

@@ -27,6 +27,9 @@ const USAGE = `Usage:
       Checks the config for Workers and writes DIR/worker.js (default .ce-gateway), the Worker's
       main module, with the schemas compiled in; \${env:NAME} stays a placeholder for the Worker's
       vars and secrets.
+  ce-gateway auth hash               Reads an API key from stdin (one trailing newline dropped) and prints
+      its SHA-256, the value auth.apiKeys[].sha256 holds.
+  ce-gateway auth hash --generate    Makes a random key and prints it ("key: ...") and its hash ("sha256: ...").
   ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway --help | --version
@@ -52,6 +55,8 @@ async function run(argv: string[]): Promise<void> {
       return (await import("./commands/test.js")).testCommand(rest);
     case "schemas":
       return (await import("./commands/schemas.js")).schemasCommand(rest);
+    case "auth":
+      return (await import("./commands/auth.js")).authCommand(rest);
     case "build":
       return (await import("./commands/build.js")).buildCommand(rest);
     case "--version":

@@ -8,6 +8,7 @@
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
+import { jwtConfigIssues } from "../auth/jwt/jwt-config-check.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileCors } from "../http/cors/compile-cors.js";
@@ -221,6 +222,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
   if (typed.admin !== undefined && typed.admin.port !== 0 && typed.admin.port === serverPort) {
     add(["admin", "port"], `the admin listener cannot share the ingest port ${serverPort}`);
   }
+  for (const issue of jwtConfigIssues(typed.auth?.jwt)) add(["auth", "jwt", ...issue.path], issue.message);
   for (const [name, target] of Object.entries(typed.targets ?? {})) {
     for (const refusal of targetTypeOf(catalog, target.type)?.refuse?.(target) ?? [])
       add(["targets", name, ...refusal.path], refusal.message, refusal.path.length > 0);

@@ -32,6 +32,7 @@ export const PROBLEM_TYPES = {
   "invalid-config": { status: 422, title: "The configuration is invalid; the current one stays" },
   "target-refused": { status: 502, title: "A target refused the event" },
   "target-unavailable": { status: 503, title: "A target is unavailable; retry later" },
+  "auth-unavailable": { status: 503, title: "The credential cannot be verified now; retry later" },
   "deployment-incomplete": { status: 503, title: "The deployment's settings are incomplete; retry later" },
   internal: { status: 500, title: "Internal gateway error" },
 } as const satisfies Record<string, { status: number; title: string }>;
