@@ -5,7 +5,9 @@
  * answers 429 `rate-limited` with `Retry-After`, and the tokens the request
  * took from the buckets before it are given back: a refused request costs
  * only the limit that refused it, so one credential's excess never spends
- * the global budget of the others.
+ * the global budget of the others. Requests admission refused (401) never
+ * get here: counting them would let anyone without a credential spend the
+ * global budget of everyone who has one.
  */
 import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { Principal } from "../context/request-context.js";
