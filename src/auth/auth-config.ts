@@ -31,7 +31,7 @@ export interface JwtConfig {
 export interface RateLimitConfig {
   /** Requests per second, refilled continuously. */
   readonly rate: number;
-  /** How many may come at once (the bucket's size); default: rate. */
+  /** How many may come at once (the bucket's size); default: rate, at least 1. */
   readonly burst?: number;
 }
 

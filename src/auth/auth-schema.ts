@@ -28,7 +28,11 @@ const rateLimit: JsonSchema = {
   required: ["rate"],
   properties: {
     rate: { type: "number", exclusiveMinimum: 0, description: "Requests per second, refilled continuously." },
-    burst: { type: "integer", minimum: 1, description: "How many may come at once (default: rate)." },
+    burst: {
+      type: "integer",
+      minimum: 1,
+      description: "How many may come at once (default: rate, at least 1).",
+    },
   },
 };
 

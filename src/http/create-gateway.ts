@@ -13,6 +13,8 @@ import { type Clock, systemClock } from "../context/request-context.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
+import type { BucketStore } from "../limits/bucket-store.js";
+import { memoryBucketStore } from "../limits/memory-bucket-store.js";
 import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
 import type { GatewayReply } from "../respond/reply.js";
 import { builtInSources } from "../sources/catalog.js";
@@ -41,6 +43,12 @@ export interface GatewayOptions {
   readonly targetTypes?: TargetCatalog;
   /** The source types `ingest.sources` may name; default: the built-in ones (json, github, standard-webhooks, hmac). */
   readonly sourceTypes?: SourceCatalog;
+  /**
+   * Where rate-limit buckets live (`auth.rateLimits`, the handshake's rate);
+   * default: this process's memory, at most 10,000 buckets (the Worker keeps
+   * them in Durable Objects).
+   */
+  readonly buckets?: BucketStore;
 }
 
 export interface GatewayHandle {
@@ -106,6 +114,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     validator: options.validator ?? acceptAllEvents,
     catalog: options.targetTypes ?? {},
     sourceTypes: options.sourceTypes ?? builtInSources,
+    buckets: options.buckets ?? memoryBucketStore(options.clock ?? systemClock),
   };
   const firstTargets = new TargetRegistry(
     config.targets ?? {},

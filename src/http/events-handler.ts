@@ -14,6 +14,7 @@ import type { IngressRequest } from "../decode/ingress-request.js";
 import type { DeliveryLayer, DeliveryResult } from "../deliver/delivery-layer.js";
 import { asGatewayError, problemReply } from "../errors/problem-response.js";
 import type { CloudEvent } from "../event/cloud-event.js";
+import type { RateLimitStage } from "../limits/rate-limit-stage.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
 import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
@@ -26,6 +27,8 @@ import { type ContractVerdict, type EventValidator, validateEvents } from "../va
 export interface PipelineDeps {
   /** Who is asking (before the body is read); absent without an `auth` section. */
   readonly admission: Admission | undefined;
+  /** How fast (also before the body is read); absent when no limit is configured. */
+  readonly rateLimit: RateLimitStage | undefined;
   readonly maxBodyBytes: number;
   readonly maxBatchEvents: number;
   readonly deliveryTimeoutMs: number;
@@ -87,9 +90,10 @@ export function pipelineHandler(deps: PipelineDeps, path: string, decode: Reques
       newId: deps.newId,
     });
     try {
-      // admit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
+      // admit -> limit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
       const principal = deps.admission === undefined ? undefined : await deps.admission(request, path);
       ctx.principal = principal;
+      if (deps.rateLimit !== undefined) await deps.rateLimit(request, path, principal);
       const decoded = await decode(request, ctx);
       if (decoded.kind === "reply")
         return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };

@@ -19,6 +19,9 @@ import type { Clock } from "../context/request-context.js";
 import { sourceDecoder } from "../decode/decode-source.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { createSyncDelivery } from "../deliver/delivery-layer.js";
+import type { BucketStore } from "../limits/bucket-store.js";
+import { createRateLimitStage } from "../limits/rate-limit-stage.js";
+import { rateLimitsOf } from "../limits/rate-limits.js";
 import type { Observer } from "../observe/observer.js";
 import type { GatewayReply } from "../respond/reply.js";
 import type { RoutingTable } from "../route/routing-table.js";
@@ -39,6 +42,8 @@ export interface StableDeps {
   readonly validator: EventValidator;
   readonly catalog: TargetCatalog;
   readonly sourceTypes: SourceCatalog;
+  /** Rate-limit buckets: kept across reloads, so a reload does not refill them. */
+  readonly buckets: BucketStore;
 }
 
 export interface GatewayState {
@@ -72,6 +77,7 @@ export function buildState(
   );
   const pipeline: PipelineDeps = {
     admission: createAdmission(configuredAuthenticators(config.auth), selfAuthenticated),
+    rateLimit: createRateLimitStage(rateLimitsOf(config), deps.buckets),
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,

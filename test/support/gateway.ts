@@ -5,7 +5,7 @@
 import { createMemoryAdapter, type MemoryAdapter } from "../../adapters/memory/index.js";
 import type { Adapter } from "../../src/adapter/adapter.js";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
-import { createGateway, type Gateway } from "../../src/entries/node/create-gateway.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../../src/entries/node/create-gateway.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
 
 export interface TestGateway {
@@ -19,11 +19,12 @@ export interface TestGateway {
 export function testGateway(
   config: GatewayConfig = {},
   extraTargets: Record<string, Adapter> = {},
+  options: Omit<GatewayOptions, "targets"> = {},
 ): TestGateway {
   const memory = createMemoryAdapter();
   const gateway = createGateway(
     { routes: [{ name: "all", to: ["memory", ...Object.keys(extraTargets)] }], ...config },
-    { targets: { memory, ...extraTargets } },
+    { ...options, targets: { memory, ...extraTargets } },
   );
   return {
     gateway,

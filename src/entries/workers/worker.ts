@@ -10,21 +10,26 @@ import { ConfigError } from "../../config/config-error.js";
 import { GatewayError } from "../../errors/errors.js";
 import { problemResponse } from "../../errors/problem-response.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
+import { hasRateLimits, rateLimitsOf } from "../../limits/rate-limits.js";
 import { logObserver } from "../../observe/log-observer.js";
 import { precompiledCompiler } from "../../schemas/precompiled-compiler.js";
 import { registryValidator } from "../../schemas/registry-validator.js";
 import { SchemaRegistry } from "../../schemas/schema-registry.js";
 import { consoleLogger } from "./console-logger.js";
 import type { NatsConnectionNamespace } from "./nats-via-durable-object.js";
+import { durableObjectBucketStore, type RateLimitNamespace } from "./rate-limits-via-durable-object.js";
 import { workersTargets } from "./targets.js";
 import { resolveSettings, type WorkerBuild } from "./worker-build.js";
 
 export { NatsConnectionObject } from "./nats-connection-object.js";
+export { RateLimitObject } from "./rate-limit-object.js";
 export type { WorkerBuild } from "./worker-build.js";
 
-/** The bindings the Worker reads: string vars and secrets for `${env:}`, the NATS object, LOG_LEVEL. */
+/** The bindings the Worker reads: string vars and secrets for `${env:}`, the Durable Objects, LOG_LEVEL. */
 export interface WorkerEnv {
   readonly NATS?: NatsConnectionNamespace;
+  /** Needed only when the config sets rate limits (auth.rateLimits, ingest.webhook.allowedRate). */
+  readonly RATE_LIMITS?: RateLimitNamespace;
   readonly LOG_LEVEL?: string;
   readonly [setting: string]: unknown;
 }
@@ -57,10 +62,19 @@ function openGateway(build: WorkerBuild, env: WorkerEnv): Gateway | GatewayError
         },
       )
     : undefined;
+  // Buckets in an isolate's memory would each allow the whole rate: without the object, refuse to run.
+  if (hasRateLimits(rateLimitsOf(resolved.config)) && env.RATE_LIMITS === undefined) {
+    const errors = [
+      { pointer: "RATE_LIMITS", detail: "the config sets rate limits: bind RateLimitObject as RATE_LIMITS" },
+    ];
+    logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
+    return incomplete("The config sets rate limits and the Worker has no RATE_LIMITS binding", errors);
+  }
   try {
     return createGateway(resolved.config, {
       targetTypes: workersTargets(env.NATS),
       observer: logObserver(logger),
+      ...(env.RATE_LIMITS && { buckets: durableObjectBucketStore(env.RATE_LIMITS) }),
       ...(validator && { validator }),
     });
   } catch (error) {
