@@ -10,6 +10,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
+import { SecretRedactor } from "../observe/redact.js";
 import { builtInSources } from "../sources/catalog.js";
 import { compileSources } from "../sources/compile-sources.js";
 import type { SourceCatalog } from "../sources/source.js";
@@ -158,6 +159,12 @@ function pointIntoExpression(
   Object.assign(issue, { column: issue.column + quote + where.column - 1 });
 }
 
+/** Issues may quote a value (an SDK's error, a bad URL): the config's own secrets never leave in one. */
+function withoutSecrets(issues: readonly ConfigIssue[], config: unknown): ConfigError {
+  const secrets = new SecretRedactor().learn(config);
+  return new ConfigError(issues.map((issue) => ({ ...issue, message: secrets.text(issue.message) })));
+}
+
 export function parseConfig(text: string, options: ParseConfigOptions): GatewayConfig {
   const { catalog } = options;
   const lineCounter = new LineCounter();
@@ -213,7 +220,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
       add(described.segments, described.message, described.atKey);
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw withoutSecrets(issues, config);
 
   const typed = config as GatewayConfig;
   const serverPort = typed.server?.port;
@@ -240,6 +247,6 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw withoutSecrets(issues, config);
   return typed;
 }
