@@ -56,7 +56,7 @@ describe("ce-gateway config", () => {
   });
 
   it("check warns that a plain-text admin.token is deprecated, and still passes", () => {
-    const legacy = CONFIG.replace(/admin: .*\n/, 'admin: { port: 0, token: "\${env:ADMIN_TOKEN}" }\n');
+    const legacy = CONFIG.replace(/admin: .*\n/, 'admin: { port: 0, token: "${env:ADMIN_TOKEN}" }\n');
     const path = files({ "gateway.yaml": legacy });
     const result = cli(["config", "check", path("gateway.yaml")]);
     expect(result.stderr).toMatch(/gateway\.yaml: warning: admin\.token: deprecated/);

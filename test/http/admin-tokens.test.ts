@@ -92,7 +92,8 @@ describe("admin tokens", () => {
     expect(admin.reloads()).toBe(0);
     const audit = admin.lines.filter((line) => line.fields.audit === true);
     expect(audit).toHaveLength(4);
-    for (const line of audit) expect(line.fields).toMatchObject({ principal: "unauthenticated", status: 401 });
+    for (const line of audit)
+      expect(line.fields).toMatchObject({ principal: "unauthenticated", status: 401 });
     expect(JSON.stringify(admin.lines)).not.toContain(OLD_TOKEN);
   });
 
