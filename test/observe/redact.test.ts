@@ -124,7 +124,7 @@ describe("SecretRedactor", () => {
 
   it("turns errors into plain redacted objects", () => {
     const error = new Error("cannot reach https://h.example/x?code=fn-code-value");
-    const shown = redactor.value({ err: error }) as { err: { type: string; message: string } };
+    const shown = redactor.value<unknown>({ err: error }) as { err: { type: string; message: string } };
     expect(shown.err.type).toBe("Error");
     expect(shown.err.message).toBe(`cannot reach https://h.example/x?code=${REDACTED}`);
   });
