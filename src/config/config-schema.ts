@@ -161,8 +161,8 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
         description:
           "The admin listener (route explain, reload; later admin endpoints). Off unless configured.",
         additionalProperties: false,
+        // One of tokens or the deprecated token is required: parse-config says so in one line.
         required: ["port"],
-        anyOf: [{ required: ["tokens"] }, { required: ["token"] }],
         properties: {
           port,
           host: { type: "string", default: "127.0.0.1" },

@@ -224,6 +224,14 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
 
   const typed = config as GatewayConfig;
   const serverPort = typed.server?.port;
+  if (typed.admin !== undefined && typed.admin.tokens === undefined && typed.admin.token === undefined) {
+    add(["admin"], "needs tokens: [{ id, sha256 }] (ce-gateway auth hash makes the sha256 from a token)");
+  }
+  const tokenIds = new Set<string>();
+  for (const [i, token] of (typed.admin?.tokens ?? []).entries()) {
+    if (tokenIds.has(token.id)) add(["admin", "tokens", i, "id"], `duplicate admin token id "${token.id}"`);
+    tokenIds.add(token.id);
+  }
   if (typed.admin !== undefined && typed.admin.port !== 0 && typed.admin.port === serverPort) {
     add(["admin", "port"], `the admin listener cannot share the ingest port ${serverPort}`);
   }

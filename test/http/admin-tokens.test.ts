@@ -7,7 +7,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createMemoryAdapter } from "../../adapters/memory/index.js";
+import { ConfigError } from "../../src/config/config-error.js";
+import { configWarnings } from "../../src/config/config-warnings.js";
 import type { AdminConfig } from "../../src/config/gateway-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
+import { nodeTargets } from "../../src/entries/node/targets.js";
 import { createAdminApp } from "../../src/http/admin-app.js";
 import { createGateway } from "../../src/http/create-gateway.js";
 import { auditLog } from "../../src/observe/audit-log.js";
@@ -119,5 +123,43 @@ describe("admin tokens", () => {
     const admin = adminWith({ token: OLD_TOKEN, tokens: [BOTH[1] as (typeof BOTH)[number]] });
     expect((await admin.call("/status", "GET", OLD_TOKEN)).status).toBe(200);
     expect((await admin.call("/status", "GET", NEW_TOKEN)).status).toBe(200);
+  });
+});
+
+describe("the admin section of the config", () => {
+  const parse = (admin: string) => parseConfig(`admin: ${admin}\n`, { catalog: nodeTargets });
+  const issuesOf = (admin: string) => {
+    try {
+      parse(admin);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+      throw error;
+    }
+    return [];
+  };
+
+  it("takes tokens, with no warning", () => {
+    const config = parse(`{ port: 9091, tokens: [{ id: a, sha256: "${sha256("x")}" }] }`);
+    expect(config.admin?.tokens).toEqual([{ id: "a", sha256: sha256("x") }]);
+    expect(configWarnings(config)).toEqual([]);
+  });
+
+  it("takes the deprecated token, with a warning that does not quote it", () => {
+    const config = parse(`{ port: 9091, token: "${OLD_TOKEN}" }`);
+    const warnings = configWarnings(config);
+    expect(warnings).toEqual([expect.objectContaining({ path: "admin.token" })]);
+    expect(JSON.stringify(warnings)).not.toContain(OLD_TOKEN);
+  });
+
+  it("refuses an admin listener with no token, a hash that is not SHA-256 hex, and a repeated id", () => {
+    expect(issuesOf("{ port: 9091 }")).toEqual([expect.stringMatching(/^admin: needs tokens/)]);
+    expect(issuesOf(`{ port: 9091, tokens: [{ id: a, sha256: "${NEW_TOKEN}" }] }`)).toEqual([
+      expect.stringMatching(/^admin\.tokens\[0\]\.sha256: must match pattern/),
+    ]);
+    expect(
+      issuesOf(
+        `{ port: 9091, tokens: [{ id: a, sha256: "${sha256("x")}" }, { id: a, sha256: "${sha256("y")}" }] }`,
+      ),
+    ).toEqual(['admin.tokens[1].id: duplicate admin token id "a"']);
   });
 });
