@@ -8,6 +8,7 @@ import { ConfigError, formatIssue } from "../config/config-error.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
 import { nodeTargets } from "../entries/node/targets.js";
+import { redactByShape } from "../observe/redact.js";
 
 export function loadConfigFile(path: string): GatewayConfig {
   let text: string;
@@ -26,7 +27,7 @@ export function loadConfigFile(path: string): GatewayConfig {
 
 /** `gateway.yaml:4:7: routes[0].to[0]: unknown target "ot"`, one line per issue. */
 export function formatConfigError(file: string, error: ConfigError): string {
-  return error.issues.map((issue) => `${file}:${formatIssue(issue)}`).join("\n");
+  return error.issues.map((issue) => redactByShape(`${file}:${formatIssue(issue)}`)).join("\n");
 }
 
 export class CliExit extends Error {

@@ -11,6 +11,7 @@ const USAGE = `Usage:
       Port and host: flag, then PORT/HOST, then the config file, then ${DEFAULT_HOST}:${DEFAULT_PORT}.
       SIGHUP or a change to FILE reloads the config.
   ce-gateway config check FILE      Reports every error in a config file (exit 1 on any).
+  ce-gateway config show FILE       Prints the effective config, interpolated, with secrets redacted.
   ce-gateway config schema          Prints the config file's JSON Schema.
   ce-gateway routes explain [--config FILE] EVENT.json [--json]
       Shows which routes an event (JSON format) matches and where it would go.

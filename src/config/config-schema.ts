@@ -163,14 +163,39 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
         description:
           "The admin listener (route explain, reload; later admin endpoints). Off unless configured.",
         additionalProperties: false,
-        required: ["port", "token"],
+        // One of tokens or the deprecated token is required: parse-config says so in one line.
+        required: ["port"],
         properties: {
           port,
           host: { type: "string", default: "127.0.0.1" },
+          tokens: {
+            type: "array",
+            minItems: 1,
+            description:
+              "Accepted admin tokens, stored as SHA-256 (ce-gateway auth hash); several at once let one be rotated while another works.",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id", "sha256"],
+              properties: {
+                id: {
+                  type: "string",
+                  minLength: 1,
+                  description: "Names the token in audit lines; never secret.",
+                },
+                sha256: {
+                  type: "string",
+                  pattern: "^[0-9a-f]{64}$",
+                  description: "The token's SHA-256, lower-case hex.",
+                },
+              },
+            },
+          },
           token: {
             type: "string",
             minLength: 16,
-            description: "Bearer token every admin request must carry.",
+            deprecated: true,
+            description: "Deprecated: one plain-text bearer token. Use tokens.",
           },
         },
       },

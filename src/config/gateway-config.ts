@@ -4,6 +4,7 @@
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
 import type { AuthConfig } from "../auth/auth-config.js";
+import type { HashedSecret } from "../auth/hashed-secrets.js";
 import type { FilterConfig } from "../filter/filter-config.js";
 import type { CorsConfig } from "../http/cors/cors-config.js";
 import type { UnmatchedPolicy } from "../route/route.js";
@@ -26,8 +27,10 @@ export interface RouteConfig {
 export interface AdminConfig {
   readonly port: number;
   readonly host?: string;
-  /** Bearer token every admin request must carry. */
-  readonly token: string;
+  /** The admin tokens, stored as SHA-256: any of them is accepted (rotation), and its id names the caller. */
+  readonly tokens?: readonly HashedSecret[];
+  /** @deprecated One plain-text token; use `tokens`. Accepted as the principal "admin.token". */
+  readonly token?: string;
 }
 
 export interface WebhookConfig {

@@ -12,6 +12,7 @@ import { jwtConfigIssues } from "../auth/jwt/jwt-config-check.js";
 import { describeError } from "../errors/errors.js";
 import { FILTER_DIALECTS } from "../filter/filter-config.js";
 import { compileCors } from "../http/cors/compile-cors.js";
+import { SecretRedactor } from "../observe/redact.js";
 import { builtInSources } from "../sources/catalog.js";
 import { compileSources } from "../sources/compile-sources.js";
 import type { SourceCatalog } from "../sources/source.js";
@@ -160,6 +161,12 @@ function pointIntoExpression(
   Object.assign(issue, { column: issue.column + quote + where.column - 1 });
 }
 
+/** Issues may quote a value (an SDK's error, a bad URL): the config's own secrets never leave in one. */
+function withoutSecrets(issues: readonly ConfigIssue[], config: unknown): ConfigError {
+  const secrets = new SecretRedactor().learn(config);
+  return new ConfigError(issues.map((issue) => ({ ...issue, message: secrets.text(issue.message) })));
+}
+
 export function parseConfig(text: string, options: ParseConfigOptions): GatewayConfig {
   const { catalog } = options;
   const lineCounter = new LineCounter();
@@ -215,10 +222,18 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
       add(described.segments, described.message, described.atKey);
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw withoutSecrets(issues, config);
 
   const typed = config as GatewayConfig;
   const serverPort = typed.server?.port;
+  if (typed.admin !== undefined && typed.admin.tokens === undefined && typed.admin.token === undefined) {
+    add(["admin"], "needs tokens: [{ id, sha256 }] (ce-gateway auth hash makes the sha256 from a token)");
+  }
+  const tokenIds = new Set<string>();
+  for (const [i, token] of (typed.admin?.tokens ?? []).entries()) {
+    if (tokenIds.has(token.id)) add(["admin", "tokens", i, "id"], `duplicate admin token id "${token.id}"`);
+    tokenIds.add(token.id);
+  }
   if (typed.admin !== undefined && typed.admin.port !== 0 && typed.admin.port === serverPort) {
     add(["admin", "port"], `the admin listener cannot share the ingest port ${serverPort}`);
   }
@@ -244,6 +259,6 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw withoutSecrets(issues, config);
   return typed;
 }

@@ -1,53 +1,92 @@
 /**
- * The admin listener's app: route explain, reload and status, behind a
- * bearer token. It runs on its own port, so nothing here is reachable from
- * the ingest listener.
+ * The admin listener's app: route explain, reload and status, behind bearer
+ * tokens stored as SHA-256 (several, so one can be rotated while another
+ * works). Every write is audited with the token's id. It runs on its own
+ * port, so nothing here is reachable from the ingest listener.
  */
 import { Hono } from "hono";
+import { digestSecret, HashedSecrets } from "../auth/hashed-secrets.js";
+import { encodeHex } from "../codec/hex.js";
 import { ConfigError, formatIssue } from "../config/config-error.js";
-import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
+import {
+  type AdminConfig,
+  DEFAULT_MAX_BATCH_EVENTS,
+  DEFAULT_MAX_BODY_BYTES,
+} from "../config/gateway-config.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
+import { type AuditSink, isAdminWrite } from "../observe/audit-log.js";
+import { redactQuery } from "../observe/redact.js";
 import { explainRouting } from "../route/explain.js";
-import type { Gateway } from "./create-gateway.js";
+import { type Gateway, redactedStatus } from "./create-gateway.js";
+import { redactResponse } from "./redacted-replies.js";
 import { type RegistryApiOptions, registryApi } from "./registry-api.js";
 import { requestIngress } from "./web-ingress.js";
 
 export interface AdminOptions {
   readonly gateway: Gateway;
-  readonly token: string;
+  /** The admin section of the config: `tokens`, or the deprecated `token`. */
+  readonly credentials: Pick<AdminConfig, "tokens" | "token">;
+  /** Receives one entry per admin write (POST, PUT, PATCH, DELETE). */
+  readonly audit?: AuditSink;
   /** Re-reads the config source and reloads; absent when there is nothing to re-read. */
   readonly reload?: () => Promise<number>;
   /** The schema registry API, when a registry is configured. */
   readonly registry?: RegistryApiOptions;
 }
 
-const encoder = new TextEncoder();
+/** The principal the deprecated plain-text `admin.token` is audited as. */
+export const LEGACY_TOKEN_ID = "admin.token";
 
-/** Compares in time independent of where the strings differ. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = encoder.encode(given);
-  const b = encoder.encode(expected);
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) difference |= (a[i] ?? 0) ^ (b[i] as number);
-  return difference === 0;
+async function adminTokens(credentials: AdminOptions["credentials"]): Promise<HashedSecrets<string>> {
+  const entries = (credentials.tokens ?? []).map((t) => ({ sha256: t.sha256, value: t.id }));
+  if (credentials.token !== undefined) {
+    entries.push({ sha256: encodeHex(await digestSecret(credentials.token)), value: LEGACY_TOKEN_ID });
+  }
+  return new HashedSecrets(entries);
+}
+
+/** The principal of an audited write whose token matched none. */
+export const UNAUTHENTICATED = "unauthenticated";
+
+/** The path below the admin root, without its leading slash: what an audit line says was acted on. */
+function resourceOf(path: string): string {
+  return path.replace(/^\/+/, "") || "/";
 }
 
 export function createAdminApp(options: AdminOptions): Hono {
   const app = new Hono();
+  const tokens = adminTokens(options.credentials);
+  const secrets = options.gateway.secrets;
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? "";
-    if (!sameSecret(token, options.token)) {
-      return problemResponse(
-        new GatewayError("unauthorized", "Send the admin token as Authorization: Bearer <token>", {
+    const principal = token === "" ? undefined : await (await tokens).match(token);
+    if (principal === undefined) {
+      c.res = problemResponse(
+        new GatewayError("unauthorized", "Send an admin token as Authorization: Bearer <token>", {
           headers: { "www-authenticate": 'Bearer realm="ce-gateway-admin"' },
         }),
       );
+    } else {
+      await next();
+      c.res = await redactResponse(c.res, secrets);
     }
-    await next();
+    // Refused writes are audited too: an attempt with a wrong or revoked token is worth a line.
+    if (options.audit !== undefined && isAdminWrite(c.req.method)) {
+      const url = new URL(c.req.url);
+      options.audit({
+        principal: principal ?? UNAUTHENTICATED,
+        method: c.req.method,
+        path: url.pathname,
+        query: redactQuery(url.search),
+        resource: resourceOf(url.pathname),
+        status: c.res.status,
+      });
+    }
+    return c.res;
   });
 
   app.post("/routes/explain", async (c) => {
@@ -59,7 +98,7 @@ export function createAdminApp(options: AdminOptions): Hono {
     const events = normalizeEvents(decoded.events);
     return c.json({
       generation: state.generation,
-      explanations: await Promise.all(events.map((e) => explainRouting(e, state.routing))),
+      explanations: secrets.value(await Promise.all(events.map((e) => explainRouting(e, state.routing)))),
     });
   });
 
@@ -74,7 +113,7 @@ export function createAdminApp(options: AdminOptions): Hono {
       const failures = error.issues.map((issue) => ({
         pointer: issue.path,
         code: "invalid-config",
-        detail: formatIssue(issue),
+        detail: secrets.text(formatIssue(issue)),
       }));
       return problemResponse(
         new GatewayError("invalid-config", "The config is invalid; the current one stays", { failures }),
@@ -86,7 +125,10 @@ export function createAdminApp(options: AdminOptions): Hono {
 
   app.get("/status", async (c) => {
     const state = options.gateway.state;
-    return c.json({ generation: state.generation, targets: await state.targets.status() });
+    return c.json({
+      generation: state.generation,
+      targets: redactedStatus(await state.targets.status(), secrets),
+    });
   });
 
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No admin resource at ${c.req.path}`)));

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { Adapter, AdapterRuntime } from "../adapter/adapter.js";
 import type { TargetCatalog } from "../adapter/catalog.js";
 import { portableRuntime } from "../adapter/default-runtime.js";
-import { TargetRegistry } from "../adapter/target-registry.js";
+import { TargetRegistry, type TargetStatus } from "../adapter/target-registry.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { type Clock, systemClock } from "../context/request-context.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
@@ -16,12 +16,14 @@ import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import type { BucketStore } from "../limits/bucket-store.js";
 import { memoryBucketStore } from "../limits/memory-bucket-store.js";
 import { combineObservers, type Observer, silentObserver } from "../observe/observer.js";
+import { SecretRedactor } from "../observe/redact.js";
 import type { GatewayReply } from "../respond/reply.js";
 import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog } from "../sources/source.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { withCorsResponse } from "./cors/with-cors.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
+import { redactReply, redactResponse } from "./redacted-replies.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
 
 export interface GatewayOptions {
@@ -49,6 +51,11 @@ export interface GatewayOptions {
    * them in Durable Objects).
    */
   readonly buckets?: BucketStore;
+  /**
+   * Learns the secrets of every config loaded, and redacts problem bodies and
+   * `/status`; pass the one the entry's logger uses, so logs know them too.
+   */
+  readonly secrets?: SecretRedactor;
 }
 
 export interface GatewayHandle {
@@ -74,6 +81,8 @@ export interface GatewayHandle {
   drain(): void;
   /** Closes every target's connections. Idempotent. */
   close(): Promise<void>;
+  /** Knows the secrets of every config this gateway has loaded. */
+  readonly secrets: SecretRedactor;
 }
 
 export type Gateway = Hono & GatewayHandle;
@@ -104,7 +113,20 @@ function pathWithinGateway(path: string, routePath: string): string {
   return prefix !== "" && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
 }
 
+/** Target status with errors redacted (target names are the config's, never secret). */
+export function redactedStatus(
+  status: Record<string, TargetStatus>,
+  secrets: SecretRedactor,
+): Record<string, TargetStatus> {
+  const redacted: Record<string, TargetStatus> = {};
+  for (const [name, entry] of Object.entries(status)) {
+    redacted[name] = entry.error === undefined ? entry : { ...entry, error: secrets.text(entry.error) };
+  }
+  return redacted;
+}
+
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
+  const secrets = (options.secrets ?? new SecretRedactor()).learn(config);
   const deps: StableDeps = {
     // Wrapped so an observer that throws can never fail a request.
     observer: combineObservers(options.observer ?? silentObserver),
@@ -141,6 +163,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   };
 
   const app = new Hono();
+  app.use("*", async (c, next) => {
+    await next();
+    c.res = await redactResponse(c.res, secrets);
+  });
   app.post("/events", async (c) => replyResponse(await handle.handleEvents(requestIngress(c.req.raw))));
   app.options("/events", (c) => onCurrent((state) => state.handleOptions("/events", c.req.raw)));
   app.all("/events", (c) =>
@@ -158,7 +184,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready" })));
   app.get("/status", async (c) => {
     const state = current;
-    return c.json({ ready: !draining, generation: state.generation, targets: await state.targets.status() });
+    return c.json({
+      ready: !draining,
+      generation: state.generation,
+      targets: redactedStatus(await state.targets.status(), secrets),
+    });
   });
   // Sources' paths change with the config, so one route looks them up in the current generation.
   app.all("*", async (c) => {
@@ -188,6 +218,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       return current;
     },
     reload(next) {
+      secrets.learn(next);
       const targets = current.targets.successor(next.targets ?? {});
       let state: GatewayState;
       try {
@@ -204,8 +235,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       void retired.finally(() => retiring.delete(retired));
       return state.generation;
     },
-    handleEvents(request) {
-      return onCurrent((state) => state.handleEvents(request));
+    async handleEvents(request) {
+      return redactReply(await onCurrent((state) => state.handleEvents(request)), secrets);
     },
     handleSource(path, request) {
       const state = current;
@@ -213,7 +244,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       if (handleSource === undefined) return undefined;
       const counter = inFlight;
       counter.enter();
-      return handleSource(request).finally(() => counter.leave());
+      return handleSource(request)
+        .then((reply) => redactReply(reply, secrets))
+        .finally(() => counter.leave());
     },
     drain() {
       draining = true;
@@ -222,6 +255,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       await Promise.allSettled([...retiring]);
       await current.targets.release();
     },
+    secrets,
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;
 }

@@ -3,6 +3,7 @@
  * through the real command.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,8 +24,10 @@ function files(entries: Record<string, string>): (name: string) => string {
   return (name) => join(dir, name);
 }
 
+const ADMIN_TOKEN = "test-admin-token-0123456789";
+const ADMIN_SHA256 = createHash("sha256").update(ADMIN_TOKEN).digest("hex");
 const CONFIG = `version: 1
-admin: { port: 0, token: "\${env:ADMIN_TOKEN}" }
+admin: { port: 0, tokens: [{ id: ops, sha256: "${ADMIN_SHA256}" }] }
 targets:
   bus: { type: memory, address: "orders.{type}" }
   audit: { type: stdout }
@@ -49,6 +52,16 @@ describe("ce-gateway config", () => {
     const path = files({ "gateway.yaml": CONFIG });
     const result = cli(["config", "check", path("gateway.yaml")]);
     expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("check warns that a plain-text admin.token is deprecated, and still passes", () => {
+    const legacy = CONFIG.replace(/admin: .*\n/, 'admin: { port: 0, token: "${env:ADMIN_TOKEN}" }\n');
+    const path = files({ "gateway.yaml": legacy });
+    const result = cli(["config", "check", path("gateway.yaml")]);
+    expect(result.stderr).toMatch(/gateway\.yaml: warning: admin\.token: deprecated/);
+    expect(result.stderr).not.toContain(ADMIN_TOKEN);
+    expect(result.stdout).toMatch(/gateway\.yaml: ok/);
     expect(result.status).toBe(0);
   });
 

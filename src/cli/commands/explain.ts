@@ -13,6 +13,7 @@ import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { nodeTargets } from "../../entries/node/targets.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
+import { SecretRedactor } from "../../observe/redact.js";
 import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 import { explainSourceRequest } from "./explain-source.js";
@@ -22,7 +23,30 @@ const USAGE = [
   "       ce-gateway routes explain --config FILE --source PATH --body FILE [--header NAME:VALUE ...] [--query Q] [--json]",
 ].join("\n");
 
+/**
+ * Output and errors leave redacted: the config's secrets, and the secret
+ * headers and query parameters given on the command line.
+ */
 export async function explainCommand(args: string[]): Promise<void> {
+  const secrets = new SecretRedactor();
+  try {
+    await explain(args, secrets);
+  } catch (error) {
+    if (error instanceof CliExit) throw new CliExit(error.code, secrets.text(error.message));
+    throw error;
+  }
+}
+
+function headerMap(headers: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const header of headers) {
+    const colon = header.indexOf(":");
+    if (colon > 0) map[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  return map;
+}
+
+async function explain(args: string[], secrets: SecretRedactor): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -36,6 +60,7 @@ export async function explainCommand(args: string[]): Promise<void> {
     allowPositionals: true,
     strict: true,
   });
+  secrets.learn({ headers: headerMap(values.header ?? []), query: `?${values.query ?? ""}` });
   const [sub, eventFile, ...rest] = positionals;
   const bySource = values.source !== undefined;
   const wellFormed = bySource
@@ -49,6 +74,7 @@ export async function explainCommand(args: string[]): Promise<void> {
     if (error instanceof ConfigError) throw new CliExit(1, formatConfigError(values.config ?? "", error));
     throw error;
   }
+  secrets.learn(config);
   const routing = compileRouting(config, new Set(Object.keys(config.targets ?? {})), nodeTargets);
   if (bySource) {
     const output = await explainSourceRequest(
@@ -62,7 +88,7 @@ export async function explainCommand(args: string[]): Promise<void> {
       },
       values.json,
     );
-    process.stdout.write(`${output}\n`);
+    process.stdout.write(`${secrets.text(output)}\n`);
     return;
   }
   if (eventFile === undefined) throw new CliExit(2, USAGE);
@@ -89,5 +115,5 @@ export async function explainCommand(args: string[]): Promise<void> {
   const output = values.json
     ? JSON.stringify(explanations.length === 1 && !isBatch ? explanations[0] : explanations, null, 2)
     : explanations.map(formatExplanation).join("\n\n");
-  process.stdout.write(`${output}\n`);
+  process.stdout.write(`${secrets.text(output)}\n`);
 }

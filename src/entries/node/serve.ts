@@ -10,10 +10,14 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { pino } from "pino";
 import { ConfigError } from "../../config/config-error.js";
+import { configWarnings } from "../../config/config-warnings.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
 import { createAdminApp } from "../../http/admin-app.js";
 import type { Gateway } from "../../http/create-gateway.js";
+import { auditLog } from "../../observe/audit-log.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
+import { SecretRedactor } from "../../observe/redact.js";
+import { redactingLogger } from "../../observe/redacting-logger.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
@@ -95,7 +99,10 @@ function digest(path: string): string | undefined {
 }
 
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
-  const logger = options.logger ?? stderrLogger();
+  // Every line goes through the redactor, which learns each config's secrets.
+  const secrets = new SecretRedactor().learn(options.config);
+  const logger = redactingLogger(options.logger ?? stderrLogger(), secrets);
+  for (const warning of configWarnings(options.config)) logger.warn({ path: warning.path }, warning.message);
   const baseDir = options.source?.dir ?? process.cwd();
   const schemasConfig = resolveSchemas(options.config, baseDir);
   const schemas = schemasConfig
@@ -105,6 +112,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     : undefined;
   const gateway = createGateway(options.config, {
     observer: logObserver(logger),
+    secrets,
     runtime: { writeStdout: writeProcessStdout },
     ...(schemas && { validator: schemas.validator }),
   });
@@ -116,6 +124,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
     const fileDigest = digest(source.path);
     const config = source.load(); // a file that cannot be read is a ConfigError too
+    secrets.learn(config);
     const generation = gateway.reload(config);
     loadedDigest = fileDigest;
     if (
@@ -146,7 +155,8 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
         createAdaptorServer({
           fetch: createAdminApp({
             gateway,
-            token: options.config.admin.token,
+            credentials: options.config.admin,
+            audit: auditLog(logger),
             ...(source && { reload }),
             ...(schemas && {
               registry: {

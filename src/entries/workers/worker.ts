@@ -10,8 +10,11 @@ import { ConfigError } from "../../config/config-error.js";
 import { GatewayError } from "../../errors/errors.js";
 import { problemResponse } from "../../errors/problem-response.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
+import { redactResponse } from "../../http/redacted-replies.js";
 import { hasRateLimits, rateLimitsOf } from "../../limits/rate-limits.js";
 import { logObserver } from "../../observe/log-observer.js";
+import { SecretRedactor } from "../../observe/redact.js";
+import { redactingLogger } from "../../observe/redacting-logger.js";
 import { precompiledCompiler } from "../../schemas/precompiled-compiler.js";
 import { registryValidator } from "../../schemas/registry-validator.js";
 import { SchemaRegistry } from "../../schemas/schema-registry.js";
@@ -44,9 +47,11 @@ function incomplete(detail: string, errors: { pointer: string; detail: string }[
   });
 }
 
-function openGateway(build: WorkerBuild, env: WorkerEnv): Gateway | GatewayError {
-  const logger = consoleLogger(env.LOG_LEVEL);
+function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor): Gateway | GatewayError {
+  const logger = redactingLogger(consoleLogger(env.LOG_LEVEL), secrets);
   const resolved = resolveSettings(build.config, env);
+  // The settings' values are the secrets `${env:}` brought in: known before anything is logged.
+  if (resolved.ok) secrets.learn(resolved.config);
   if (!resolved.ok) {
     const errors = resolved.unresolved.map((u) => ({ pointer: u.path, detail: u.message }));
     logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
@@ -75,6 +80,7 @@ function openGateway(build: WorkerBuild, env: WorkerEnv): Gateway | GatewayError
       targetTypes: workersTargets(env.NATS),
       observer: logObserver(logger),
       ...(env.RATE_LIMITS && { buckets: durableObjectBucketStore(env.RATE_LIMITS) }),
+      secrets,
       ...(validator && { validator }),
     });
   } catch (error) {
@@ -88,11 +94,12 @@ function openGateway(build: WorkerBuild, env: WorkerEnv): Gateway | GatewayError
 /** The Worker's fetch handler for a build (what the generated main module exports as default). */
 export function createWorker(build: WorkerBuild): GatewayWorker {
   let opened: Gateway | GatewayError | undefined;
+  const secrets = new SecretRedactor().learn(build.config);
   return {
     async fetch(request, env) {
       // Retried on every request until it opens: setting a missing secret redeploys, but a fix is a fix.
-      if (opened === undefined || opened instanceof GatewayError) opened = openGateway(build, env);
-      if (opened instanceof GatewayError) return problemResponse(opened);
+      if (opened === undefined || opened instanceof GatewayError) opened = openGateway(build, env, secrets);
+      if (opened instanceof GatewayError) return redactResponse(problemResponse(opened), secrets);
       return opened.fetch(request);
     },
   };
