@@ -90,6 +90,7 @@ describe("binary mode, fuzzed", () => {
         ),
         fuzzParameters(),
       );
+      await gw.gateway.close();
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -125,6 +126,7 @@ describe("binary mode, fuzzed", () => {
         ),
         fuzzParameters(),
       );
+      await gw.gateway.close();
     },
     FUZZ_TIMEOUT_MS,
   );

@@ -89,6 +89,7 @@ describe("structured and batched bodies, fuzzed", () => {
         }),
         fuzzParameters(),
       );
+      await gw.gateway.close();
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -107,6 +108,7 @@ describe("structured and batched bodies, fuzzed", () => {
         }),
         fuzzParameters(),
       );
+      await gw.gateway.close();
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -136,6 +138,7 @@ describe("structured and batched bodies, fuzzed", () => {
         }),
         fuzzParameters(),
       );
+      await gw.gateway.close();
     },
     FUZZ_TIMEOUT_MS,
   );
