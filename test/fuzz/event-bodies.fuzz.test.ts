@@ -23,14 +23,33 @@ const validEvent = (id: string) =>
       source: fc.constantFrom("/s", "https://example.com/a?b=c", "urn:x:y", "a/b"),
       type: fc.string({ minLength: 1, maxLength: 20 }),
       subject: fc.string({ minLength: 1, maxLength: 20 }),
-      time: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()),
+      time: fc
+        .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+        .map((d) => d.toISOString()),
       data: fc.jsonValue({ maxDepth: 3 }),
-      comexamplefoo: fc.oneof(fc.string({ maxLength: 10 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.boolean()),
+      comexamplefoo: fc.oneof(
+        fc.string({ maxLength: 10 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.boolean(),
+      ),
     },
     { requiredKeys: ["specversion", "id", "source", "type"] },
   );
 
-const ATTRIBUTES = ["specversion", "id", "source", "type", "subject", "time", "dataschema", "datacontenttype", "data", "data_base64", "Bad-Name", "x".repeat(30)];
+const ATTRIBUTES = [
+  "specversion",
+  "id",
+  "source",
+  "type",
+  "subject",
+  "time",
+  "dataschema",
+  "datacontenttype",
+  "data",
+  "data_base64",
+  "Bad-Name",
+  "x".repeat(30),
+];
 
 /** An event with one member set to an arbitrary JSON value, or removed. */
 const mutatedEvent = fc
@@ -50,12 +69,27 @@ const deepNesting = fc
   });
 
 const hugeNumbers = fc
-  .constantFrom("1e400", "-1e400", "123456789012345678901234567890", "0.0000000000000000000000000001e-400", "1E+999999999", "-0", "2147483648", "9007199254740993")
+  .constantFrom(
+    "1e400",
+    "-1e400",
+    "123456789012345678901234567890",
+    "0.0000000000000000000000000001e-400",
+    "1E+999999999",
+    "-0",
+    "2147483648",
+    "9007199254740993",
+  )
   .map((n) => `{"specversion":"1.0","id":"n","source":"/s","type":"t","comexamplenum":${n},"data":${n}}`);
 
 const duplicateKeys = fc
-  .tuple(fc.constantFrom("id", "specversion", "source", "type", "data", "data_base64", "datacontenttype", "ext"), fc.jsonValue({ maxDepth: 1 }))
-  .map(([key, value]) => `{"specversion":"1.0","id":"k","source":"/s","type":"t","${key}":${JSON.stringify(value)},"${key}":${JSON.stringify(value)}}`);
+  .tuple(
+    fc.constantFrom("id", "specversion", "source", "type", "data", "data_base64", "datacontenttype", "ext"),
+    fc.jsonValue({ maxDepth: 1 }),
+  )
+  .map(
+    ([key, value]) =>
+      `{"specversion":"1.0","id":"k","source":"/s","type":"t","${key}":${JSON.stringify(value)},"${key}":${JSON.stringify(value)}}`,
+  );
 
 const text = fc.oneof(
   mutatedEvent,
@@ -69,7 +103,9 @@ const text = fc.oneof(
 const bytes = fc.oneof(
   text.map((t) => encoder.encode(t)),
   fc.uint8Array({ maxLength: 120 }),
-  fc.tuple(fc.integer({ min: 1, max: 3 }), text).map(([n, t]) => new Uint8Array([...Array.from({ length: n }, () => BOM).flat(), ...encoder.encode(t)])),
+  fc
+    .tuple(fc.integer({ min: 1, max: 3 }), text)
+    .map(([n, t]) => new Uint8Array([...Array.from({ length: n }, () => BOM).flat(), ...encoder.encode(t)])),
 );
 
 const asBatch = fc.array(text, { maxLength: 4 }).map((items) => encoder.encode(`[${items.join(",")}]`));
@@ -80,13 +116,21 @@ describe("structured and batched bodies, fuzzed", () => {
     async () => {
       const gw = testGateway();
       await fc.assert(
-        fc.asyncProperty(bytes, fc.constantFrom(STRUCTURED["content-type"], "application/cloudevents+json; charset=utf-8", "APPLICATION/CLOUDEVENTS+JSON"), async (body, type) => {
-          countCase();
-          gw.memory.clear();
-          const answer = await answerOf(await gw.post({ headers: { "content-type": type }, body }));
-          expectSound(answer, new TextDecoder().decode(body));
-          expect(gw.received().length, answer.text).toBe(answer.status === 202 ? 1 : 0);
-        }),
+        fc.asyncProperty(
+          bytes,
+          fc.constantFrom(
+            STRUCTURED["content-type"],
+            "application/cloudevents+json; charset=utf-8",
+            "APPLICATION/CLOUDEVENTS+JSON",
+          ),
+          async (body, type) => {
+            countCase();
+            gw.memory.clear();
+            const answer = await answerOf(await gw.post({ headers: { "content-type": type }, body }));
+            expectSound(answer, new TextDecoder().decode(body));
+            expect(gw.received().length, answer.text).toBe(answer.status === 202 ? 1 : 0);
+          },
+        ),
         fuzzParameters(),
       );
       await gw.gateway.close();

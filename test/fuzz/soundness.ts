@@ -5,6 +5,7 @@
  * fails the test on any unhandled promise rejection in this process.
  */
 import { afterAll, beforeAll, expect } from "vitest";
+import { casesCounted } from "./fuzz-budget.js";
 
 export interface Answer {
   readonly status: number;
@@ -13,12 +14,17 @@ export interface Answer {
 }
 
 export async function answerOf(response: Response): Promise<Answer> {
-  return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text: await response.text(),
+  };
 }
 
 /** Asserts the answer is sound; returns its problem `code` for a 4xx. */
 export function expectSound(answer: Answer, input?: unknown): string | undefined {
-  const context = () => `status ${answer.status} for ${JSON.stringify(input)?.slice(0, 400)}: ${answer.text.slice(0, 400)}`;
+  const context = () =>
+    `status ${answer.status} for ${JSON.stringify(input)?.slice(0, 400)}: ${answer.text.slice(0, 400)}`;
   expect(answer.status < 500, context()).toBe(true);
   if (answer.status < 400) return undefined;
   expect(answer.contentType, context()).toBe("application/problem+json");
@@ -29,7 +35,10 @@ export function expectSound(answer: Answer, input?: unknown): string | undefined
   return problem.code as string;
 }
 
-/** Registers a process-level listener for the file: any unhandled rejection fails it. */
+/**
+ * Registers a process-level listener for the file: any unhandled rejection
+ * fails it. Also prints how many cases the file ran, for the long run's report.
+ */
 export function failOnUnhandledRejections(): void {
   const rejections: unknown[] = [];
   const listener = (reason: unknown) => {
@@ -40,6 +49,9 @@ export function failOnUnhandledRejections(): void {
   });
   afterAll(() => {
     process.off("unhandledRejection", listener);
+    console.log(
+      JSON.stringify({ fuzz: { file: expect.getState().testPath?.split("/").pop(), cases: casesCounted() } }),
+    );
     expect(rejections.map(String)).toEqual([]);
   });
 }

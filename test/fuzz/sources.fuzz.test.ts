@@ -52,13 +52,30 @@ const KINDS: readonly Kind[] = ["orders", "github", "billing", "stripe", "shopif
 const SIGNED = new Set<Kind>(["github", "billing", "stripe", "shopify"]);
 
 const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8 = {
+  decode: (bytes: Uint8Array) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes),
+  strict(bytes: Uint8Array): boolean {
+    try {
+      strictDecoder.decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
 const BOM = [0xef, 0xbb, 0xbf];
 
 const hmac = (secret: string, data: Uint8Array | string, encoding: "hex" | "base64") =>
   createHmac("sha256", secret).update(data).digest(encoding);
 
 /** The headers a provider sends with `body`, signed with its secret (or `wrongSecret`). */
-function signedHeaders(kind: Kind, body: Uint8Array, id: string, wrongSecret?: string): Record<string, string> {
+function signedHeaders(
+  kind: Kind,
+  body: Uint8Array,
+  id: string,
+  wrongSecret?: string,
+): Record<string, string> {
   const json = { "content-type": "application/json" };
   const nowS = Math.floor(Date.now() / 1000);
   switch (kind) {
@@ -72,20 +89,23 @@ function signedHeaders(kind: Kind, body: Uint8Array, id: string, wrongSecret?: s
         "x-hub-signature-256": `sha256=${hmac(wrongSecret ?? GITHUB_SECRET, body, "hex")}`,
       };
     case "billing": {
-      const secret = wrongSecret === undefined ? BILLING_SECRET : `whsec_${Buffer.from(wrongSecret).toString("base64")}`;
-      // The reference library signs text; sign the bytes by hand for bodies that are not UTF-8.
+      const secret =
+        wrongSecret === undefined ? BILLING_SECRET : `whsec_${Buffer.from(wrongSecret).toString("base64")}`;
+      const text = utf8.decode(body);
+      // The reference library signs text; bytes that are not UTF-8 are signed by hand.
       const key = Buffer.from(secret.slice("whsec_".length), "base64");
       const signed = Buffer.concat([Buffer.from(`${id}.${nowS}.`), body]);
-      return {
-        ...json,
-        "webhook-id": id,
-        "webhook-timestamp": String(nowS),
-        "webhook-signature": `v1,${createHmac("sha256", key).update(signed).digest("base64")}`,
-      };
+      const signature = utf8.strict(body)
+        ? new Webhook(secret).sign(id, new Date(nowS * 1000), text)
+        : `v1,${createHmac("sha256", key).update(signed).digest("base64")}`;
+      return { ...json, "webhook-id": id, "webhook-timestamp": String(nowS), "webhook-signature": signature };
     }
     case "stripe": {
       const signed = Buffer.concat([Buffer.from(`${nowS}.`), body]);
-      return { ...json, "stripe-signature": `t=${nowS},v1=${hmac(wrongSecret ?? STRIPE_SECRET, signed, "hex")}` };
+      return {
+        ...json,
+        "stripe-signature": `t=${nowS},v1=${hmac(wrongSecret ?? STRIPE_SECRET, signed, "hex")}`,
+      };
     }
     case "shopify":
       return {
@@ -104,11 +124,22 @@ function validBody(kind: Kind, id: string, extra: unknown): string {
     case "orders":
       return JSON.stringify({ orderId: id, customer: { id: "c-7" }, extra });
     case "github":
-      return JSON.stringify({ action: "opened", issue: { number: 7 }, repository: { url: "https://api.github.com/repos/o/r" }, extra });
+      return JSON.stringify({
+        action: "opened",
+        issue: { number: 7 },
+        repository: { url: "https://api.github.com/repos/o/r" },
+        extra,
+      });
     case "billing":
       return JSON.stringify({ type: "invoice.paid", data: { id: "in_1", extra } });
     case "stripe":
-      return JSON.stringify({ id, object: "event", created: 1764496797, type: "payment_intent.succeeded", data: { object: { id: "pi_1", extra } } });
+      return JSON.stringify({
+        id,
+        object: "event",
+        created: 1764496797,
+        type: "payment_intent.succeeded",
+        data: { object: { id: "pi_1", extra } },
+      });
     case "shopify":
       return JSON.stringify({ id: 820982911946154500, email: "jon@example.com", extra });
   }
@@ -116,7 +147,18 @@ function validBody(kind: Kind, id: string, extra: unknown): string {
 
 const jsonText = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.constantFrom("1e400", "[1e400]", '{"orderId":1e400}', '{"orderId":123456789012345678901234567890}', '{"a":1,"a":2}', '{"orderId":"x","orderId":"y"}', "[]", "[{}]", "null", '""'),
+  fc.constantFrom(
+    "1e400",
+    "[1e400]",
+    '{"orderId":1e400}',
+    '{"orderId":123456789012345678901234567890}',
+    '{"a":1,"a":2}',
+    '{"orderId":"x","orderId":"y"}',
+    "[]",
+    "[{}]",
+    "null",
+    '""',
+  ),
   fc.integer({ min: 1, max: 3000 }).map((n) => `${"[".repeat(n)}${"]".repeat(n)}`),
   fc.string({ unit: "binary", maxLength: 60 }),
 );
@@ -124,18 +166,48 @@ const jsonText = fc.oneof(
 const anyBody = fc.oneof(
   jsonText.map((t) => encoder.encode(t)),
   fc.uint8Array({ maxLength: 100 }),
-  fc.tuple(fc.integer({ min: 1, max: 3 }), jsonText).map(([n, t]) => new Uint8Array([...Array.from({ length: n }, () => BOM).flat(), ...encoder.encode(t)])),
+  fc
+    .tuple(fc.integer({ min: 1, max: 3 }), jsonText)
+    .map(([n, t]) => new Uint8Array([...Array.from({ length: n }, () => BOM).flat(), ...encoder.encode(t)])),
 );
 
 const HEADER_CHARS = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
-const SIGNATURE_HEADERS = ["x-hub-signature-256", "x-github-event", "x-github-delivery", "webhook-id", "webhook-timestamp", "webhook-signature", "stripe-signature", "x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "content-type", "x-tenant"];
-const headerNoise = fc.dictionary(fc.constantFrom(...SIGNATURE_HEADERS), fc.string({ unit: HEADER_CHARS, maxLength: 80 }), { maxKeys: 4 });
+const SIGNATURE_HEADERS = [
+  "x-hub-signature-256",
+  "x-github-event",
+  "x-github-delivery",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+  "stripe-signature",
+  "x-shopify-hmac-sha256",
+  "x-shopify-topic",
+  "x-shopify-shop-domain",
+  "content-type",
+  "x-tenant",
+];
+const headerNoise = fc.dictionary(
+  fc.constantFrom(...SIGNATURE_HEADERS),
+  fc.string({ unit: HEADER_CHARS, maxLength: 80 }),
+  { maxKeys: 4 },
+);
 
 let serial = 0;
 const freshId = () => `fz-${process.pid}-${++serial}`;
 
-async function send(gw: ReturnType<typeof testGateway>, kind: Kind, headers: Record<string, string>, body: Uint8Array) {
-  return answerOf(await gw.gateway.request(`/hooks/${kind}`, { method: "POST", headers, body }));
+async function send(
+  gw: ReturnType<typeof testGateway>,
+  kind: Kind,
+  headers: Record<string, string>,
+  body: Uint8Array,
+) {
+  return answerOf(
+    await gw.gateway.request(`/hooks/${kind}`, {
+      method: "POST",
+      headers,
+      body: body as Uint8Array<ArrayBuffer>,
+    }),
+  );
 }
 
 describe("sources, fuzzed", () => {
@@ -144,14 +216,20 @@ describe("sources, fuzzed", () => {
     async () => {
       const gw = testGateway(CONFIG);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...KINDS), anyBody, fc.boolean(), headerNoise, async (kind, body, signRight, noise) => {
-          countCase();
-          gw.memory.clear();
-          const headers = { ...(signRight ? signedHeaders(kind, body, freshId()) : {}), ...noise };
-          const answer = await send(gw, kind, headers, body);
-          expectSound(answer, { kind, body: new TextDecoder().decode(body), headers });
-          if (answer.status !== 202) expect(gw.received()).toHaveLength(0);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...KINDS),
+          anyBody,
+          fc.boolean(),
+          headerNoise,
+          async (kind, body, signRight, noise) => {
+            countCase();
+            gw.memory.clear();
+            const headers = { ...(signRight ? signedHeaders(kind, body, freshId()) : {}), ...noise };
+            const answer = await send(gw, kind, headers, body);
+            expectSound(answer, { kind, body: new TextDecoder().decode(body), headers });
+            if (answer.status !== 202) expect(gw.received()).toHaveLength(0);
+          },
+        ),
         fuzzParameters(),
       );
       await gw.gateway.close();
@@ -184,16 +262,21 @@ describe("sources, fuzzed", () => {
     async () => {
       const gw = testGateway(CONFIG);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...KINDS.filter((k) => SIGNED.has(k))), fc.jsonValue({ maxDepth: 2 }), fc.string({ minLength: 1, maxLength: 30 }), async (kind, extra, wrong) => {
-          countCase();
-          gw.memory.clear();
-          const id = freshId();
-          const body = encoder.encode(validBody(kind, id, extra));
-          const answer = await send(gw, kind, signedHeaders(kind, body, id, `wrong-${wrong}`), body);
-          expect(expectSound(answer, { kind, wrong }), answer.text).toBe("source-unauthenticated");
-          expect(answer.status).toBe(401);
-          expect(gw.received()).toHaveLength(0);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...KINDS.filter((k) => SIGNED.has(k))),
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.string({ minLength: 1, maxLength: 30 }),
+          async (kind, extra, wrong) => {
+            countCase();
+            gw.memory.clear();
+            const id = freshId();
+            const body = encoder.encode(validBody(kind, id, extra));
+            const answer = await send(gw, kind, signedHeaders(kind, body, id, `wrong-${wrong}`), body);
+            expect(expectSound(answer, { kind, wrong }), answer.text).toBe("source-unauthenticated");
+            expect(answer.status).toBe(401);
+            expect(gw.received()).toHaveLength(0);
+          },
+        ),
         fuzzParameters(0.5),
       );
       await gw.gateway.close();
@@ -206,18 +289,26 @@ describe("sources, fuzzed", () => {
     async () => {
       const gw = testGateway(CONFIG);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...KINDS), fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: 2 }), async (kind, extra, boms) => {
-          countCase();
-          gw.memory.clear();
-          const id = freshId();
-          const body = new Uint8Array([...(boms > 0 ? BOM : []), ...encoder.encode(validBody(kind, id, extra))]);
-          const answer = await send(gw, kind, signedHeaders(kind, body, id), body);
-          expectSound(answer, { kind, extra });
-          expect(answer.status, answer.text).toBe(202);
-          const delivered = gw.received();
-          expect(delivered).toHaveLength(1);
-          if (kind !== "billing") expect(delivered[0]?.attributes.id).toBe(id);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...KINDS),
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.integer({ min: 0, max: 2 }),
+          async (kind, extra, boms) => {
+            countCase();
+            gw.memory.clear();
+            const id = freshId();
+            const body = new Uint8Array([
+              ...(boms > 0 ? BOM : []),
+              ...encoder.encode(validBody(kind, id, extra)),
+            ]);
+            const answer = await send(gw, kind, signedHeaders(kind, body, id), body);
+            expectSound(answer, { kind, extra });
+            expect(answer.status, answer.text).toBe(202);
+            const delivered = gw.received();
+            expect(delivered).toHaveLength(1);
+            if (kind !== "billing") expect(delivered[0]?.attributes.id).toBe(id);
+          },
+        ),
         fuzzParameters(0.5),
       );
       await gw.gateway.close();
