@@ -5,6 +5,7 @@
  * 401; a correctly signed event with a fresh id is delivered exactly once.
  */
 import { createHmac } from "node:crypto";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -192,6 +193,55 @@ const headerNoise = fc.dictionary(
   { maxKeys: 4 },
 );
 
+/** GitHub's own example payloads, one list per event name. */
+const GITHUB_EXAMPLES = (
+  createRequire(import.meta.url)("@octokit/webhooks-examples") as { name: string; examples: unknown[] }[]
+).flatMap((d) => d.examples.map((payload) => ({ event: d.name, payload })));
+
+/** JSON text put in place of one member: values the attribute rules must refuse or read with care. */
+const HOSTILE_MEMBER = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+  fc.constantFrom(
+    "1e400",
+    "-1e400",
+    "253402300800",
+    "-62135596801",
+    "1.5",
+    "-0",
+    "123456789012345678901234567890",
+    '""',
+    '" "',
+    '"2026-13-45T99:99:99Z"',
+    '"not a url with spaces"',
+    '"\\ud800"',
+    '"\\u0000"',
+    '"%ZZ"',
+    "null",
+    "[]",
+    "{}",
+  ),
+);
+
+const PLACEHOLDER = "\u0000fuzzed-member\u0000";
+
+/** Every path to a member or element of `value`. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== "object" || value === null) return [];
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
+  return entries.flatMap(([key, child]) => [[...prefix, key], ...pathsOf(child, [...prefix, key])]);
+}
+
+/** `payload` as JSON text with the member at `path` replaced by `fragment` (raw JSON text). */
+function withMember(payload: unknown, path: (string | number)[], fragment: string): string {
+  const copy = structuredClone(payload) as Record<string | number, unknown>;
+  let parent: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[path[path.length - 1] as string | number] = PLACEHOLDER;
+  return JSON.stringify(copy).replace(JSON.stringify(PLACEHOLDER), fragment);
+}
+
 let serial = 0;
 const freshId = () => `fz-${process.pid}-${++serial}`;
 
@@ -310,6 +360,72 @@ describe("sources, fuzzed", () => {
           },
         ),
         fuzzParameters(0.5),
+      );
+      await gw.gateway.close();
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it(
+    "answers GitHub's example payloads, and each with one member replaced, soundly; an example unchanged is delivered once",
+    async () => {
+      const gw = testGateway(CONFIG);
+      const mutation = fc.option(fc.tuple(fc.nat(), HOSTILE_MEMBER), { freq: 4 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...GITHUB_EXAMPLES),
+          mutation,
+          async ({ event, payload }, change) => {
+            countCase();
+            gw.memory.clear();
+            const paths = pathsOf(payload);
+            const path = change === null || paths.length === 0 ? undefined : paths[change[0] % paths.length];
+            const text =
+              path === undefined
+                ? JSON.stringify(payload)
+                : withMember(payload, path, (change as [number, string])[1]);
+            const body = encoder.encode(text);
+            const headers = { ...signedHeaders("github", body, freshId()), "x-github-event": event };
+            const answer = await send(gw, "github", headers, body);
+            expectSound(answer, { event, path, text: text.slice(0, 200) });
+            expect(answer.status, answer.text).not.toBe(401);
+            // A ping is answered with a pong, not made an event.
+            if (path === undefined)
+              expect(answer.status, `${event}: ${answer.text}`).toBe(event === "ping" ? 200 : 202);
+            expect(gw.received()).toHaveLength(answer.status === 202 ? 1 : 0);
+          },
+        ),
+        fuzzParameters(),
+      );
+      await gw.gateway.close();
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it(
+    "answers every mapped source's valid body with one member replaced soundly",
+    async () => {
+      const gw = testGateway(CONFIG);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Kind>("orders", "billing", "stripe", "shopify"),
+          fc.nat(),
+          HOSTILE_MEMBER,
+          async (kind, pick, fragment) => {
+            countCase();
+            gw.memory.clear();
+            const id = freshId();
+            const payload = JSON.parse(validBody(kind, id, { note: "x" })) as unknown;
+            const paths = pathsOf(payload);
+            const path = paths[pick % paths.length] as (string | number)[];
+            const body = encoder.encode(withMember(payload, path, fragment));
+            const answer = await send(gw, kind, signedHeaders(kind, body, id), body);
+            expectSound(answer, { kind, path, fragment });
+            expect(answer.status, answer.text).not.toBe(401);
+            expect(gw.received()).toHaveLength(answer.status === 202 ? 1 : 0);
+          },
+        ),
+        fuzzParameters(),
       );
       await gw.gateway.close();
     },
