@@ -33,6 +33,7 @@ const CONFIG: GatewayConfig = {
           id: "body.orderId",
           subject: "body.customer.id",
           tenant: 'headers."x-tenant"',
+          channel: "query.channel",
         },
       },
       { path: "/hooks/github", type: "github", secrets: [GITHUB_SECRET] },
@@ -422,6 +423,58 @@ describe("sources, fuzzed", () => {
             const answer = await send(gw, kind, signedHeaders(kind, body, id), body);
             expectSound(answer, { kind, path, fragment });
             expect(answer.status, answer.text).not.toBe(401);
+            expect(gw.received()).toHaveLength(answer.status === 202 ? 1 : 0);
+          },
+        ),
+        fuzzParameters(),
+      );
+      await gw.gateway.close();
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it(
+    "answers any query string and path on the events endpoint and every source soundly",
+    async () => {
+      const gw = testGateway(CONFIG);
+      const escape = fc.oneof(
+        fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, "0")}`),
+        fc.constantFrom("%", "%E2%82", "%C3%28", "%ED%A0%80", "%ZZ", "%2", "+", "&", "=", "#", "..", "//"),
+      );
+      const piece = fc.oneof(
+        escape,
+        fc.string({ unit: fc.constantFrom("a", "1", "-", "_", "~", "."), maxLength: 4 }),
+      );
+      const part = fc.array(piece, { maxLength: 6 }).map((p) => p.join(""));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom("/events", ...KINDS.map((k) => `/hooks/${k}`)),
+          part,
+          fc.array(fc.tuple(fc.constantFrom("channel", "x", "channel", ""), part), { maxLength: 3 }),
+          async (path, suffix, query) => {
+            countCase();
+            gw.memory.clear();
+            const search = query.map(([k, v]) => `${k}=${v}`).join("&");
+            const url = `${path}${suffix === "" ? "" : `/${suffix}`}${search === "" ? "" : `?${search}`}`;
+            const id = freshId();
+            const kind = (path.split("/")[2] ?? "orders") as Kind;
+            const body = encoder.encode(
+              path === "/events"
+                ? JSON.stringify({ specversion: "1.0", id, source: "/s", type: "t" })
+                : validBody(kind, id, null),
+            );
+            const headers =
+              path === "/events"
+                ? { "content-type": "application/cloudevents+json" }
+                : signedHeaders(kind, body, id);
+            const answer = await answerOf(
+              await gw.gateway.request(url, {
+                method: "POST",
+                headers,
+                body: body as Uint8Array<ArrayBuffer>,
+              }),
+            );
+            expectSound(answer, url);
             expect(gw.received()).toHaveLength(answer.status === 202 ? 1 : 0);
           },
         ),
