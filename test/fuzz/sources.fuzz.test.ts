@@ -437,12 +437,12 @@ describe("sources, fuzzed", () => {
     "answers any query string and path on the events endpoint and every source soundly",
     async () => {
       const gw = testGateway(CONFIG);
-      const escape = fc.oneof(
+      const percentPiece = fc.oneof(
         fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, "0")}`),
         fc.constantFrom("%", "%E2%82", "%C3%28", "%ED%A0%80", "%ZZ", "%2", "+", "&", "=", "#", "..", "//"),
       );
       const piece = fc.oneof(
-        escape,
+        percentPiece,
         fc.string({ unit: fc.constantFrom("a", "1", "-", "_", "~", "."), maxLength: 4 }),
       );
       const part = fc.array(piece, { maxLength: 6 }).map((p) => p.join(""));
