@@ -22,14 +22,15 @@ export interface JsonBody {
 }
 
 export function parseJsonBody(raw: Uint8Array, maxItems: number): JsonBody {
-  const body = withoutBom(raw);
-  const scanned = scanJsonBody(() => scanJsonArrayDocument(body, maxItems));
-  // The scanner has proven it is UTF-8 JSON: JSON.parse cannot fail here.
-  const value: unknown = JSON.parse(decodeUtf8(body) ?? "");
+  // The scanner skips one byte order mark itself and refuses a second one, so
+  // it reads the body as received; its spans count from the body's first byte.
+  const scanned = scanJsonBody(() => scanJsonArrayDocument(raw, maxItems));
+  // The scanner has proven it is UTF-8 JSON after at most one mark: JSON.parse cannot fail here.
+  const value: unknown = JSON.parse(decodeUtf8(withoutBom(raw)) ?? "");
   if (scanned.elements === undefined) {
     return {
       list: false,
-      items: [{ value, bytes: body.subarray(scanned.span.start, scanned.span.end), kind: scanned.span.kind }],
+      items: [{ value, bytes: raw.subarray(scanned.span.start, scanned.span.end), kind: scanned.span.kind }],
     };
   }
   const values = value as unknown[];
@@ -37,7 +38,7 @@ export function parseJsonBody(raw: Uint8Array, maxItems: number): JsonBody {
     list: true,
     items: scanned.elements.map((element, i) => ({
       value: values[i],
-      bytes: body.subarray(element.span.start, element.span.end),
+      bytes: raw.subarray(element.span.start, element.span.end),
       kind: element.span.kind,
     })),
   };

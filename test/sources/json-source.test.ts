@@ -215,4 +215,17 @@ describe("json source", () => {
     expect((await post(t, "/hooks/new", "{}")).status).toBe(202);
     await t.gateway.close();
   });
+  it("reads a body after one byte order mark and refuses a second mark with 400, not 500", async () => {
+    const t = testGateway(ORDERS);
+    const one = await post(t, "/hooks/plain", '\uFEFF{"a":1}');
+    expect(one.status).toBe(202);
+    expect(new TextDecoder().decode(t.received()[0]?.data?.bytes)).toBe('{"a":1}');
+    const two = await post(t, "/hooks/plain", '\uFEFF\uFEFF{"a":1}');
+    expect(two.status).toBe(400);
+    const problem = await problemOf(two);
+    expect(problem.code).toBe("malformed-body");
+    expect(problem.errors?.[0]?.code).toBe("invalid-json");
+    expect(t.received()).toHaveLength(1);
+    await t.gateway.close();
+  });
 });
