@@ -154,6 +154,21 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "A batch (application/cloudevents-batch+json) with more events gets 413, checked while the body is scanned.",
           },
+          maxJsonDepth: {
+            type: "integer",
+            minimum: 1,
+            maximum: 512,
+            default: 64,
+            description:
+              "JSON bodies (structured, batch, binary-mode JSON data, sources) nested deeper get 400 json-too-deep, checked before anything parses them.",
+          },
+          maxJsonStringBytes: {
+            type: "integer",
+            minimum: 1,
+            default: 1048576,
+            description:
+              "A JSON string (member names included) longer than this many bytes, as sent, gets 400 json-string-too-long.",
+          },
         },
       },
       admin: {

@@ -57,6 +57,10 @@ export interface GatewayConfig {
     readonly host?: string;
     readonly maxBodyBytes?: number;
     readonly maxBatchEvents?: number;
+    /** JSON nested deeper gets 400 json-too-deep, before it is parsed (at most MAX_JSON_DEPTH). */
+    readonly maxJsonDepth?: number;
+    /** A JSON string longer than this many bytes gets 400 json-string-too-long. */
+    readonly maxJsonStringBytes?: number;
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

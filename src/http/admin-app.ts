@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { ConfigError, formatIssue } from "../config/config-error.js";
 import { DEFAULT_MAX_BATCH_EVENTS, DEFAULT_MAX_BODY_BYTES } from "../config/gateway-config.js";
+import { jsonLimitsOf } from "../config/json-limits-config.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
@@ -55,6 +56,7 @@ export function createAdminApp(options: AdminOptions): Hono {
     const decoded = await decodeRequest(requestIngress(c.req.raw), {
       maxBodyBytes: state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+      jsonLimits: jsonLimitsOf(state.config),
     });
     const events = normalizeEvents(decoded.events);
     return c.json({
