@@ -71,8 +71,9 @@ function ownError(code: string | undefined, limits: NodeServerLimits): GatewayEr
 /**
  * With a `clientError` listener node:http does none of its own handling, so
  * for the errors this does not answer itself it does what node:http does by
- * default: a bare 400 when nothing of a response has been written, then
- * destroy the socket (a body cut short, a reset, malformed HTTP).
+ * default: a bare 400 (413 for oversized chunk extensions) when nothing of
+ * a response has been written, then destroy the socket (a body cut short, a
+ * reset, malformed HTTP).
  */
 function onClientError(limits: NodeServerLimits) {
   return (error: Error & { code?: string }, socket: HttpSocket) => {
@@ -88,7 +89,11 @@ function onClientError(limits: NodeServerLimits) {
         setTimeout(() => socket.destroy(), REFUSED_CONNECTION_IDLE_MS).unref();
         return;
       }
-      socket.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      socket.write(
+        error.code === "HPE_CHUNK_EXTENSIONS_OVERFLOW"
+          ? "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"
+          : "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n",
+      );
     }
     socket.destroy(error);
   };
