@@ -8,6 +8,7 @@
  * raw bytes and returns byte offsets, so `data` can be kept as the original
  * bytes and only small attribute values are ever parsed.
  */
+import { JsonLimitError, type JsonLimits, UNLIMITED_JSON } from "./json-limits.js";
 import { utf8SequenceLength } from "./utf8.js";
 
 export type JsonKind = "object" | "array" | "string" | "number" | "true" | "false" | "null";
@@ -34,9 +35,6 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Deeper nesting than this is refused rather than risking the stack. */
-export const MAX_JSON_DEPTH = 512;
-
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
@@ -50,7 +48,17 @@ const isHex = (b: number | undefined) =>
   b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 
 class Scanner {
-  constructor(readonly bytes: Uint8Array) {}
+  private readonly maxDepth: number;
+  private readonly maxStringBytes: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    limits: JsonLimits = UNLIMITED_JSON,
+  ) {
+    // Never deeper than the hard cap, whatever the caller asks: the scan recurses once per level.
+    this.maxDepth = Math.min(limits.maxDepth, UNLIMITED_JSON.maxDepth);
+    this.maxStringBytes = limits.maxStringBytes;
+  }
 
   skipWhitespace(pos: number): number {
     while (isWhitespace(this.bytes[pos])) pos++;
@@ -81,7 +89,7 @@ class Scanner {
   }
 
   private checkDepth(depth: number, pos: number) {
-    if (depth > MAX_JSON_DEPTH) throw new JsonSyntaxError(`Nesting deeper than ${MAX_JSON_DEPTH}`, pos);
+    if (depth > this.maxDepth) throw new JsonLimitError("json-too-deep", this.maxDepth, pos);
   }
 
   /** Calls `onMember` for each member of the object at `pos`; returns the end offset. */
@@ -134,11 +142,18 @@ class Scanner {
 
   string(pos: number): number {
     const bytes = this.bytes;
+    const start = pos;
     pos++;
     for (;;) {
       const b = bytes[pos];
       if (b === undefined) throw new JsonSyntaxError("Unterminated string", pos);
-      if (b === QUOTE) return pos + 1;
+      if (b === QUOTE) {
+        // Measured once at the closing quote: the bytes between the quotes, escapes as sent.
+        if (pos - start - 1 > this.maxStringBytes) {
+          throw new JsonLimitError("json-string-too-long", this.maxStringBytes, start);
+        }
+        return pos + 1;
+      }
       if (b < 0x20) throw new JsonSyntaxError("Control character in string", pos);
       if (b === BACKSLASH) {
         const e = bytes[pos + 1];
@@ -249,8 +264,8 @@ function documentEnd(scanner: Scanner, bytes: Uint8Array, valueEnd: number): voi
  * Validates a whole JSON document (optional UTF-8 BOM and surrounding
  * whitespace allowed) and returns the span of its top-level value.
  */
-export function scanJsonDocument(bytes: Uint8Array): JsonSpan {
-  const scanner = new Scanner(bytes);
+export function scanJsonDocument(bytes: Uint8Array, limits?: JsonLimits): JsonSpan {
+  const scanner = new Scanner(bytes, limits);
   const span = scanner.value(documentStart(scanner, bytes), 0);
   documentEnd(scanner, bytes, span.end);
   return span;
@@ -272,8 +287,8 @@ function scanWithMembers(scanner: Scanner, pos: number, depth: number): ScannedV
 }
 
 /** Scans a document in one pass, collecting the top-level object's members. */
-export function scanJsonObjectDocument(bytes: Uint8Array): ScannedValue {
-  const scanner = new Scanner(bytes);
+export function scanJsonObjectDocument(bytes: Uint8Array, limits?: JsonLimits): ScannedValue {
+  const scanner = new Scanner(bytes, limits);
   const scanned = scanWithMembers(scanner, documentStart(scanner, bytes), 0);
   documentEnd(scanner, bytes, scanned.span.end);
   return scanned;
@@ -296,11 +311,12 @@ export class TooManyElementsError extends Error {
 export function scanJsonArrayDocument(
   bytes: Uint8Array,
   maxElements = Number.POSITIVE_INFINITY,
+  limits?: JsonLimits,
 ): {
   span: JsonSpan;
   elements: ScannedValue[] | undefined;
 } {
-  const scanner = new Scanner(bytes);
+  const scanner = new Scanner(bytes, limits);
   const start = documentStart(scanner, bytes);
   if (bytes[start] !== 0x5b) {
     const span = scanner.value(start, 0);

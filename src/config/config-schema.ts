@@ -156,6 +156,55 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "A batch (application/cloudevents-batch+json) with more events gets 413, checked while the body is scanned.",
           },
+          maxJsonDepth: {
+            type: "integer",
+            minimum: 1,
+            maximum: 512,
+            default: 64,
+            description:
+              "JSON bodies (structured, batch, binary-mode JSON data, sources) nested deeper get 400 json-too-deep, checked before anything parses them.",
+          },
+          maxJsonStringBytes: {
+            type: "integer",
+            minimum: 1,
+            default: 1048576,
+            description:
+              "A JSON string (member names included) longer than this many bytes, as sent, gets 400 json-string-too-long.",
+          },
+          maxHeaderBytes: {
+            type: "integer",
+            minimum: 1024,
+            default: 16384,
+            description:
+              "Node: a request line and headers larger than this get 431 headers-too-large (on Workers the platform's limit applies).",
+          },
+          maxHeaderCount: {
+            type: "integer",
+            minimum: 1,
+            default: 100,
+            description: "Node: a request with more header fields gets 431 headers-too-large.",
+          },
+          bodyTimeoutMs: {
+            type: "integer",
+            minimum: 100,
+            default: 30000,
+            description:
+              "Node: a request whose headers and body have not all arrived in this time gets 408 request-timeout, and the connection is closed.",
+          },
+          maxConnections: {
+            type: "integer",
+            minimum: 1,
+            default: 1024,
+            description:
+              "Node: connections beyond this many open ones get 503 overloaded on their request and are closed.",
+          },
+          maxInFlight: {
+            type: "integer",
+            minimum: 1,
+            default: 256,
+            description:
+              "Node: requests beyond this many being handled at once get 503 overloaded with Retry-After at once; nothing queues.",
+          },
         },
       },
       admin: {

@@ -61,6 +61,20 @@ export interface GatewayConfig {
     readonly host?: string;
     readonly maxBodyBytes?: number;
     readonly maxBatchEvents?: number;
+    /** JSON nested deeper gets 400 json-too-deep, before it is parsed (at most MAX_JSON_DEPTH). */
+    readonly maxJsonDepth?: number;
+    /** A JSON string longer than this many bytes gets 400 json-string-too-long. */
+    readonly maxJsonStringBytes?: number;
+    /** Node: request line and headers larger than this get 431 (Workers: the platform's limit). */
+    readonly maxHeaderBytes?: number;
+    /** Node: more header fields get 431. */
+    readonly maxHeaderCount?: number;
+    /** Node: headers and body not all received in this time get 408. */
+    readonly bodyTimeoutMs?: number;
+    /** Node: connections over this many get 503 overloaded. */
+    readonly maxConnections?: number;
+    /** Node: requests over this many being handled at once get 503 overloaded with Retry-After. */
+    readonly maxInFlight?: number;
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

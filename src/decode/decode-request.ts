@@ -4,6 +4,7 @@
  * the batch limit enforced while scanning.
  */
 import { type DecodedRequest, decodeHttpRequest } from "../bindings/http/decode.js";
+import type { JsonLimits } from "../codec/json-limits.js";
 import type { IngressRequest } from "./ingress-request.js";
 
 export interface IngressLimits {
@@ -11,9 +12,14 @@ export interface IngressLimits {
   readonly maxBodyBytes: number;
   /** A batch with more events gets 413 (server.maxBatchEvents). */
   readonly maxBatchEvents?: number;
+  /** JSON nesting and string limits (server.maxJsonDepth, server.maxJsonStringBytes); absent: the defaults. */
+  readonly jsonLimits?: JsonLimits;
 }
 
 export async function decodeRequest(request: IngressRequest, limits: IngressLimits): Promise<DecodedRequest> {
   const body = await request.readBody(limits.maxBodyBytes);
-  return decodeHttpRequest(request.headers, body, { maxBatchEvents: limits.maxBatchEvents });
+  return decodeHttpRequest(request.headers, body, {
+    maxBatchEvents: limits.maxBatchEvents,
+    json: limits.jsonLimits,
+  });
 }

@@ -3,6 +3,7 @@
  * limit and lets the source turn it into raw events (checking the sender
  * first), or answer on its own (a ping).
  */
+import { DEFAULT_JSON_LIMITS } from "../codec/json-limits.js";
 import type { Source } from "../sources/source.js";
 import { queryObject } from "../sources/source-input.js";
 import type { IngressLimits } from "./decode-request.js";
@@ -18,6 +19,7 @@ export function sourceDecoder(source: Source, limits: IngressLimits): RequestDec
       query: queryObject(request.url === undefined ? "" : new URL(request.url).search),
       body,
       maxEvents: limits.maxBatchEvents ?? Number.POSITIVE_INFINITY,
+      jsonLimits: limits.jsonLimits ?? DEFAULT_JSON_LIMITS,
       receivedAt: ctx.receivedAt,
     });
     if (outcome.kind === "reply") {

@@ -13,6 +13,7 @@ import {
   DEFAULT_MAX_BATCH_EVENTS,
   DEFAULT_MAX_BODY_BYTES,
 } from "../config/gateway-config.js";
+import { jsonLimitsOf } from "../config/json-limits-config.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
@@ -94,6 +95,7 @@ export function createAdminApp(options: AdminOptions): Hono {
     const decoded = await decodeRequest(requestIngress(c.req.raw), {
       maxBodyBytes: state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+      jsonLimits: jsonLimitsOf(state.config),
     });
     const events = normalizeEvents(decoded.events);
     return c.json({

@@ -7,6 +7,7 @@
 import type { TargetRegistry } from "../adapter/target-registry.js";
 import type { Admission } from "../auth/admission.js";
 import { authorizeEvents } from "../auth/authorize-events.js";
+import type { JsonLimits } from "../codec/json-limits.js";
 import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import type { Decoded, RequestDecoder } from "../decode/decoded.js";
@@ -31,6 +32,7 @@ export interface PipelineDeps {
   readonly rateLimit: RateLimitStage | undefined;
   readonly maxBodyBytes: number;
   readonly maxBatchEvents: number;
+  readonly jsonLimits: JsonLimits;
   readonly deliveryTimeoutMs: number;
   readonly routing: RoutingTable;
   readonly targets: TargetRegistry;

@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   type GatewayConfig,
 } from "../config/gateway-config.js";
+import { jsonLimitsOf } from "../config/json-limits-config.js";
 import type { Clock } from "../context/request-context.js";
 import { sourceDecoder } from "../decode/decode-source.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
@@ -80,6 +81,7 @@ export function buildState(
     rateLimit: createRateLimitStage(rateLimitsOf(config), deps.buckets),
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+    jsonLimits: jsonLimitsOf(config),
     deliveryTimeoutMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     routing,
     targets,

@@ -4,7 +4,7 @@
  * invented or rewritten; every violation is reported with its pointer.
  */
 import { decodeBase64 } from "../codec/base64.js";
-import { decodeJsonString, JsonSyntaxError, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
+import { decodeJsonString, scanJsonDocument, withoutBom } from "../codec/json-scan.js";
 import { isJsonMediaType, type MediaType, parseMediaType } from "../codec/media-type.js";
 import { encodeUtf8, isValidUtf8 } from "../codec/utf8.js";
 import { type FieldFailure, invalidEvent } from "../errors/errors.js";
@@ -148,7 +148,7 @@ function eventData(raw: RawData | undefined, type: DataType, fail: Fail, prefix:
         } catch (error) {
           // The producer said JSON (no content type only implies it).
           if (contentType === undefined) return new EventData(raw.bytes, "binary");
-          const detail = error instanceof JsonSyntaxError ? error.message : "invalid JSON";
+          const detail = error instanceof Error ? error.message : "invalid JSON";
           fail(
             pointer,
             "invalid-json",

@@ -21,7 +21,7 @@ export async function decodeJsonObjectEvent(
   base: Readonly<Record<string, string>> = {},
 ): Promise<SourceOutcome> {
   // One object is expected: a list of any length is a 400 not-an-object, never a 413 for too many events.
-  const body = parseJsonBody(request.body, Number.POSITIVE_INFINITY);
+  const body = parseJsonBody(request.body, Number.POSITIVE_INFINITY, request.jsonLimits);
   const item = body.list ? undefined : body.items[0];
   if (item?.kind !== "object") {
     const kind = item === undefined ? "an array" : `a ${item.kind}`;

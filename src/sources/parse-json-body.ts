@@ -1,9 +1,10 @@
 /**
  * A source's JSON body: checked by the gateway's scanner (which keeps each
  * element's exact bytes, forwarded as the event's data) and parsed for the
- * mapping expressions. 400 when it is not JSON, 413 past the batch limit.
+ * mapping expressions. 400 when it is not JSON or breaks a JSON limit, 413 past the batch limit.
  */
 import { scanJsonBody } from "../bindings/http/decode.js";
+import type { JsonLimits } from "../codec/json-limits.js";
 import { type JsonSpan, scanJsonArrayDocument, withoutBom } from "../codec/json-scan.js";
 import { decodeUtf8 } from "../codec/utf8.js";
 
@@ -21,11 +22,12 @@ export interface JsonBody {
   readonly items: readonly JsonBodyItem[];
 }
 
-export function parseJsonBody(raw: Uint8Array, maxItems: number): JsonBody {
+export function parseJsonBody(raw: Uint8Array, maxItems: number, limits: JsonLimits): JsonBody {
   // The scanner skips one byte order mark itself and refuses a second one, so
   // it reads the body as received; its spans count from the body's first byte.
-  const scanned = scanJsonBody(() => scanJsonArrayDocument(raw, maxItems));
-  // The scanner has proven it is UTF-8 JSON after at most one mark: JSON.parse cannot fail here.
+  const scanned = scanJsonBody(raw, () => scanJsonArrayDocument(raw, maxItems, limits));
+  // The scanner has proven it is UTF-8 JSON after at most one mark, within the
+  // limits: JSON.parse can neither fail nor recurse deeply here.
   const value: unknown = JSON.parse(decodeUtf8(withoutBom(raw)) ?? "");
   if (scanned.elements === undefined) {
     return {

@@ -8,6 +8,7 @@
  */
 import type { JsonSchema } from "../adapter/adapter.js";
 import type { HeaderReader } from "../bindings/http/header-reader.js";
+import type { JsonLimits } from "../codec/json-limits.js";
 import type { RawEvent } from "../event/raw-event.js";
 import type { CorsConfig } from "../http/cors/cors-config.js";
 
@@ -22,6 +23,8 @@ export interface SourceRequest {
   readonly body: Uint8Array;
   /** A list with more events is refused with 413 (server.maxBatchEvents). */
   readonly maxEvents: number;
+  /** A JSON body nested deeper or with longer strings is refused with 400 before it is parsed. */
+  readonly jsonLimits: JsonLimits;
   /** When the request arrived (ms since the epoch), for signed timestamps' tolerance. */
   readonly receivedAt: number;
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
     file,
     [
       "version: 1",
-      "server: { maxBodyBytes: 4194304 }",
+      "server: { maxBodyBytes: 4194304, maxJsonStringBytes: 4194304 }", // one string of data over 1 MiB
       "targets:",
       "  grid:",
       "    type: eventgrid",

@@ -6,15 +6,18 @@
  * read through it; decodeHttpEvents also applies the core checks.
  */
 
+import { DEFAULT_JSON_LIMITS, JsonLimitError, type JsonLimits } from "../../codec/json-limits.js";
 import {
   JsonSyntaxError,
   type ScannedValue,
   scanJsonArrayDocument,
+  scanJsonDocument,
   scanJsonObjectDocument,
   TooManyElementsError,
 } from "../../codec/json-scan.js";
-import { parseMediaType } from "../../codec/media-type.js";
+import { isJsonMediaType, parseMediaType } from "../../codec/media-type.js";
 import { malformedBody, tooManyEvents, unsupportedMediaType } from "../../errors/errors.js";
+import { jsonLimitProblem } from "../../errors/json-limit-problem.js";
 import type { CloudEvent } from "../../event/cloud-event.js";
 import type { RawEvent, RawEvents } from "../../event/raw-event.js";
 import { normalizeEvents } from "../../normalize/normalize-event.js";
@@ -27,6 +30,8 @@ export type HttpContentMode = "binary" | "structured" | "batch";
 export interface DecodeOptions {
   /** A batch with more events gets 413 (server.maxBatchEvents), checked while scanning. */
   readonly maxBatchEvents?: number;
+  /** Nesting and string limits (server.maxJsonDepth, server.maxJsonStringBytes), checked while scanning. */
+  readonly json?: JsonLimits;
 }
 
 export interface DecodedRequest {
@@ -54,11 +59,16 @@ function requireJsonFormat(contentType: string, essence: string): void {
   }
 }
 
-/** Runs a JSON scan, turning its failures into the gateway's answers: 400 malformed-body, 413 too-many-events. */
-export function scanJsonBody<T>(scanner: () => T): T {
+/**
+ * Runs a JSON scan of `bytes`, turning its failures into the gateway's
+ * answers: 400 malformed-body (with json-too-deep or json-string-too-long
+ * past a limit), 413 too-many-events.
+ */
+export function scanJsonBody<T>(bytes: Uint8Array, scanner: () => T): T {
   try {
     return scanner();
   } catch (error) {
+    if (error instanceof JsonLimitError) throw jsonLimitProblem(error, bytes);
     if (error instanceof JsonSyntaxError) {
       throw malformedBody(`The body is not valid JSON: ${error.message}`, [
         { code: "invalid-json", detail: error.message, pointer: "" },
@@ -69,6 +79,24 @@ export function scanJsonBody<T>(scanner: () => T): T {
   }
 }
 
+/**
+ * Binary-mode data declared JSON is held to the same limits as a structured
+ * body, before anything parses it. Only the limits are checked here: whether
+ * it is valid JSON is reported with the event's other failures (at /data).
+ * Undeclared data is left alone: it is JSON only if it scans as JSON, and
+ * otherwise binary, so a limit cannot refuse it.
+ */
+function checkBinaryJsonData(contentType: string | null, body: Uint8Array, json: JsonLimits): void {
+  if (contentType === null || body.length === 0) return;
+  const mediaType = parseMediaType(contentType);
+  if (mediaType === undefined || !isJsonMediaType(mediaType)) return;
+  try {
+    scanJsonDocument(body, json);
+  } catch (error) {
+    if (error instanceof JsonLimitError) throw jsonLimitProblem(error, body, "/data");
+  }
+}
+
 export function decodeHttpRequest(
   headers: HeaderReader,
   body: Uint8Array,
@@ -76,17 +104,21 @@ export function decodeHttpRequest(
 ): DecodedRequest {
   const contentType = headers.get("content-type");
   const mode = contentModeOf(contentType);
-  if (mode === "binary") return { mode, events: [decodeBinaryMode(headers, body)] };
+  const json = options.json ?? DEFAULT_JSON_LIMITS;
+  if (mode === "binary") {
+    checkBinaryJsonData(contentType, body, json);
+    return { mode, events: [decodeBinaryMode(headers, body)] };
+  }
 
   if (mode === "structured") {
     requireJsonFormat(contentType ?? "", "application/cloudevents+json");
-    const scanned = scanJsonBody(() => scanJsonObjectDocument(body));
+    const scanned = scanJsonBody(body, () => scanJsonObjectDocument(body, json));
     if (scanned.members === undefined) throw malformedBody("A structured-mode body must be a JSON object");
     return { mode, events: [rawEventFromJson(body, scanned, 0, "")] };
   }
 
   requireJsonFormat(contentType ?? "", "application/cloudevents-batch+json");
-  const { elements } = scanJsonBody(() => scanJsonArrayDocument(body, options.maxBatchEvents));
+  const { elements } = scanJsonBody(body, () => scanJsonArrayDocument(body, options.maxBatchEvents, json));
   if (elements === undefined) throw malformedBody("A batched-mode body must be a JSON array");
   return {
     mode,

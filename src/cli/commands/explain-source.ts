@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_BATCH_EVENTS,
   DEFAULT_MAX_BODY_BYTES,
 } from "../../config/gateway-config.js";
+import { jsonLimitsOf } from "../../config/json-limits-config.js";
 import { createRequestContext, systemClock } from "../../context/request-context.js";
 import { sourceDecoder } from "../../decode/decode-source.js";
 import type { IngressRequest } from "../../decode/ingress-request.js";
@@ -79,6 +80,7 @@ export async function explainSourceRequest(
   const decode = sourceDecoder(source, {
     maxBodyBytes: config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxBatchEvents: config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+    jsonLimits: jsonLimitsOf(config),
   });
   const ctx = createRequestContext(request, {
     clock: systemClock,

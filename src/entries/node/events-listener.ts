@@ -133,7 +133,7 @@ class NodeIngress implements IngressRequest {
   }
 }
 
-function writeReply(request: IncomingMessage, response: ServerResponse, reply: GatewayReply): void {
+export function writeReply(request: IncomingMessage, response: ServerResponse, reply: GatewayReply): void {
   if (response.destroyed || response.headersSent) return;
   const unread = !request.complete;
   // A body the gateway refused to read (413) is not drained on a kept-alive connection:

@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { pino } from "pino";
@@ -21,8 +20,10 @@ import { redactingLogger } from "../../observe/redacting-logger.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
+import { createLimitedServer } from "./limited-server.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { resolveSchemas } from "./schemas-config.js";
+import { nodeServerLimitsOf } from "./server-limits.js";
 import { writeProcessStdout } from "./stdout-writer.js";
 
 export type NodeLogger = Logger & { error(object: object, message: string): void };
@@ -149,7 +150,11 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     });
   };
 
-  const main = await listen(createServer(gatewayListener(gateway)), options.port, options.host);
+  const main = await listen(
+    createLimitedServer(gatewayListener(gateway), nodeServerLimitsOf(options.config)),
+    options.port,
+    options.host,
+  );
   const admin = options.config.admin
     ? await listen(
         createAdaptorServer({

@@ -4,6 +4,7 @@
  * GitHub's default content type). Its bytes become the event's data; the
  * parsed object is what the event rules and the mapping expressions read.
  */
+import type { JsonLimits } from "../../codec/json-limits.js";
 import { isJsonMediaType, parseMediaType } from "../../codec/media-type.js";
 import { decodeUtf8, encodeUtf8 } from "../../codec/utf8.js";
 import { malformedBody, unsupportedMediaType } from "../../errors/errors.js";
@@ -43,9 +44,13 @@ function jsonBytes(contentType: string | null, body: Uint8Array): Uint8Array {
   throw unsupportedMediaType(`A GitHub delivery is application/json or ${FORM}, not ${mediaType.essence}`);
 }
 
-export function readGithubPayload(contentType: string | null, body: Uint8Array): GithubPayload {
+export function readGithubPayload(
+  contentType: string | null,
+  body: Uint8Array,
+  limits: JsonLimits,
+): GithubPayload {
   // No batch limit: a list is refused below whatever its length, and the body limit bounds the scan.
-  const parsed = parseJsonBody(jsonBytes(contentType, body), Number.POSITIVE_INFINITY);
+  const parsed = parseJsonBody(jsonBytes(contentType, body), Number.POSITIVE_INFINITY, limits);
   const [item] = parsed.items;
   if (parsed.list || item === undefined || item.kind !== "object") {
     const detail = "A GitHub payload is a JSON object";

@@ -97,7 +97,7 @@ class GithubSource implements Source {
     if (this.#secrets !== undefined)
       await verifyGithubSignature(this.#secrets, request.headers, request.body);
     const delivery = deliveryHeaders(request.headers);
-    const payload = readGithubPayload(request.headers.get("content-type"), request.body);
+    const payload = readGithubPayload(request.headers.get("content-type"), request.body, request.jsonLimits);
     if (delivery.event === "ping") {
       const zen = (payload.value as { zen?: unknown }).zen;
       return {

@@ -31,7 +31,7 @@ class JsonSource implements Source {
   }
 
   async decode(request: SourceRequest): Promise<SourceOutcome> {
-    const body = parseJsonBody(request.body, request.maxEvents);
+    const body = parseJsonBody(request.body, request.maxEvents, request.jsonLimits);
     const headers = headerObject(request.headers);
     const budget = new ExpressionBudget();
     const failures: FieldFailure[] = [];
