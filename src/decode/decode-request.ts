@@ -4,7 +4,7 @@
  * the batch limit enforced while scanning.
  */
 import { type DecodedRequest, decodeHttpRequest } from "../bindings/http/decode.js";
-import type { JsonLimits } from "../codec/json-limits.js";
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from "../codec/json-limits.js";
 import type { IngressRequest } from "./ingress-request.js";
 
 export interface IngressLimits {
@@ -20,6 +20,6 @@ export async function decodeRequest(request: IngressRequest, limits: IngressLimi
   const body = await request.readBody(limits.maxBodyBytes);
   return decodeHttpRequest(request.headers, body, {
     maxBatchEvents: limits.maxBatchEvents,
-    json: limits.jsonLimits,
+    json: limits.jsonLimits ?? DEFAULT_JSON_LIMITS,
   });
 }

@@ -36,6 +36,10 @@ describe("the plain-path shortcut", () => {
       expect(plainPathOf(jsonata(text).ast()), text).toBeUndefined();
   });
 
+  /** JSONata marks its result sequences with own properties (`sequence`, and `push` under a length limit); the values are what count. */
+  const withoutSequenceMarks = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(withoutSequenceMarks) : value;
+
   it("answers exactly as JSONata does, or hands over", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -48,10 +52,11 @@ describe("the plain-path shortcut", () => {
           const shortcut = readPlainPath(input, names ?? []);
           const expected = await jsonata(text).evaluate(input);
           if (shortcut !== ASK_JSONATA) expect(shortcut).toStrictEqual(expected);
-          // Through compileExpression the answer is JSONata's either way.
-          expect(await compileExpression(text).evaluate(input, new ExpressionBudget())).toStrictEqual(
-            expected,
-          );
+          // Through compileExpression the answer is JSONata's either way (its
+          // guardrails give result sequences an own `push`, hence the copies).
+          expect(
+            withoutSequenceMarks(await compileExpression(text).evaluate(input, new ExpressionBudget())),
+          ).toStrictEqual(withoutSequenceMarks(expected));
         },
       ),
       { numRuns: 500 },

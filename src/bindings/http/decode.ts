@@ -6,7 +6,7 @@
  * read through it; decodeHttpEvents also applies the core checks.
  */
 
-import { DEFAULT_JSON_LIMITS, JsonLimitError, type JsonLimits } from "../../codec/json-limits.js";
+import { JsonLimitError, type JsonLimits, UNLIMITED_JSON } from "../../codec/json-limits.js";
 import {
   JsonSyntaxError,
   type ScannedValue,
@@ -30,7 +30,12 @@ export type HttpContentMode = "binary" | "structured" | "batch";
 export interface DecodeOptions {
   /** A batch with more events gets 413 (server.maxBatchEvents), checked while scanning. */
   readonly maxBatchEvents?: number;
-  /** Nesting and string limits (server.maxJsonDepth, server.maxJsonStringBytes), checked while scanning. */
+  /**
+   * Nesting and string limits (server.maxJsonDepth, server.maxJsonStringBytes),
+   * checked while scanning. Absent: only the hard depth cap, because this
+   * decoder also reads events back from brokers (NATS, Pub/Sub), whose size
+   * their targets bound; ingress always passes the configured limits.
+   */
   readonly json?: JsonLimits;
 }
 
@@ -104,7 +109,7 @@ export function decodeHttpRequest(
 ): DecodedRequest {
   const contentType = headers.get("content-type");
   const mode = contentModeOf(contentType);
-  const json = options.json ?? DEFAULT_JSON_LIMITS;
+  const json = options.json ?? UNLIMITED_JSON;
   if (mode === "binary") {
     checkBinaryJsonData(contentType, body, json);
     return { mode, events: [decodeBinaryMode(headers, body)] };
