@@ -196,9 +196,13 @@ describe("headers, body timeout and keep-alive", () => {
 /** An HTTP receiver that holds every request until released. */
 async function heldReceiver() {
   const held: ServerResponse[] = [];
+  let abandoned = 0;
   const server = createServer((request, response) => {
     request.resume();
     request.on("end", () => held.push(response));
+    response.on("close", () => {
+      if (!response.writableFinished) abandoned++;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => {
@@ -208,6 +212,8 @@ async function heldReceiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     held: () => held.length,
+    /** Requests whose sender closed the connection before they were answered. */
+    abandoned: () => abandoned,
     release: () => {
       for (const response of held.splice(0)) response.writeHead(204).end();
     },
@@ -246,6 +252,30 @@ describe("in-flight requests and connections", () => {
     await expect.poll(() => receiver.held(), { timeout: 10_000 }).toBe(1);
     receiver.release();
     expect((await fourth.response()).status).toBe(202);
+  });
+
+  it("gives back the in-flight slots of pipelined requests whose client closed the connection, and abandons them", async () => {
+    const receiver = await heldReceiver();
+    const gateway = await serve(
+      `version: 1\nserver: { maxInFlight: 4 }\ntargets: { slow: { type: http, url: "${receiver.url}/in" } }\nroutes: [{ name: all, to: [slow] }]\n`,
+    );
+    // 20 requests pipelined in one write: four take every slot and are held at the target (the
+    // other 16 are refused); the responses of three of them wait behind the first one's.
+    const attacker = await RawClient.open(gateway);
+    attacker.socket.write(postEvent().repeat(20));
+    await expect.poll(() => receiver.held(), { timeout: 10_000 }).toBe(4);
+    // The client leaves; the queued responses never get the socket.
+    attacker.socket.destroy();
+    // Their deliveries are abandoned, not only the first one's.
+    await expect.poll(() => receiver.abandoned(), { timeout: 10_000 }).toBe(4);
+    receiver.release();
+
+    // All four slots are free again: four requests at once are all admitted and answered 202.
+    const clients = await Promise.all(Array.from({ length: 4 }, () => RawClient.open(gateway)));
+    for (const client of clients) client.socket.write(postEvent());
+    await expect.poll(() => receiver.held(), { timeout: 10_000 }).toBe(4);
+    receiver.release();
+    for (const client of clients) expect((await client.response()).status).toBe(202);
   });
 
   it("answers 503 overloaded to a connection beyond maxConnections and closes it, then takes new ones again", async () => {

@@ -17,9 +17,12 @@ import { GatewayError, payloadTooLarge } from "../../errors/errors.js";
 import { asGatewayError, problemReply } from "../../errors/problem-response.js";
 import type { Gateway } from "../../http/create-gateway.js";
 import type { GatewayReply } from "../../respond/reply.js";
+import { onConnectionClose } from "./connection-close.js";
 
 /** How long a body the gateway stopped reading (413) may keep arriving before the connection is closed. */
 const UNREAD_BODY_GRACE_MS = 500;
+
+const noop = () => {};
 
 const isEventsPath = (url: string | undefined) => url === "/events" || url?.startsWith("/events?") === true;
 
@@ -123,11 +126,20 @@ class NodeIngress implements IngressRequest {
       this.#controller = made;
       const response = this.#response;
       if (response.writableFinished) return made.signal;
-      if (response.destroyed) made.abort();
-      else
-        response.once("close", () => {
-          if (!response.writableFinished) made.abort();
-        });
+      if (response.destroyed) {
+        made.abort();
+        return made.signal;
+      }
+      // The client is gone when the response closes unwritten, or when the connection closes
+      // first: a pipelined response queued behind another never closes of its own.
+      let forget = noop;
+      const gone = () => {
+        response.off("close", gone);
+        forget();
+        if (!response.writableFinished) made.abort();
+      };
+      response.on("close", gone);
+      forget = onConnectionClose(this.#request.socket, gone);
     }
     return this.#controller.signal;
   }

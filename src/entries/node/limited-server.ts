@@ -26,6 +26,7 @@ import {
 import type { Socket } from "node:net";
 import { GatewayError } from "../../errors/errors.js";
 import { problemReply } from "../../errors/problem-response.js";
+import { onConnectionClose } from "./connection-close.js";
 import { writeReply } from "./events-listener.js";
 import type { NodeServerLimits } from "./server-limits.js";
 
@@ -33,6 +34,8 @@ import type { NodeServerLimits } from "./server-limits.js";
 const OVERLOADED_RETRY_AFTER_MS = 1000;
 /** A refused connection that sends no request is closed after this long. */
 const REFUSED_CONNECTION_IDLE_MS = 5000;
+
+const noop = () => {};
 
 const overloaded = (what: string) =>
   new GatewayError("overloaded", what, { retryAfterMs: OVERLOADED_RETRY_AFTER_MS });
@@ -171,9 +174,22 @@ function limitedListener(
       return;
     }
     inFlight++;
-    response.once("close", () => {
+    // Given back once, on whichever comes first: the response written (`finish`), the response
+    // closed, or the connection closed (a pipelined response queued behind another never emits
+    // either of its own when the client leaves).
+    let held = true;
+    let forget = noop;
+    const giveBack = () => {
+      if (!held) return;
+      held = false;
       inFlight--;
-    });
+      response.off("finish", giveBack);
+      response.off("close", giveBack);
+      forget();
+    };
+    response.on("finish", giveBack);
+    response.on("close", giveBack);
+    forget = onConnectionClose(request.socket, giveBack);
     listener(request, response);
   };
 }
