@@ -7,7 +7,10 @@
  * only the limit that refused it, so one credential's excess never spends
  * the global budget of the others. Requests admission refused (401) never
  * get here: counting them would let anyone without a credential spend the
- * global budget of everyone who has one.
+ * global budget of everyone who has one. For the same reason a path whose
+ * source checks a signature calls this stage after decode, once the
+ * signature held (events-handler.ts): a request refused for its signature
+ * costs no token.
  */
 import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { Principal } from "../context/request-context.js";
