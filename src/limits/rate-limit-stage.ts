@@ -16,6 +16,7 @@ import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { Principal } from "../context/request-context.js";
 import { GatewayError } from "../errors/errors.js";
 import type { BucketStore } from "./bucket-store.js";
+import { originBucketKey, quotedOrigin } from "./origin-key.js";
 import { hasRateLimits, type RateLimits } from "./rate-limits.js";
 import type { RateLimit } from "./token-bucket.js";
 
@@ -57,12 +58,12 @@ interface Check {
   readonly detail: string;
 }
 
-function checksFor(
+async function checksFor(
   limits: RateLimits,
   request: { readonly headers: HeaderReader },
   path: string,
   principal: Principal | undefined,
-): Check[] {
+): Promise<Check[]> {
   const checks: Check[] = [];
   if (limits.global) {
     checks.push({
@@ -84,11 +85,11 @@ function checksFor(
     const named = originOf(request.headers);
     if (named !== undefined) {
       checks.push({
-        key: `origin:${named.origin}`,
+        key: await originBucketKey(named.origin),
         limit: limits.webhookOrigin,
         code: "webhook-origin",
         header: named.header,
-        detail: `the rate the webhook handshake granted ${named.origin} (WebHook-Allowed-Rate) is spent for now`,
+        detail: `the rate the webhook handshake granted ${quotedOrigin(named.origin)} (WebHook-Allowed-Rate) is spent for now`,
       });
     }
   }
@@ -114,7 +115,7 @@ export function createRateLimitStage(limits: RateLimits, store: BucketStore): Ra
   if (!hasRateLimits(limits)) return undefined;
   return async (request, path, principal) => {
     const taken: Check[] = [];
-    for (const check of checksFor(limits, request, path, principal)) {
+    for (const check of await checksFor(limits, request, path, principal)) {
       const verdict = await store.take(check.key, check.limit);
       if (!verdict.allowed) {
         await Promise.all(taken.map((t) => store.giveBack(t.key, t.limit)));

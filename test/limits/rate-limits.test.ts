@@ -344,3 +344,34 @@ describe("a path whose source checks the signature", () => {
     await expectLimited(await postHook(t, 12, true), "per-credential", "1");
   });
 });
+
+describe("the webhook origin's bucket key", () => {
+  it("is a digest of the origin, so a 16 KiB origin keys a bucket no larger than a short one", async () => {
+    const clock = manualClock();
+    const inner = memoryBucketStore(clock);
+    const keys: string[] = [];
+    const buckets = {
+      take: (key: string, limit: Parameters<typeof inner.take>[1]) => {
+        keys.push(key);
+        return inner.take(key, limit);
+      },
+      giveBack: inner.giveBack,
+    };
+    const t = testGateway({ ingest: { webhook: { allowedRate: 1 } } }, {}, { clock, buckets });
+    const long = `https://${"a".repeat(16 * 1024)}.example`;
+    const from = (origin: string) => ({ ...STRUCTURED, "webhook-request-origin": origin });
+    expect((await t.post({ headers: from(long), body: event })).status).toBe(202);
+    // The same origin, compared case-insensitively, shares the bucket.
+    const problem = await expectLimited(
+      await t.post({ headers: from(long.toUpperCase()), body: event }),
+      "webhook-origin",
+      "60",
+    );
+    expect(problem.errors?.[0]?.header).toBe("webhook-request-origin");
+    expect(JSON.stringify(problem).length).toBeLessThan(2_048);
+    // An origin that differs only in its last character has a bucket of its own.
+    expect((await t.post({ headers: from(`${long.slice(0, -1)}X`), body: event })).status).toBe(202);
+    expect(new Set(keys).size).toBe(2);
+    for (const key of keys) expect(key.length).toBeLessThanOrEqual(100);
+  });
+});
