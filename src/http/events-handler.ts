@@ -83,8 +83,29 @@ export function eventsHandler(deps: PipelineDeps) {
   });
 }
 
+/** How a path proves its sender, which decides when its requests are counted against the rate limits. */
+export interface PathOptions {
+  /**
+   * The path's source checks a signature over the body in decode (admission
+   * let the request through unasked). Its requests are then counted after
+   * decode, once the signature held: counted before, a sender without the
+   * secret would spend, with requests refused 401, the global budget of
+   * everyone else and the bucket of the source's real deliveries. The body
+   * is read for the signature anyway, so counting later lets nobody unproven
+   * skip work the limit would have spared; what it costs is that a proven
+   * sender's body that then fails to decode (400) is not counted either.
+   */
+  readonly senderProvenInDecode?: boolean;
+}
+
 /** The pipeline for one path, its decode stage given. */
-export function pipelineHandler(deps: PipelineDeps, path: string, decode: RequestDecoder) {
+export function pipelineHandler(
+  deps: PipelineDeps,
+  path: string,
+  decode: RequestDecoder,
+  options: PathOptions = {},
+) {
+  const limitBeforeDecode = options.senderProvenInDecode !== true;
   return async function handleRequest(request: IngressRequest): Promise<GatewayReply> {
     const ctx = createRequestContext(request, {
       clock: deps.clock,
@@ -93,10 +114,12 @@ export function pipelineHandler(deps: PipelineDeps, path: string, decode: Reques
     });
     try {
       // admit -> limit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
+      // (on a signed source's path: admit -> decode -> limit -> normalize -> ...)
       const principal = deps.admission === undefined ? undefined : await deps.admission(request, path);
       ctx.principal = principal;
-      if (deps.rateLimit !== undefined) await deps.rateLimit(request, path, principal);
+      if (deps.rateLimit !== undefined && limitBeforeDecode) await deps.rateLimit(request, path, principal);
       const decoded = await decode(request, ctx);
+      if (deps.rateLimit !== undefined && !limitBeforeDecode) await deps.rateLimit(request, path, principal);
       if (decoded.kind === "reply")
         return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };
       deps.observer.report({ stage: "received", ctx, mode: decoded.label, count: decoded.events.length });

@@ -96,7 +96,9 @@ export function buildState(
       path,
       withCors(
         cors.get(path),
-        pipelineHandler(pipeline, path, sourceDecoder(source, pipeline)),
+        pipelineHandler(pipeline, path, sourceDecoder(source, pipeline), {
+          senderProvenInDecode: source.verifiesSender,
+        }),
         deps.observer,
       ),
     ]),

@@ -7,12 +7,16 @@
  * only the limit that refused it, so one credential's excess never spends
  * the global budget of the others. Requests admission refused (401) never
  * get here: counting them would let anyone without a credential spend the
- * global budget of everyone who has one.
+ * global budget of everyone who has one. For the same reason a path whose
+ * source checks a signature calls this stage after decode, once the
+ * signature held (events-handler.ts): a request refused for its signature
+ * costs no token.
  */
 import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { Principal } from "../context/request-context.js";
 import { GatewayError } from "../errors/errors.js";
 import type { BucketStore } from "./bucket-store.js";
+import { originBucketKey, quotedOrigin } from "./origin-key.js";
 import { hasRateLimits, type RateLimits } from "./rate-limits.js";
 import type { RateLimit } from "./token-bucket.js";
 
@@ -54,12 +58,12 @@ interface Check {
   readonly detail: string;
 }
 
-function checksFor(
+async function checksFor(
   limits: RateLimits,
   request: { readonly headers: HeaderReader },
   path: string,
   principal: Principal | undefined,
-): Check[] {
+): Promise<Check[]> {
   const checks: Check[] = [];
   if (limits.global) {
     checks.push({
@@ -81,11 +85,11 @@ function checksFor(
     const named = originOf(request.headers);
     if (named !== undefined) {
       checks.push({
-        key: `origin:${named.origin}`,
+        key: await originBucketKey(named.origin),
         limit: limits.webhookOrigin,
         code: "webhook-origin",
         header: named.header,
-        detail: `the rate the webhook handshake granted ${named.origin} (WebHook-Allowed-Rate) is spent for now`,
+        detail: `the rate the webhook handshake granted ${quotedOrigin(named.origin)} (WebHook-Allowed-Rate) is spent for now`,
       });
     }
   }
@@ -111,7 +115,7 @@ export function createRateLimitStage(limits: RateLimits, store: BucketStore): Ra
   if (!hasRateLimits(limits)) return undefined;
   return async (request, path, principal) => {
     const taken: Check[] = [];
-    for (const check of checksFor(limits, request, path, principal)) {
+    for (const check of await checksFor(limits, request, path, principal)) {
       const verdict = await store.take(check.key, check.limit);
       if (!verdict.allowed) {
         await Promise.all(taken.map((t) => store.giveBack(t.key, t.limit)));

@@ -4,6 +4,7 @@
  * the wall clock), the 429 they answer, and the cap on the buckets kept.
  */
 import { createHash } from "node:crypto";
+import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
 import { memoryBucketStore } from "../../src/limits/memory-bucket-store.js";
@@ -288,5 +289,89 @@ describe("the bucket store", () => {
         "60",
       );
     }
+  });
+});
+
+describe("a path whose source checks the signature", () => {
+  const SECRET = "rate-limit-github-secret";
+  const push = JSON.stringify({ ref: "refs/heads/main", repository: { full_name: "o/r", id: 1 } });
+  const delivery = (i: number) => ({
+    "content-type": "application/json",
+    "x-github-event": "push",
+    "x-github-delivery": `delivery-${i}`,
+  });
+  const gatewayWith = (rateLimits: NonNullable<GatewayConfig["auth"]>["rateLimits"]) => {
+    const clock = manualClock();
+    return testGateway(
+      {
+        ...withKeys(rateLimits),
+        ingest: { sources: [{ path: "/hooks/github", type: "github", secrets: [SECRET] }] },
+      },
+      {},
+      { clock },
+    );
+  };
+  const postHook = async (t: ReturnType<typeof testGateway>, i: number, signed: boolean) =>
+    (await t.gateway.request("/hooks/github", {
+      method: "POST",
+      headers: {
+        ...delivery(i),
+        ...(signed ? { "x-hub-signature-256": await sign(SECRET, push) } : {}),
+      },
+      body: push,
+    })) as Response;
+
+  it("costs an unsigned request nothing: it cannot spend the global budget of credentials", async () => {
+    const t = gatewayWith({ global: { rate: 1, burst: 3 } });
+    for (let i = 0; i < 5; i++) {
+      const refused = await postHook(t, i, false);
+      expect(refused.status).toBe(401);
+      expect((await problemOf(refused)).code).toBe("source-unauthenticated");
+    }
+    expect((await t.post({ headers: asKey(KEY_A), body: event })).status).toBe(202);
+    expect((await postHook(t, 10, true)).status).toBe(202);
+    expect((await postHook(t, 11, true)).status).toBe(202);
+    // Three tokens, three requests proven: the fourth is over the limit, signed or not.
+    await expectLimited(await postHook(t, 12, true), "global", "1");
+    await expectLimited(await t.post({ headers: asKey(KEY_B), body: event }), "global", "1");
+  });
+
+  it("costs an unsigned request nothing on the source's own bucket either", async () => {
+    const t = gatewayWith({ perCredential: { rate: 1, burst: 2 } });
+    for (let i = 0; i < 5; i++) expect((await postHook(t, i, false)).status).toBe(401);
+    expect((await postHook(t, 10, true)).status).toBe(202);
+    expect((await postHook(t, 11, true)).status).toBe(202);
+    await expectLimited(await postHook(t, 12, true), "per-credential", "1");
+  });
+});
+
+describe("the webhook origin's bucket key", () => {
+  it("is a digest of the origin, so a 16 KiB origin keys a bucket no larger than a short one", async () => {
+    const clock = manualClock();
+    const inner = memoryBucketStore(clock);
+    const keys: string[] = [];
+    const buckets = {
+      take: (key: string, limit: Parameters<typeof inner.take>[1]) => {
+        keys.push(key);
+        return inner.take(key, limit);
+      },
+      giveBack: inner.giveBack,
+    };
+    const t = testGateway({ ingest: { webhook: { allowedRate: 1 } } }, {}, { clock, buckets });
+    const long = `https://${"a".repeat(16 * 1024)}.example`;
+    const from = (origin: string) => ({ ...STRUCTURED, "webhook-request-origin": origin });
+    expect((await t.post({ headers: from(long), body: event })).status).toBe(202);
+    // The same origin, compared case-insensitively, shares the bucket.
+    const problem = await expectLimited(
+      await t.post({ headers: from(long.toUpperCase()), body: event }),
+      "webhook-origin",
+      "60",
+    );
+    expect(problem.errors?.[0]?.header).toBe("webhook-request-origin");
+    expect(JSON.stringify(problem).length).toBeLessThan(2_048);
+    // An origin that differs only in its last character has a bucket of its own.
+    expect((await t.post({ headers: from(`${long.slice(0, -1)}X`), body: event })).status).toBe(202);
+    expect(new Set(keys).size).toBe(2);
+    for (const key of keys) expect(key.length).toBeLessThanOrEqual(100);
   });
 });

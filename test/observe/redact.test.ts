@@ -286,6 +286,16 @@ describe("no secret leaves the gateway", () => {
     expect(audit.at(-1)).toMatchObject({ principal: "ops", method: "POST", resource: "reload", status: 200 });
   });
 
+  it("gives its runner a logger that redacts the config's secrets too (ce-gateway serve's own lines)", () => {
+    const failure = new Error(`close nats://gateway:${SECRETS.NATS_PASS}@nats.internal:4222 failed`);
+    running.logger.error({ err: failure, target: `Bearer ${SECRETS.TARGET_BEARER}` }, "shutdown failed");
+    const line = lines.at(-1) ?? "";
+    expect(line).toContain("shutdown failed");
+    expect(line).toContain("@nats.internal:4222 failed");
+    expect(line).toContain("[redacted]");
+    expectNoSecret("the runner's line", line);
+  });
+
   it("wrote log lines for all of it, none with a secret", () => {
     const text = lines.join("\n");
     expect(text).toContain("delivery failed");

@@ -31,6 +31,10 @@ export interface JwksCache {
   keysFor(header: JWSHeaderParameters): Promise<JwksLookup>;
 }
 
+/** How long past its own timeout a fetch may take to settle before it is given up for failed. */
+const DEADLINE_MARGIN_MS = 1_000;
+const OVERDUE = "the JWKS fetch did not finish in time";
+
 type Fetched = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
@@ -43,7 +47,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let attemptedAt = Number.NEGATIVE_INFINITY;
   let failure: { readonly reason: string; readonly retryAt: number } | undefined;
-  let pending: Promise<Fetched> | undefined;
+  /** The fetch under way, and when it is to be counted as failed if it has not settled. */
+  let pending: { readonly result: Promise<Fetched>; readonly deadline: number } | undefined;
 
   async function fetchSet(): Promise<Fetched> {
     try {
@@ -68,28 +73,48 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   }
 
   /**
+   * A fetch past its deadline is given up for failed, and backs off like one.
+   * On Workers a fetch belongs to the request that made it, and workerd may
+   * cancel it when that request ends: its promise then never settles, neither
+   * its own timeout nor the waiters' timers fire, and, waited on, it would
+   * hold every later lookup to 503 for good. Checked on each lookup, from the
+   * clock, so it needs no timer of a request that may be gone.
+   */
+  function abandonOverdueFetch(now: number): void {
+    if (pending === undefined || now < pending.deadline) return;
+    failure = { reason: OVERDUE, retryAt: pending.deadline + failureBackoffMs };
+    pending = undefined;
+  }
+
+  /**
    * One fetch at a time; the requests that arrive meanwhile wait for it, but
-   * never longer than its timeout (on Workers a fetch belongs to the request
-   * that made it, which may end first).
+   * never past its deadline.
    */
   async function refresh(): Promise<Fetched> {
-    if (pending === undefined) {
+    let current = pending;
+    if (current === undefined) {
       attemptedAt = Date.now();
-      pending = fetchSet().then((result) => {
-        if (!result.ok) failure = { reason: result.reason, retryAt: Date.now() + failureBackoffMs };
-        pending = undefined;
-        return result;
-      });
+      const attempt = {
+        deadline: attemptedAt + timeoutMs + DEADLINE_MARGIN_MS,
+        result: fetchSet().then((result) => {
+          // A fetch given up for overdue that settles late only brings its keys (which end the backoff).
+          if (pending !== attempt) return result;
+          if (!result.ok) failure = { reason: result.reason, retryAt: Date.now() + failureBackoffMs };
+          pending = undefined;
+          return result;
+        }),
+      };
+      pending = current = attempt;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const gaveUp = new Promise<Fetched>((resolve) => {
       timer = setTimeout(
-        () => resolve({ ok: false, reason: "the JWKS fetch did not finish in time" }),
-        timeoutMs + 1_000,
+        () => resolve({ ok: false, reason: OVERDUE }),
+        Math.max(0, current.deadline - Date.now()),
       );
     });
     try {
-      return await Promise.race([pending, gaveUp]);
+      return await Promise.race([current.result, gaveUp]);
     } finally {
       clearTimeout(timer);
     }
@@ -104,6 +129,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   return {
     async keysFor(header) {
       const now = Date.now();
+      abandonOverdueFetch(now);
       if (set !== undefined && now - fetchedAt < maxAgeMs) {
         const keys = await matchingKeys(set, header);
         if (keys.length > 0 || (failure === undefined && now - attemptedAt < refetchIntervalMs))

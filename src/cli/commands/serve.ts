@@ -41,8 +41,15 @@ export async function serveCommand(args: string[]): Promise<void> {
     config.server?.port ??
     DEFAULT_PORT;
   const host = values.host ?? (process.env.HOST || undefined) ?? config.server?.host ?? DEFAULT_HOST;
-  const logger = stderrLogger();
-  const running = await serveGateway({ config, port, host, logger, ...(source && { source }) });
+  const running = await serveGateway({
+    config,
+    port,
+    host,
+    logger: stderrLogger(),
+    ...(source && { source }),
+  });
+  // The gateway's own logger, which redacts the config's secrets: a shutdown error may quote a target's URL.
+  const { logger } = running;
   logger.info(
     {
       url: running.url,

@@ -51,6 +51,13 @@ export interface RunningGateway {
   readonly adminUrl: string | undefined;
   /** Where the schema registry's versions come from (a folder or a KV bucket); undefined without one. */
   readonly schemas: string | undefined;
+  /**
+   * The logger the gateway writes with (the one given, or stderr), every line
+   * redacted with the secrets of its config and of each one reloaded: for
+   * what its runner logs besides (serve's start and shutdown lines), so an
+   * error that quotes a target's URL or key is redacted there too.
+   */
+  readonly logger: NodeLogger;
   /** Re-reads the config file and swaps it in; throws ConfigError and keeps the current one when invalid. */
   reload(): Promise<number>;
   /** Stops accepting, lets in-flight requests finish, then closes the targets. */
@@ -193,5 +200,13 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     })();
     return stopping;
   };
-  return { gateway, url: main.url, adminUrl: admin?.url, schemas: schemasConfig?.location, reload, stop };
+  return {
+    gateway,
+    url: main.url,
+    adminUrl: admin?.url,
+    schemas: schemasConfig?.location,
+    logger,
+    reload,
+    stop,
+  };
 }
