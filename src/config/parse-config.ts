@@ -208,7 +208,11 @@ export function parseConfig(text: string, options: ParseConfigOptions): GatewayC
     ]);
   }
 
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // inlineRefs: false compiles each $defs entry into one function that every reference calls. Inlined, the
+  // sections shared by all source types are generated once per type: a validator several times larger whose
+  // compile garbage, promoted to the old generation just before the server starts, keeps per-request objects
+  // alive through young collections until the first full GC under load (more CPU and ~35 MB more peak RSS).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, inlineRefs: false });
   const sourceCatalog = options.sources ?? builtInSources;
   const validate = ajv.compile(configSchema(catalog, sourceCatalog));
   if (!validate(config)) {
