@@ -17,6 +17,7 @@ import { auditLog } from "../../observe/audit-log.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
+import { collectStartupGarbage } from "./collect-startup-garbage.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
@@ -157,6 +158,8 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     });
   };
 
+  // Everything is compiled: start serving from a compact heap (see collect-startup-garbage.ts).
+  collectStartupGarbage();
   const main = await listen(
     createLimitedServer(gatewayListener(gateway), nodeServerLimitsOf(options.config)),
     options.port,
