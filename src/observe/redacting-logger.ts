@@ -10,6 +10,9 @@ export function redactingLogger<L extends Logger>(logger: L, redactor: SecretRed
   const wrap =
     (level: LogLevel | "error") =>
     (object: object, message: string): void => {
+      // A line the level drops is not redacted either: redaction copies every field, and at
+      // LOG_LEVEL=warn that was per-request work (and garbage) for lines nobody writes.
+      if (logger.isLevelEnabled?.(level as LogLevel) === false) return;
       const write = (logger as unknown as Record<string, (o: object, m: string) => void>)[level];
       write?.call(logger, redactor.value(object), redactor.text(message));
     };
