@@ -70,6 +70,10 @@ function request(head: Record<string, string>, body: string | Uint8Array, close 
 const eventJson = (id: string, data: unknown) =>
   JSON.stringify({ specversion: "1.0", id, source: "/storm", type: "com.example.storm", data });
 
+/** One structured-mode request for the event `id`. */
+const structuredRequest = (id: string, data: unknown) =>
+  request({ "Content-Type": "application/cloudevents+json" }, eventJson(id, data));
+
 let serial = 0;
 const nextId = (round: number) => `storm-${round}-${++serial}`;
 
@@ -105,12 +109,7 @@ function planFor(round: number, kind: CaseKind, data: unknown, garbage: Uint8Arr
     }
     case "structured": {
       const id = nextId(round);
-      return {
-        ...base,
-        kind,
-        ids: [id],
-        chunks: [request({ "Content-Type": "application/cloudevents+json" }, eventJson(id, data))],
-      };
+      return { ...base, kind, ids: [id], chunks: [structuredRequest(id, data)] };
     }
     case "batch": {
       const ids = [nextId(round), nextId(round), nextId(round)];
@@ -177,13 +176,7 @@ function planFor(round: number, kind: CaseKind, data: unknown, garbage: Uint8Arr
     case "sent-then-closed": {
       // A whole request and an immediate hang-up: the event may or may not be delivered, but never twice.
       const id = nextId(round);
-      return {
-        ...base,
-        kind,
-        ids: [id],
-        chunks: [request({ "Content-Type": "application/cloudevents+json" }, eventJson(id, data))],
-        hangUp: true,
-      };
+      return { ...base, kind, ids: [id], chunks: [structuredRequest(id, data)], hangUp: true };
     }
   }
 }
