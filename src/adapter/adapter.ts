@@ -36,6 +36,13 @@ export interface OutboundMessage {
    * without it encodes the message itself.
    */
   readonly encoded?: EncodedMessage;
+  /**
+   * The key a broker with publish-side dedup (JetStream's `Nats-Msg-Id`)
+   * drops repeats by; absent: derived from the event's `source` + `id`. A
+   * dead letter sets its own, so one event dead-lettered from two targets is
+   * stored twice.
+   */
+  readonly messageId?: string;
 }
 
 /** A message in a target's wire form, or why the target cannot send it. */
@@ -162,6 +169,12 @@ export interface TargetDescriptor {
    * descriptor names its own options type); absent: the JSON format, any size.
    */
   readonly encoding?: (options: never) => TargetEncoding;
+  /**
+   * Whether a target with these options can serve as a replayable dead
+   * letter (its adapter reads back what it stored: src/deliver/dead-letter/
+   * dead-letter-store.ts); absent: it cannot.
+   */
+  readonly readsBack?: (options: never) => boolean;
 }
 
 /** Creates adapters of one target type. SDKs are imported inside `create`, lazily. */
