@@ -6,6 +6,7 @@
  * the next generation, and an adapter is closed only when no live generation
  * holds it any more.
  */
+import { adapterOptionsOf } from "../config/delivery-config.js";
 import { describeError } from "../errors/errors.js";
 import type { Adapter, AdapterFactory, AdapterRuntime } from "./adapter.js";
 import { type TargetCatalog, targetTypeOf } from "./catalog.js";
@@ -83,11 +84,17 @@ export class TargetRegistry {
     );
   }
 
+  /** The config the adapter is made from: delivery settings (retry, breaker) change no connection. */
+  #adapterConfig(name: string): Record<string, unknown> | undefined {
+    const config = this.#configs.get(name);
+    return config === undefined ? undefined : { type: config.type, ...adapterOptionsOf(config) };
+  }
+
   /** The pool key: the same name with the same settings is the same adapter. */
   #keyOf(name: string): string {
     return name in this.#provided
       ? `target:${name}:provided`
-      : `target:${name}:${canonical(this.#configs.get(name))}`;
+      : `target:${name}:${canonical(this.#adapterConfig(name))}`;
   }
 
   /**
@@ -135,8 +142,7 @@ export class TargetRegistry {
     const load = targetTypeOf(this.#catalog, config.type)?.load;
     if (load === undefined) throw new Error(`Unknown target type "${config.type}"`);
     const factory = (await load()) as AdapterFactory<Record<string, unknown>>;
-    const { type: _type, ...options } = config;
-    return factory.create(options, this.#runtime);
+    return factory.create(adapterOptionsOf(config), this.#runtime);
   }
 
   /**

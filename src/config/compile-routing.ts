@@ -7,6 +7,7 @@
 import type { TargetEncoding } from "../adapter/adapter.js";
 import { type TargetCatalog, targetTypeOf } from "../adapter/catalog.js";
 import type { TargetConfig } from "../adapter/target-registry.js";
+import { type DeliveryPolicy, type RoutePolicy, retryPolicyOf } from "../deliver/delivery-policy.js";
 import { describeError } from "../errors/errors.js";
 import { allOf, compileFilter, FilterCompileError } from "../filter/compile-filter.js";
 import { type Route, typeKeyOf } from "../route/route.js";
@@ -16,7 +17,8 @@ import { compileTemplate, type Template } from "../route/template.js";
 import { compileTransform, TransformCompileError } from "../transform/compile-transform.js";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { formatPath } from "./config-path.js";
-import type { GatewayConfig } from "./gateway-config.js";
+import { adapterOptionsOf, targetDeliveryOf } from "./delivery-config.js";
+import { DEFAULT_DELIVERY_TIMEOUT_MS, type GatewayConfig, type RouteConfig } from "./gateway-config.js";
 
 /** Compiles, recording a failure as an issue instead of throwing. */
 function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | undefined {
@@ -72,8 +74,18 @@ function encodingOf(target: TargetConfig, catalog: TargetCatalog): TargetEncodin
     | ((options: Readonly<Record<string, unknown>>) => TargetEncoding)
     | undefined;
   if (encoding === undefined) return undefined;
-  const { type: _type, ...options } = target;
-  return encoding(options);
+  return encoding(adapterOptionsOf(target));
+}
+
+/** What a route sets of its deliveries' policy; undefined when it sets nothing (the common case, kept cheap). */
+function routePolicyOf(route: RouteConfig): RoutePolicy | undefined {
+  if (route.retry === undefined && route.timeoutMs === undefined && route.deadLetter === undefined)
+    return undefined;
+  return {
+    ...(route.retry !== undefined && { retry: retryPolicyOf(route.retry) }),
+    ...(route.timeoutMs !== undefined && { budgetMs: route.timeoutMs }),
+    ...(route.deadLetter !== undefined && { deadLetter: route.deadLetter }),
+  };
 }
 
 export function compileRouting(
@@ -101,6 +113,8 @@ export function compileRouting(
       written === undefined
         ? undefined
         : attempt(issues, `routes[${i}].transform`, () => compileTransform(written, route.name));
+    if (route.deadLetter !== undefined && !knownTargets.has(route.deadLetter))
+      issues.push({ path: `routes[${i}].deadLetter`, message: `unknown target "${route.deadLetter}"` });
     if (compiled.every((f) => f !== undefined)) {
       routes.push({
         name: route.name,
@@ -109,6 +123,7 @@ export function compileRouting(
         filter: allOf(compiled),
         typeKey: typeKeyOf(filters),
         transform,
+        policy: routePolicyOf(route),
       });
     }
   });
@@ -121,6 +136,12 @@ export function compileRouting(
     const encoding = encodingOf(target, catalog);
     if (encoding !== undefined) encodings.set(name, encoding);
   }
+  const targetPolicies = new Map<string, DeliveryPolicy>();
+  for (const name of knownTargets) {
+    const target = config.targets?.[name];
+    const retry = retryPolicyOf(target === undefined ? undefined : targetDeliveryOf(target).retry);
+    targetPolicies.set(name, { retry, deadLetter: undefined });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     routes,
@@ -129,5 +150,8 @@ export function compileRouting(
     addressing,
     encodings,
     hasTransforms: routes.some((route) => route.transform !== undefined),
+    targetPolicies,
+    budgetMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    hasRoutePolicies: routes.some((route) => route.policy !== undefined),
   };
 }

@@ -10,6 +10,11 @@ import { corsSchema, sourceCorsSchema } from "../http/cors/cors-schema.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
 import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog, SourceType } from "../sources/source.js";
+import {
+  deliverySectionSchema,
+  routeDeliveryProperties,
+  withTargetDeliveryOptions,
+} from "./delivery-schema.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",
@@ -261,7 +266,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
           allOf: types.map((type) => ({
             if: { properties: { type: { const: type } } },
             // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
-            then: (catalog[type] as TargetType).descriptor.optionsSchema,
+            then: withTargetDeliveryOptions((catalog[type] as TargetType).descriptor.optionsSchema),
           })),
         },
       },
@@ -287,6 +292,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
               description: "When this route matches, later routes are skipped.",
             },
             transform,
+            ...routeDeliveryProperties,
           },
         },
       },
@@ -295,12 +301,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
         default: "reject",
         description: "An event no route matches: reject (422 no-route) or accept (202, delivered nowhere).",
       },
-      delivery: {
-        type: "object",
-        description: "Delivery attempts. Retries, outbox and dead letters will be configured here.",
-        additionalProperties: false,
-        properties: { timeoutMs: { type: "integer", minimum: 1, default: 10000 } },
-      },
+      delivery: deliverySectionSchema,
       ingest: {
         type: "object",
         description:

@@ -11,10 +11,11 @@ import type { UnmatchedPolicy } from "../route/route.js";
 import type { CompatibilityMode } from "../schemas/compatibility-mode.js";
 import type { SourceConfig } from "../sources/source.js";
 import type { TransformConfig } from "../transform/transform-config.js";
+import type { DeliverySectionConfig, RouteDeliveryConfig } from "./delivery-config.js";
 
 export type { CompatibilityMode };
 
-export interface RouteConfig {
+export interface RouteConfig extends RouteDeliveryConfig {
   readonly name: string;
   /** All must match; none means every event. */
   readonly filters?: readonly FilterConfig[];
@@ -80,7 +81,7 @@ export interface GatewayConfig {
   readonly targets?: Readonly<Record<string, TargetConfig>>;
   readonly routes?: readonly RouteConfig[];
   readonly unmatched?: UnmatchedPolicy;
-  readonly delivery?: { readonly timeoutMs?: number };
+  readonly delivery?: DeliverySectionConfig;
   readonly schemas?: SchemasConfig;
   readonly auth?: AuthConfig;
   /** CORS for browser producers on /events and every source's path (a source may replace it). */

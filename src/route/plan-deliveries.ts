@@ -6,10 +6,11 @@
  */
 import type { OutboundMessage } from "../adapter/adapter.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
+import type { DeliveryPolicy } from "../deliver/delivery-policy.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
-import { eventWireSize } from "../event/json-format.js";
-import { addressFor, matchTargets, type RoutingTable } from "./routing-table.js";
+import { planMessage } from "./plan-message.js";
+import { matchTargets, policyFor, type RoutingTable, routeBudgetMs } from "./routing-table.js";
 
 /** Where an event goes and as which event (a route's transform may have reshaped it). */
 export interface Destination {
@@ -23,11 +24,17 @@ export interface PlannedDelivery {
   readonly eventIndex: number;
   readonly target: string;
   readonly message: OutboundMessage;
+  /** Its retry policy and dead letter (the strictest of the routes sending it: ../deliver/delivery-policy.ts). */
+  readonly policy: DeliveryPolicy;
+  /** The route whose transform made the event; absent: the event as received. */
+  readonly route?: string;
 }
 
 export interface DeliveryPlan {
   readonly events: readonly CloudEvent[];
   readonly deliveries: readonly PlannedDelivery[];
+  /** The time for all attempts of the request: the shortest budget of the routes its events matched. */
+  readonly budgetMs: number;
 }
 
 /**
@@ -50,59 +57,53 @@ export function planDeliveries(
   const tooLarge: FieldFailure[] = [];
   const unroutable: FieldFailure[] = [];
 
-  const plan = (eventIndex: number, target: string, event: CloudEvent, route?: string): void => {
-    // A failure of an event a transform made names the route that made it.
-    const made = route === undefined ? undefined : { route };
-    const addressed = addressFor(event, target, table);
-    if (!addressed.ok) {
-      unroutable.push({
+  let budgetMs = Number.POSITIVE_INFINITY;
+  const plan = (
+    eventIndex: number,
+    target: string,
+    event: CloudEvent,
+    policy: DeliveryPolicy,
+    route?: string,
+  ): void => {
+    const planned = planMessage(event, target, table, targets);
+    if (!planned.ok) {
+      // A failure of an event a transform made names the route that made it.
+      const failure: FieldFailure = {
         index: eventIndex,
         pointer: "",
         target,
-        ...made,
-        code: "invalid-address",
-        detail: addressed.reason,
-      });
+        ...(route !== undefined && { route }),
+        code: planned.code,
+        detail: planned.detail,
+      };
+      (planned.code === "event-too-large" ? tooLarge : unroutable).push(failure);
       return;
-    }
-    const { ok: _ok, ...where } = addressed;
-    const message: OutboundMessage = { event, ...where };
-    const live = targets.created(target);
-    const encoding = table.encodings.get(target) ?? live?.encoding;
-    const encoded = encoding?.encode(message);
-    const limit = live?.capabilities.maxEventBytes ?? encoding?.maxEventBytes ?? Number.POSITIVE_INFINITY;
-    // Not encodable for a reason other than size: the adapter refuses it when published, saying why.
-    const size = encoded === undefined ? eventWireSize(event) : encoded.ok ? encoded.size : 0;
-    if (encoded?.ok === false && encoded.tooLarge) {
-      tooLarge.push({
-        index: eventIndex,
-        pointer: "",
-        target,
-        ...made,
-        code: "event-too-large",
-        detail: encoded.reason,
-      });
-    } else if (size > limit) {
-      const detail = `The event is ${size} bytes; target "${target}" carries at most ${limit}`;
-      tooLarge.push({ index: eventIndex, pointer: "", target, ...made, code: "event-too-large", detail });
     }
     deliveries.push({
       eventIndex,
       target,
-      message: encoded === undefined ? message : { ...message, encoded },
+      message: planned.message,
+      policy,
+      ...(route !== undefined && { route }),
     });
   };
 
   for (const [eventIndex, event] of events.entries()) {
     const destinations = routed?.[eventIndex];
+    // Without route policies (the common case) each target's own policy applies: no route is looked up again.
+    const matchedRoutes = table.hasRoutePolicies ? table.index.matching(event) : undefined;
+    if (matchedRoutes !== undefined) {
+      for (const route of matchedRoutes) budgetMs = Math.min(budgetMs, routeBudgetMs(route, table));
+    }
     let count: number;
     if (destinations === undefined) {
       const matched = matchTargets(event, table);
       count = matched.length;
-      for (const target of matched) plan(eventIndex, target, event);
+      for (const target of matched) plan(eventIndex, target, event, policyFor(target, matchedRoutes, table));
     } else {
       count = destinations.length;
-      for (const to of destinations) plan(eventIndex, to.target, to.event, to.route);
+      for (const to of destinations)
+        plan(eventIndex, to.target, to.event, policyFor(to.target, matchedRoutes, table), to.route);
     }
     if (count === 0 && table.unmatched === "reject") {
       const detail = `No route matches type "${event.attributes.type}" from "${event.attributes.source}"`;
@@ -125,5 +126,5 @@ export function planDeliveries(
       { failures: unroutable },
     );
   }
-  return { events, deliveries };
+  return { events, deliveries, budgetMs: Number.isFinite(budgetMs) ? budgetMs : table.budgetMs };
 }

@@ -3,6 +3,7 @@
  * once at load time.
  */
 
+import type { RoutePolicy } from "../deliver/delivery-policy.js";
 import { parseCesql } from "../filter/cesql/parser.js";
 import { cesqlTypeKey } from "../filter/cesql/type-key.js";
 import type { CompiledFilter } from "../filter/compile-filter.js";
@@ -21,6 +22,8 @@ export interface Route {
   readonly typeKey: TypeKey | undefined;
   /** How the route reshapes what it sends; absent: the event goes as received. */
   readonly transform: CompiledTransform | undefined;
+  /** Its retry, budget and dead letter, where it sets any (../deliver/delivery-policy.ts). */
+  readonly policy: RoutePolicy | undefined;
 }
 
 export type TypeKey = { readonly kind: "exact" | "prefix"; readonly value: string };

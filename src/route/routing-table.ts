@@ -3,6 +3,7 @@
  * and their index, the unmatched policy, and each target's address templates.
  */
 import type { TargetEncoding } from "../adapter/adapter.js";
+import { type DeliveryPolicy, NO_RETRY, strictestPolicy } from "../deliver/delivery-policy.js";
 import type { CloudEvent } from "../event/cloud-event.js";
 import type { Route, UnmatchedPolicy } from "./route.js";
 import type { RouteIndex } from "./route-index.js";
@@ -23,6 +24,12 @@ export interface RoutingTable {
   readonly encodings: ReadonlyMap<string, TargetEncoding>;
   /** Whether any route has a transform; without one, routing evaluates no expression and awaits nothing. */
   readonly hasTransforms: boolean;
+  /** Each target's own policy (its retry, no dead letter): what a delivery follows when no route says otherwise. */
+  readonly targetPolicies: ReadonlyMap<string, DeliveryPolicy>;
+  /** The budget for all attempts of a request (delivery.timeoutMs) when no matched route sets one. */
+  readonly budgetMs: number;
+  /** Whether any route sets a policy; without one, planning looks up no route per delivery. */
+  readonly hasRoutePolicies: boolean;
 }
 
 /** Distinct targets of every matching route, in route order (no route has a transform). */
@@ -92,3 +99,17 @@ export function addressFor(event: CloudEvent, target: string, table: RoutingTabl
     ...(orderingKey === undefined ? {} : { orderingKey }),
   };
 }
+
+const NO_POLICY: DeliveryPolicy = Object.freeze({ retry: NO_RETRY, deadLetter: undefined });
+
+/** The policy of a delivery to `target` that the routes set (or the target alone, without route policies). */
+export function policyFor(target: string, matched: readonly Route[] | undefined, table: RoutingTable) {
+  const own = table.targetPolicies.get(target) ?? NO_POLICY;
+  if (matched === undefined) return own;
+  const routes = matched.filter((route) => route.to.includes(target)).map((route) => route.policy ?? {});
+  return routes.length === 0 ? own : strictestPolicy(own.retry, routes);
+}
+
+/** The budget one matched route gives a request: its own, else delivery.timeoutMs. The request gets the shortest. */
+export const routeBudgetMs = (route: Route, table: RoutingTable): number =>
+  route.policy?.budgetMs ?? table.budgetMs;

@@ -53,6 +53,7 @@ function build(configs: { filters: FilterConfig[]; stop: boolean }[]): Route[] {
     filter: allOf(c.filters.map((f) => compileFilter(f))),
     typeKey: typeKeyOf(c.filters),
     transform: undefined,
+    policy: undefined,
   }));
 }
 

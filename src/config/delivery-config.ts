@@ -1,0 +1,58 @@
+/**
+ * The delivery settings a config may give, wherever they are written: on a
+ * target (its retry policy, in-flight bound and circuit breaker), on a route
+ * (a retry policy and time budget of its own, and its dead letter) and in the
+ * `delivery` section (the request's budget and dedup). The keys on a target
+ * belong to the delivery layer, not to the adapter: they are taken off before
+ * the adapter is created, so changing them does not reconnect it.
+ */
+import type { TargetConfig } from "../adapter/target-registry.js";
+import type { BreakerPolicy } from "../deliver/circuit-breaker.js";
+import type { DedupStoreConfig } from "../deliver/dedup/dedup-store.js";
+import type { RetryConfig } from "../deliver/delivery-policy.js";
+
+export interface TargetDeliveryConfig {
+  readonly retry?: RetryConfig;
+  readonly maxInFlight?: number;
+  readonly circuitBreaker?: Partial<BreakerPolicy>;
+}
+
+export interface RouteDeliveryConfig {
+  readonly retry?: RetryConfig;
+  /** This route's budget for all attempts of a request it matches (overrides delivery.timeoutMs). */
+  readonly timeoutMs?: number;
+  /** The target that takes an event a target of this route refuses for good. */
+  readonly deadLetter?: string;
+}
+
+export interface DedupSectionConfig {
+  readonly windowMs?: number;
+  readonly maxEntries?: number;
+  readonly store?: DedupStoreConfig;
+}
+
+export interface DeliverySectionConfig {
+  /** The budget for all attempts of one request, unless a matched route sets a shorter one. */
+  readonly timeoutMs?: number;
+  /** Absent: no dedup (each request is delivered as it comes). */
+  readonly dedup?: DedupSectionConfig;
+}
+
+/** The keys of a target's config that belong to the delivery layer. */
+export const TARGET_DELIVERY_KEYS = ["retry", "maxInFlight", "circuitBreaker"] as const;
+
+const DELIVERY_KEY_SET: ReadonlySet<string> = new Set(TARGET_DELIVERY_KEYS);
+
+/** A target's options as its adapter sees them: without `type` and the delivery layer's keys. */
+export function adapterOptionsOf(config: TargetConfig): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key !== "type" && !DELIVERY_KEY_SET.has(key)) options[key] = value;
+  }
+  return options;
+}
+
+/** The delivery layer's part of a target's config (valid by the config schema). */
+export function targetDeliveryOf(config: TargetConfig): TargetDeliveryConfig {
+  return config as TargetDeliveryConfig;
+}

@@ -1,0 +1,125 @@
+/**
+ * JSON Schema of the delivery settings (./delivery-config.ts): merged into
+ * every target type's options, every route, and the `delivery` section.
+ */
+import type { JsonSchema } from "../adapter/adapter.js";
+import { BREAKER_DEFAULTS } from "../deliver/circuit-breaker.js";
+import { DEFAULT_DEDUP_MAX_ENTRIES, DEFAULT_DEDUP_WINDOW_MS } from "../deliver/dedup/dedup-store.js";
+import { RETRY_DEFAULTS } from "../deliver/delivery-policy.js";
+
+const retry: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  description:
+    "Retries of retriable failures (timeouts, unreachable, 5xx, 429): capped exponential backoff; a target's Retry-After overrides the computed delay. Without it: one attempt.",
+  properties: {
+    maxAttempts: {
+      type: "integer",
+      minimum: 1,
+      maximum: 100,
+      default: RETRY_DEFAULTS.maxAttempts,
+      description: "Attempts in all, the first included.",
+    },
+    initialDelayMs: { type: "integer", minimum: 0, default: RETRY_DEFAULTS.initialDelayMs },
+    maxDelayMs: { type: "integer", minimum: 0, default: RETRY_DEFAULTS.maxDelayMs },
+    jitter: {
+      enum: ["full", "none"],
+      default: RETRY_DEFAULTS.jitter,
+      description: "full: each delay drawn from [0, its cap]; none: the cap itself.",
+    },
+  },
+};
+
+/** Keys every target accepts beside its type's own options. */
+export const targetDeliveryProperties: Readonly<Record<string, JsonSchema>> = {
+  retry,
+  maxInFlight: {
+    type: "integer",
+    minimum: 1,
+    description:
+      "Events being delivered to this target at once, per gateway process; more get 503 with Retry-After at once.",
+  },
+  circuitBreaker: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "Opens after failureThreshold consecutive retriable failures: requests routed here then get 503 at once, until one probe succeeds after coolDownMs.",
+    properties: {
+      failureThreshold: { type: "integer", minimum: 1, default: BREAKER_DEFAULTS.failureThreshold },
+      coolDownMs: { type: "integer", minimum: 1, default: BREAKER_DEFAULTS.coolDownMs },
+    },
+  },
+};
+
+/** A target type's options schema with the delivery keys added (its own keys win: none share a name). */
+export function withTargetDeliveryOptions(optionsSchema: JsonSchema): JsonSchema {
+  const properties = (optionsSchema.properties ?? {}) as Record<string, JsonSchema>;
+  return { ...optionsSchema, properties: { ...targetDeliveryProperties, ...properties } };
+}
+
+export const routeDeliveryProperties: Readonly<Record<string, JsonSchema>> = {
+  retry,
+  timeoutMs: {
+    type: "integer",
+    minimum: 1,
+    description:
+      "The time budget of a request this route matches, for all attempts (the shortest of the matched routes' applies); default: delivery.timeoutMs.",
+  },
+  deadLetter: {
+    type: "string",
+    description:
+      "A target that takes an event one of this route's targets refuses for good, with the failure as extensions; the producer then gets 202.",
+  },
+};
+
+const dedupStore: JsonSchema = {
+  description:
+    "Where seen events are remembered: memory (one instance), nats-kv (a JetStream key-value bucket several Node instances share), durable-object (Workers).",
+  oneOf: [
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["type"],
+      properties: { type: { enum: ["memory", "durable-object"] } },
+    },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["type", "bucket"],
+      properties: {
+        type: { const: "nats-kv" },
+        url: { type: "string" },
+        servers: { type: "array", items: { type: "string" }, minItems: 1 },
+        bucket: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+        token: { type: "string" },
+        user: { type: "string" },
+        pass: { type: "string" },
+      },
+    },
+  ],
+};
+
+export const deliverySectionSchema: JsonSchema = {
+  type: "object",
+  description: "How the gateway delivers: the request's time budget and idempotency by source + id.",
+  additionalProperties: false,
+  properties: {
+    timeoutMs: {
+      type: "integer",
+      minimum: 1,
+      default: 10000,
+      description: "The budget for all attempts of one request; a matched route may set a shorter one.",
+    },
+    dedup: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "A repeat of an event (same source and id) within the window is answered 202 duplicate and not delivered again; one that failed part-way goes again only where it did not arrive.",
+      properties: {
+        windowMs: { type: "integer", minimum: 1, default: DEFAULT_DEDUP_WINDOW_MS },
+        maxEntries: { type: "integer", minimum: 1, default: DEFAULT_DEDUP_MAX_ENTRIES },
+        store: dedupStore,
+      },
+    },
+  },
+};
