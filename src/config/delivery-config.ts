@@ -7,9 +7,15 @@
  * the adapter is created, so changing them does not reconnect it.
  */
 import type { TargetConfig } from "../adapter/target-registry.js";
-import type { BreakerPolicy } from "../deliver/circuit-breaker.js";
-import type { DedupStoreConfig } from "../deliver/dedup/dedup-store.js";
+import { BREAKER_DEFAULTS, type BreakerPolicy } from "../deliver/circuit-breaker.js";
+import {
+  DEFAULT_DEDUP_MAX_ENTRIES,
+  DEFAULT_DEDUP_WINDOW_MS,
+  type DedupConfig,
+  type DedupStoreConfig,
+} from "../deliver/dedup/dedup-store.js";
 import type { RetryConfig } from "../deliver/delivery-policy.js";
+import type { GuardPolicy } from "../deliver/target-guard.js";
 
 export interface TargetDeliveryConfig {
   readonly retry?: RetryConfig;
@@ -55,4 +61,34 @@ export function adapterOptionsOf(config: TargetConfig): Record<string, unknown> 
 /** The delivery layer's part of a target's config (valid by the config schema). */
 export function targetDeliveryOf(config: TargetConfig): TargetDeliveryConfig {
   return config as TargetDeliveryConfig;
+}
+
+/** Each target's in-flight bound and circuit breaker, for the gateway's guards. */
+export function guardPoliciesOf(
+  targets: Readonly<Record<string, TargetConfig>>,
+  names: readonly string[],
+): Map<string, GuardPolicy> {
+  const policies = new Map<string, GuardPolicy>();
+  for (const name of names) {
+    const target = targets[name];
+    const delivery = target === undefined ? {} : targetDeliveryOf(target);
+    policies.set(name, {
+      ...(delivery.maxInFlight !== undefined && { maxInFlight: delivery.maxInFlight }),
+      ...(delivery.circuitBreaker !== undefined && {
+        breaker: { ...BREAKER_DEFAULTS, ...delivery.circuitBreaker },
+      }),
+    });
+  }
+  return policies;
+}
+
+/** The dedup settings with their defaults; undefined when `delivery.dedup` is absent. */
+export function dedupConfigOf(delivery: DeliverySectionConfig | undefined): DedupConfig | undefined {
+  const dedup = delivery?.dedup;
+  if (dedup === undefined) return undefined;
+  return {
+    windowMs: dedup.windowMs ?? DEFAULT_DEDUP_WINDOW_MS,
+    maxEntries: dedup.maxEntries ?? DEFAULT_DEDUP_MAX_ENTRIES,
+    store: dedup.store ?? { type: "memory" },
+  };
 }

@@ -20,14 +20,19 @@ export interface Attempt extends PublishOptions {
   dispose(): void;
 }
 
+/**
+ * `budgetDeadline` is when all attempts of the request must be over: the
+ * request's own deadline unless its routes set a shorter budget.
+ */
 export function openAttempt(
   ctx: Pick<RequestContext, "clock" | "deadline" | "signal">,
   timeoutMs: number,
   timers: DeadlineTimers = perCallTimers,
+  budgetDeadline: number = ctx.deadline,
 ): Attempt {
   const now = ctx.clock.now();
-  const endedByTarget = now + timeoutMs < ctx.deadline;
-  const deadline = endedByTarget ? now + timeoutMs : ctx.deadline;
+  const endedByTarget = now + timeoutMs < budgetDeadline;
+  const deadline = endedByTarget ? now + timeoutMs : budgetDeadline;
   const controller = new AbortController();
   let resolveEnded: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {

@@ -22,6 +22,9 @@ import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog } from "../sources/source.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { withCorsResponse } from "./cors/with-cors.js";
+import { DedupStores, type DedupStoreOpener } from "../deliver/dedup/dedup-stores.js";
+import { memoryDedupStore } from "../deliver/dedup/memory-dedup-store.js";
+import { type GuardStatus, TargetGuards } from "../deliver/target-guard.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 import { redactReply, redactResponse } from "./redacted-replies.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
@@ -56,6 +59,11 @@ export interface GatewayOptions {
    * `/status`; pass the one the entry's logger uses, so logs know them too.
    */
   readonly secrets?: SecretRedactor;
+  /**
+   * Opens the dedup store `delivery.dedup.store` names; default: memory only
+   * (the Node entry adds nats-kv, the Worker durable-object).
+   */
+  readonly dedupStores?: DedupStoreOpener;
 }
 
 export interface GatewayHandle {
@@ -83,6 +91,8 @@ export interface GatewayHandle {
   close(): Promise<void>;
   /** Knows the secrets of every config this gateway has loaded. */
   readonly secrets: SecretRedactor;
+  /** Each target's in-flight count and circuit (what /status shows). */
+  readonly guards: TargetGuards;
 }
 
 export type Gateway = Hono & GatewayHandle;
@@ -113,6 +123,22 @@ function pathWithinGateway(path: string, routePath: string): string {
   return prefix !== "" && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
 }
 
+/** Target status with each target's delivery guard: circuit, in flight, failures. */
+export function withDeliveryStatus(
+  status: Record<string, TargetStatus>,
+  guards: TargetGuards,
+): Record<string, TargetStatus & { readonly delivery: GuardStatus }> {
+  const merged: Record<string, TargetStatus & { readonly delivery: GuardStatus }> = {};
+  for (const [name, entry] of Object.entries(status)) merged[name] = { ...entry, delivery: guards.status(name) };
+  return merged;
+}
+
+/** The core's dedup store: memory, for one instance. */
+export const memoryDedupStores =
+  (clock: Clock): DedupStoreOpener =>
+  (config) =>
+    config.store.type === "memory" ? memoryDedupStore({ ...config, clock }) : undefined;
+
 /** Target status with errors redacted (target names are the config's, never secret). */
 export function redactedStatus(
   status: Record<string, TargetStatus>,
@@ -137,6 +163,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     catalog: options.targetTypes ?? {},
     sourceTypes: options.sourceTypes ?? builtInSources,
     buckets: options.buckets ?? memoryBucketStore(options.clock ?? systemClock),
+    guards: new TargetGuards(options.clock ?? systemClock),
+    dedupStores: new DedupStores(options.dedupStores ?? memoryDedupStores(options.clock ?? systemClock)),
   };
   const firstTargets = new TargetRegistry(
     config.targets ?? {},
@@ -187,7 +215,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return c.json({
       ready: !draining,
       generation: state.generation,
-      targets: redactedStatus(await state.targets.status(), secrets),
+      targets: withDeliveryStatus(redactedStatus(await state.targets.status(), secrets), deps.guards),
     });
   });
   // Sources' paths change with the config, so one route looks them up in the current generation.
@@ -254,7 +282,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     async close() {
       await Promise.allSettled([...retiring]);
       await current.targets.release();
+      await deps.dedupStores.close();
     },
+    guards: deps.guards,
     secrets,
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;

@@ -9,6 +9,7 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import { createAdmission } from "../auth/admission.js";
 import { configuredAuthenticators } from "../auth/authenticators.js";
 import { compileRouting } from "../config/compile-routing.js";
+import { dedupConfigOf, guardPoliciesOf } from "../config/delivery-config.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   DEFAULT_MAX_BATCH_EVENTS,
@@ -19,7 +20,10 @@ import { jsonLimitsOf } from "../config/json-limits-config.js";
 import type { Clock } from "../context/request-context.js";
 import { sourceDecoder } from "../decode/decode-source.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
-import { createSyncDelivery } from "../deliver/delivery-layer.js";
+import { withDedup } from "../deliver/dedup/dedup-delivery.js";
+import type { DedupStores } from "../deliver/dedup/dedup-stores.js";
+import { createSyncDelivery, type DeliveryLayer } from "../deliver/delivery-layer.js";
+import type { TargetGuards } from "../deliver/target-guard.js";
 import type { BucketStore } from "../limits/bucket-store.js";
 import { createRateLimitStage } from "../limits/rate-limit-stage.js";
 import { rateLimitsOf } from "../limits/rate-limits.js";
@@ -45,6 +49,10 @@ export interface StableDeps {
   readonly sourceTypes: SourceCatalog;
   /** Rate-limit buckets: kept across reloads, so a reload does not refill them. */
   readonly buckets: BucketStore;
+  /** Each target's in-flight count and circuit: kept across reloads, so a reload does not close an open circuit. */
+  readonly guards: TargetGuards;
+  /** Dedup stores: kept across reloads while their settings stay the same. */
+  readonly dedupStores: DedupStores;
 }
 
 export interface GatewayState {
@@ -52,6 +60,8 @@ export interface GatewayState {
   readonly config: GatewayConfig;
   readonly targets: TargetRegistry;
   readonly routing: RoutingTable;
+  /** The deliver stage without dedup: what replaying dead letters delivers through. */
+  readonly delivery: DeliveryLayer;
   readonly handleEvents: (request: IngressRequest) => Promise<GatewayReply>;
   /** Each source's pipeline, by its path (`/hooks/github`). */
   readonly sourceHandlers: ReadonlyMap<string, (request: IngressRequest) => Promise<GatewayReply>>;
@@ -73,6 +83,17 @@ export function buildState(
   const sources = compileSources(config.ingest?.sources, deps.sourceTypes);
   const cors = compileCors(config);
   targets.warmUp();
+  const dedup = dedupConfigOf(config.delivery);
+  // Opened before anything stable changes: a runtime without the store refuses the config as it is.
+  const dedupStore = dedup === undefined ? undefined : deps.dedupStores.get(dedup);
+  deps.guards.configure(guardPoliciesOf(config.targets ?? {}, targets.names()));
+  const delivery = createSyncDelivery({
+    targets,
+    routing,
+    guards: deps.guards,
+    observer: deps.observer,
+    timers: deps.runtime.deadlines,
+  });
   const selfAuthenticated = new Set(
     [...sources].filter(([, source]) => source.verifiesSender).map(([path]) => path),
   );
@@ -86,7 +107,8 @@ export function buildState(
     routing,
     targets,
     validator: deps.validator,
-    delivery: createSyncDelivery(targets, deps.observer, deps.runtime.deadlines),
+    delivery:
+      dedupStore === undefined ? delivery : withDedup(delivery, dedupStore, deps.observer),
     observer: deps.observer,
     clock: deps.clock,
     newId: deps.newId,
@@ -109,6 +131,7 @@ export function buildState(
     config,
     targets,
     routing,
+    delivery,
     handleEvents: withCors(cors.get("/events"), eventsHandler(pipeline), deps.observer),
     sourceHandlers,
     handleHandshake,

@@ -6,10 +6,12 @@
  * - debug: every stage of every request (received, routed, delivered);
  * - info: one line per rejected request (status, problem type, request id),
  *   and one per request whose client went away before delivery finished;
- * - warn: one line per failed delivery (target, outcome, status), a gateway
+ * - warn: one line per failed delivery (target, outcome, status), one per
+ *   dead-lettered event (target, dead letter, its outcome), a gateway
  *   failure (500), and an event that breaks its data contract in warn mode.
  * Every line goes through boundForLog: no client-chosen value is written whole.
  */
+import { describeError } from "../errors/errors.js";
 import { MAX_LISTED_FAILURES } from "../errors/failure-list.js";
 import { problemTypeUri } from "../errors/problem-types.js";
 import { boundForLog } from "./log-bounds.js";
@@ -41,6 +43,8 @@ function levelOf(report: GatewayReport): LogLevel {
       return report.status >= 500 ? "warn" : "info";
     case "contract-warning":
     case "delivery-failed":
+    case "dead-lettered":
+    case "dedup-unavailable":
       return "warn";
     case "client-gone":
       return "info";
@@ -96,9 +100,37 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
         source: report.source,
         outcome: outcome.status,
         durationMs: report.durationMs,
+        attempts: report.attempts,
         ...(outcome.status === "acked" ? {} : { reason: outcome.reason }),
       };
       return [[level, fields, "delivered"]];
+    }
+    case "dedup-unavailable":
+      return [
+        [
+          level,
+          {
+            requestId: report.ctx.requestId,
+            operation: report.operation,
+            reason: describeError(report.error),
+          },
+          report.operation === "lookup"
+            ? "the dedup store could not be read: events delivered in full"
+            : "the dedup store could not be written: a repeat of these events may be delivered again",
+        ],
+      ];
+    case "dead-lettered": {
+      const { outcome } = report.deadLetter;
+      const fields = {
+        requestId: report.ctx.requestId,
+        target: report.target,
+        id: report.eventId,
+        source: report.source,
+        deadLetter: report.deadLetter.target,
+        outcome: outcome.status,
+        ...(outcome.status === "acked" ? {} : { reason: outcome.reason }),
+      };
+      return [[level, fields, "refused for good: sent to the dead letter"]];
     }
     case "client-gone":
       return [

@@ -47,6 +47,24 @@ export type GatewayReport =
       readonly source: string;
       readonly outcome: PublishOutcome;
       readonly durationMs: number;
+      /** Attempts made (retries included); 0 when the target's guard refused at once. */
+      readonly attempts: number;
+    }
+  | {
+      /** The dedup store could not be read (the events were delivered in full) or written (a repeat may be delivered again). */
+      readonly stage: "dedup-unavailable";
+      readonly ctx: RequestContext;
+      readonly operation: "lookup" | "record";
+      readonly error: unknown;
+    }
+  | {
+      /** A target refused the event for good; it went to the route's dead letter, which answered `deadLetter.outcome`. */
+      readonly stage: "dead-lettered";
+      readonly ctx: RequestContext;
+      readonly target: string;
+      readonly eventId: string;
+      readonly source: string;
+      readonly deadLetter: { readonly target: string; readonly outcome: PublishOutcome };
     }
   | {
       /** A target did not take every event: the request is answered 502 or 503. */

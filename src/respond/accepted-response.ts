@@ -1,8 +1,10 @@
 /**
- * The respond stage: 202 when every (event, target) pair was acked; otherwise
+ * The respond stage: 202 when every (event, target) pair was acked, or
+ * refused for good and taken by its route's dead letter; otherwise
  * the problem that lets the producer retry safely (DELIVERY.md): 502 when any
  * failure is terminal, else 503 with Retry-After.
  */
+import { acked, type PublishOutcome, retriable, terminal } from "../adapter/adapter.js";
 import type { DeliveryResult } from "../deliver/delivery-layer.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
@@ -11,11 +13,20 @@ import type { GatewayReply } from "./reply.js";
 /** When no target said how long to wait. */
 export const DEFAULT_RETRY_AFTER_MS = 5_000;
 
+/** A target that refused the event for good, and the dead letter that took it instead. */
+export interface DeadLettered {
+  readonly target: string;
+  readonly deadLetter: string;
+  readonly reason: string;
+}
+
 export interface AcceptedEvent {
   readonly id: string;
   readonly source: string;
-  /** Set when a target recognised the event as one it already had. */
+  /** Set when a target (or the gateway's dedup) recognised the event as one it already had. */
   readonly duplicate?: true;
+  /** Set when a target refused the event and its route's dead letter took it: handled, not delivered there. */
+  readonly deadLettered?: readonly DeadLettered[];
 }
 
 export interface AcceptedBody {
@@ -28,6 +39,17 @@ export type DeliveryVerdict =
   | { readonly accepted: true; readonly body: AcceptedBody }
   | { readonly accepted: false; readonly problem: GatewayError };
 
+/** What a refusal comes to once its dead letter answered: handled when it acked, else its failure. */
+function deadLetterVerdict(
+  refusal: string,
+  deadLetter: NonNullable<DeliveryResult["deadLetter"]>,
+): PublishOutcome {
+  const { outcome } = deadLetter;
+  if (outcome.status === "acked") return acked();
+  const reason = `${refusal}; its dead letter "${deadLetter.target}" did not take it either: ${outcome.reason}`;
+  return outcome.status === "retriable" ? retriable(reason, outcome.retryAfterMs) : terminal(reason);
+}
+
 export function summarizeDelivery(
   events: readonly CloudEvent[],
   results: readonly DeliveryResult[],
@@ -36,9 +58,22 @@ export function summarizeDelivery(
   let anyTerminal = false;
   let retryAfterMs: number | undefined;
   const duplicates = new Set<number>();
-  for (const { eventIndex, target, outcome } of results) {
+  const deadLettered = new Map<number, DeadLettered[]>();
+  for (const result of results) {
+    const { eventIndex, target } = result;
+    // A refusal its dead letter took is handled; one it did not take fails as the dead letter did.
+    const outcome =
+      result.deadLetter === undefined || result.outcome.status !== "terminal"
+        ? result.outcome
+        : deadLetterVerdict(result.outcome.reason, result.deadLetter);
     if (outcome.status === "acked") {
       if (outcome.receipt.duplicate === true) duplicates.add(eventIndex);
+      if (result.deadLetter !== undefined && result.outcome.status === "terminal") {
+        const entry = { target, deadLetter: result.deadLetter.target, reason: result.outcome.reason };
+        const listed = deadLettered.get(eventIndex);
+        if (listed === undefined) deadLettered.set(eventIndex, [entry]);
+        else listed.push(entry);
+      }
       continue;
     }
     if (outcome.status === "terminal") anyTerminal = true;
@@ -72,7 +107,13 @@ export function summarizeDelivery(
     accepted: events.length,
     events: events.map((event, index) => {
       const { id, source } = event.attributes;
-      return duplicates.has(index) ? { id, source, duplicate: true as const } : { id, source };
+      const letters = deadLettered.get(index);
+      return {
+        id,
+        source,
+        ...(duplicates.has(index) && { duplicate: true as const }),
+        ...(letters !== undefined && { deadLettered: letters }),
+      };
     }),
   };
   return { accepted: true, body };
