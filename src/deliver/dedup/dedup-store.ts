@@ -23,9 +23,10 @@ export interface DedupStore {
   /** The records of these pairs, in order; undefined where none is kept (never seen, or forgotten). */
   lookup(pairs: readonly DedupPair[]): Promise<readonly (DedupRecord | undefined)[]>;
   /**
-   * Writes these records (replacing any kept), each kept for the window from
-   * now. Resolves once they are stored; a failure rejects, and the caller
-   * answers as usual (a record not written only costs a repeat delivery).
+   * Writes these records, each merged into any kept (mergeDedupRecords) and
+   * kept for the window from now. Resolves once they are stored; a failure
+   * rejects, and the caller answers as usual (a record not written only costs
+   * a repeat delivery).
    */
   record(entries: readonly { readonly pair: DedupPair; readonly record: DedupRecord }[]): Promise<void>;
   /** Releases connections; safe to call more than once. */
@@ -35,6 +36,18 @@ export interface DedupStore {
 export interface DedupPair {
   readonly source: string;
   readonly id: string;
+}
+
+/**
+ * A record written over a kept one: the union of the acked keys (a delivery
+ * that acked stays acked, whichever instance wrote last) and `complete` once
+ * true stays true. Every store merges this way, so two instances recording
+ * the same pair at once lose nothing.
+ */
+export function mergeDedupRecords(kept: DedupRecord | undefined, written: DedupRecord): DedupRecord {
+  const acked = new Set(kept?.acked);
+  for (const key of written.acked) acked.add(key);
+  return { acked: [...acked], complete: (kept?.complete ?? false) || written.complete };
 }
 
 /** One string per pair, unambiguous: the newline cannot occur in a valid `source` (a URI-reference). */
