@@ -75,11 +75,13 @@ export class CircuitBreaker {
   /** The attempt failed retriably. */
   failed(probe: boolean): void {
     this.#consecutiveFailures += 1;
-    if (probe) {
+    if (probe) this.#probing = false;
+    if (this.#openedAt !== undefined) {
       // The probe failed: open again for another cool-down.
-      this.#probing = false;
-      this.#open();
-    } else if (this.#openedAt === undefined && this.#consecutiveFailures >= this.#policy.failureThreshold) {
+      if (probe) this.#open();
+    } else if (this.#consecutiveFailures >= this.#policy.failureThreshold) {
+      // Closed, even for a probe whose circuit an older attempt's answer closed
+      // meanwhile: a closed circuit opens only at the threshold.
       this.#open();
     }
   }

@@ -34,8 +34,19 @@ export const RETRY_DEFAULTS: RetryPolicy = Object.freeze({
 
 export type RetryConfig = Partial<RetryPolicy>;
 
+/**
+ * A field present but undefined (`{ maxAttempts: undefined }`) takes the
+ * default too: a spread would copy the undefined over it.
+ */
 export const retryPolicyOf = (config: RetryConfig | undefined): RetryPolicy =>
-  config === undefined ? NO_RETRY : { ...RETRY_DEFAULTS, ...config };
+  config === undefined
+    ? NO_RETRY
+    : {
+        maxAttempts: config.maxAttempts ?? RETRY_DEFAULTS.maxAttempts,
+        initialDelayMs: config.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
+        maxDelayMs: config.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+        jitter: config.jitter ?? RETRY_DEFAULTS.jitter,
+      };
 
 /** What one planned delivery follows, decided when the event is routed. */
 export interface DeliveryPolicy {
@@ -80,7 +91,8 @@ export function strictestPolicy(targetRetry: RetryPolicy, routes: readonly Route
 /**
  * The longest the delivery layer may wait before attempt `retry + 1`
  * (retry counts from 1): capped exponential backoff with full jitter, unless
- * the target said how long to wait (Retry-After), which then decides.
+ * the target said how long to wait (Retry-After), which then decides. Never
+ * negative; with jitter, a whole number of milliseconds.
  */
 export function backoffDelayMs(
   policy: RetryPolicy,
@@ -88,8 +100,9 @@ export function backoffDelayMs(
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
+  if (retryAfterMs !== undefined) return Math.max(0, retryAfterMs);
   // 2 ** 30 already exceeds any sane maxDelayMs; the cap keeps the power finite.
   const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(retry - 1, 30));
-  return policy.jitter === "full" ? Math.floor(random() * (cap + 1)) : cap;
+  // Whole milliseconds in [0, cap]: drawing over cap + 1 would pass a fractional cap (0.5 could give 1).
+  return policy.jitter === "full" ? Math.floor(random() * (Math.floor(cap) + 1)) : cap;
 }

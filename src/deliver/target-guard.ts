@@ -93,12 +93,15 @@ export class TargetGuard {
     }
     this.#inFlight += count;
     const { probe } = admission;
+    // The breaker that let the attempt through hears how it went: a reload may
+    // since have replaced it, and the old one's probe must not open a new one.
+    const breaker = this.#breaker;
     let settled = false;
     const settle = (outcome: (breaker: CircuitBreaker) => void) => {
       if (settled) return;
       settled = true;
       this.#inFlight -= count;
-      if (this.#breaker !== undefined) outcome(this.#breaker);
+      if (breaker !== undefined) outcome(breaker);
     };
     return {
       answered: () => settle((b) => b.succeeded(probe)),
