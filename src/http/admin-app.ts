@@ -21,7 +21,7 @@ import { normalizeEvents } from "../normalize/normalize-event.js";
 import { type AuditSink, isAdminWrite } from "../observe/audit-log.js";
 import { redactQuery } from "../observe/redact.js";
 import { explainRouting } from "../route/explain.js";
-import { type Gateway, redactedStatus, withDeliveryStatus, withDeliveryStatus } from "./create-gateway.js";
+import { type Gateway, redactedStatus, withDeliveryStatus } from "./create-gateway.js";
 import { redactResponse } from "./redacted-replies.js";
 import { type RegistryApiOptions, registryApi } from "./registry-api.js";
 import { requestIngress } from "./web-ingress.js";
@@ -129,7 +129,10 @@ export function createAdminApp(options: AdminOptions): Hono {
     const state = options.gateway.state;
     return c.json({
       generation: state.generation,
-      targets: withDeliveryStatus(redactedStatus(await state.targets.status(), secrets), options.gateway.guards),
+      targets: withDeliveryStatus(
+        redactedStatus(await state.targets.status(), secrets),
+        options.gateway.guards,
+      ),
     });
   });
 

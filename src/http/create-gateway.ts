@@ -11,6 +11,9 @@ import { TargetRegistry, type TargetStatus } from "../adapter/target-registry.js
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { type Clock, systemClock } from "../context/request-context.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
+import { type DedupStoreOpener, DedupStores } from "../deliver/dedup/dedup-stores.js";
+import { memoryDedupStore } from "../deliver/dedup/memory-dedup-store.js";
+import { type GuardStatus, TargetGuards } from "../deliver/target-guard.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import type { BucketStore } from "../limits/bucket-store.js";
@@ -22,9 +25,6 @@ import { builtInSources } from "../sources/catalog.js";
 import type { SourceCatalog } from "../sources/source.js";
 import { acceptAllEvents, type EventValidator } from "../validate/event-validator.js";
 import { withCorsResponse } from "./cors/with-cors.js";
-import { DedupStores, type DedupStoreOpener } from "../deliver/dedup/dedup-stores.js";
-import { memoryDedupStore } from "../deliver/dedup/memory-dedup-store.js";
-import { type GuardStatus, TargetGuards } from "../deliver/target-guard.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 import { redactReply, redactResponse } from "./redacted-replies.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
@@ -129,7 +129,8 @@ export function withDeliveryStatus(
   guards: TargetGuards,
 ): Record<string, TargetStatus & { readonly delivery: GuardStatus }> {
   const merged: Record<string, TargetStatus & { readonly delivery: GuardStatus }> = {};
-  for (const [name, entry] of Object.entries(status)) merged[name] = { ...entry, delivery: guards.status(name) };
+  for (const [name, entry] of Object.entries(status))
+    merged[name] = { ...entry, delivery: guards.status(name) };
   return merged;
 }
 

@@ -107,8 +107,7 @@ export function buildState(
     routing,
     targets,
     validator: deps.validator,
-    delivery:
-      dedupStore === undefined ? delivery : withDedup(delivery, dedupStore, deps.observer),
+    delivery: dedupStore === undefined ? delivery : withDedup(delivery, dedupStore, deps.observer),
     observer: deps.observer,
     clock: deps.clock,
     newId: deps.newId,

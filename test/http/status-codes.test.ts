@@ -86,7 +86,21 @@ describe("status codes outside delivery", () => {
     expect(await status.json()).toEqual({
       ready: true,
       generation: 1,
-      targets: { memory: { type: "memory", ready: true } },
+      targets: {
+        memory: {
+          type: "memory",
+          ready: true,
+          delivery: {
+            circuit: "none",
+            inFlight: 0,
+            maxInFlight: null,
+            consecutiveFailures: 0,
+            failures: 0,
+            shed: 0,
+            circuitOpened: 0,
+          },
+        },
+      },
     });
     gw.gateway.drain();
     expect((await gw.gateway.request("/readyz")).status).toBe(503);

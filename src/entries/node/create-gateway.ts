@@ -10,6 +10,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from "../../http/create-gateway.js";
+import { nodeDedupStores } from "./dedup-stores.js";
 import { nodeRuntime } from "./node-runtime.js";
 import { nodeTargets } from "./targets.js";
 
@@ -23,5 +24,6 @@ export function createGateway(
     ...options,
     targetTypes: { ...nodeTargets, ...options.targetTypes },
     runtime: { ...nodeRuntime, ...options.runtime },
+    dedupStores: options.dedupStores ?? nodeDedupStores(options.clock),
   });
 }
