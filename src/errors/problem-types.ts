@@ -15,6 +15,7 @@ export const PROBLEM_TYPES = {
   "not-found": { status: 404, title: "No such resource" },
   "method-not-allowed": { status: 405, title: "Method not allowed on this resource" },
   "origin-not-allowed": { status: 403, title: "The origin is not allowed" },
+  "not-replayable": { status: 409, title: "The target's dead letters cannot be read back for replay" },
   "schema-incompatible": { status: 409, title: "The schema breaks compatibility with earlier versions" },
   "payload-too-large": { status: 413, title: "The request body is larger than the gateway accepts" },
   "event-too-large": { status: 413, title: "An event is larger than a matched target can carry" },
