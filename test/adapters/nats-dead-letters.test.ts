@@ -286,6 +286,20 @@ describe("reading back a JetStream target's dead letters", () => {
     expect(await store.list(10)).toEqual([]);
   });
 
+  it("says so when no stream holds the target's subject, or the stream named does not exist", async () => {
+    const unheld = await adapterFor({ subject: "nowhere.{type}", jetstream: {} });
+    await expect(storeOf(unheld).list(10)).rejects.toThrow(/No single JetStream stream holds nowhere\.>/);
+    const missing = await adapterFor({ subject: "nowhere.dead", jetstream: { stream: "NO_SUCH_STREAM" } });
+    await expect(storeOf(missing).list(10)).rejects.toThrow(/stream not found/);
+    await expect(storeOf(missing).remove("1")).rejects.toThrow(/stream not found/);
+  });
+
+  it("refuses a position that is not a stream sequence", async () => {
+    const stream = await streamFor(["pos.>"]);
+    const adapter = await adapterFor({ subject: "pos.dead", jetstream: { stream } });
+    await expect(storeOf(adapter).remove("not-a-sequence")).rejects.toThrow(/not a stream sequence/);
+  });
+
   it("lists nothing from an empty stream", async () => {
     const stream = await streamFor(["empty.>"]);
     const adapter = await adapterFor({ subject: "empty.dead", jetstream: { stream } });
