@@ -26,4 +26,6 @@ export const memoryDescriptor: TargetDescriptor = {
   },
   addressing: { address: "address", orderingKey: "orderingKey", checkAddress: addressCharacterViolation },
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  // Whatever it stores it can list and remove: a replayable dead letter (within the process).
+  readsBack: () => true,
 };

@@ -3,6 +3,7 @@
  * up to `maxEvents` (oldest dropped first). For tests and the console.
  */
 import { type Adapter, type AdapterFactory, acked } from "../../src/adapter/adapter.js";
+import type { DeadLetterStore, ReadsBackDeadLetters } from "../../src/adapter/dead-letter-store.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
 import { memoryDescriptor } from "./descriptor.js";
 
@@ -20,16 +21,30 @@ export interface StoredEvent {
   readonly sequence: number;
 }
 
-export interface MemoryAdapter extends Adapter {
+export interface MemoryAdapter extends Adapter, ReadsBackDeadLetters {
   /** Everything stored, oldest first. */
   events(): readonly StoredEvent[];
   clear(): void;
+  /** What it stored, read back as dead letters: positions are sequences. */
+  deadLetters(): DeadLetterStore;
 }
 
 export function createMemoryAdapter(options: MemoryOptions = {}): MemoryAdapter {
   const maxEvents = options.maxEvents ?? 10_000;
   let stored: StoredEvent[] = [];
   let sequence = 0;
+  const deadLetters: DeadLetterStore = {
+    async list(limit) {
+      return stored
+        .slice(0, Math.max(0, limit))
+        .map((s) => ({ event: s.event, position: String(s.sequence) }));
+    },
+    async remove(position) {
+      const index = stored.findIndex((s) => String(s.sequence) === position);
+      // In place, as publish appends: a caller holding events() sees the removal too.
+      if (index !== -1) stored.splice(index, 1);
+    },
+  };
   return {
     type: "memory",
     capabilities: {
@@ -61,6 +76,7 @@ export function createMemoryAdapter(options: MemoryOptions = {}): MemoryAdapter 
     clear() {
       stored = [];
     },
+    deadLetters: () => deadLetters,
   };
 }
 

@@ -6,7 +6,7 @@ import { natsTargetEncoding } from "./encoding.js";
 import type { NatsOptions } from "./options.js";
 
 /** How long one attempt may take when the options give no timeoutMs. */
-const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_TIMEOUT_MS = 5_000;
 
 export const natsDescriptor: TargetDescriptor = {
   type: "nats",
@@ -60,4 +60,6 @@ export const natsDescriptor: TargetDescriptor = {
   addressing: { address: "subject", checkAddress: natsSubjectViolation },
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
   encoding: (options: NatsOptions) => natsTargetEncoding(options),
+  // A stream keeps what was published and can be read back; core NATS keeps nothing.
+  readsBack: (options: NatsOptions) => options.jetstream !== undefined,
 };

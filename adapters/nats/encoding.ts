@@ -12,6 +12,7 @@ import {
   natsMessageSize,
   structuredNatsMessage,
 } from "../../src/bindings/nats/encode.js";
+import { utf8Length } from "../../src/codec/utf8.js";
 import type { CloudEvent } from "../../src/event/cloud-event.js";
 import { DEFAULT_MAX_PAYLOAD } from "./connection.js";
 import type { NatsOptions } from "./options.js";
@@ -46,7 +47,16 @@ export function natsTargetEncoding(options: NatsOptions): TargetEncoding {
     );
     return sized(headerBytes > MAX_JETSTREAM_HEADER_BYTES ? structuredNatsMessage(event) : binary.payload);
   };
-  return { encode: (message) => encodeEvent(message.event), maxEventBytes: DEFAULT_MAX_PAYLOAD };
+  /** A message id of its own (a dead letter's) takes its own length in the header block, not a hash's. */
+  const withMessageId = (encoded: EncodedMessage, messageId: string): EncodedMessage =>
+    encoded.ok ? { ...encoded, size: encoded.size + utf8Length(messageId) - MSG_ID_SIZE } : encoded;
+  return {
+    encode: (message) =>
+      useJetStream && message.messageId !== undefined
+        ? withMessageId(encodeEvent(message.event), message.messageId)
+        : encodeEvent(message.event),
+    maxEventBytes: DEFAULT_MAX_PAYLOAD,
+  };
 }
 
 /** The payload of a message this target's encoding produced. */

@@ -21,7 +21,8 @@ import {
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import type { NatsPayload } from "../../src/bindings/nats/encode.js";
 import { describeError } from "../../src/errors/errors.js";
-import { natsDescriptor } from "./descriptor.js";
+import { type NatsDeadLetterStore, natsDeadLetterStore } from "./dead-letter-reader.js";
+import { DEFAULT_TIMEOUT_MS, natsDescriptor } from "./descriptor.js";
 import { MSG_ID_HEADER, natsPayloadOf, natsTargetEncoding } from "./encoding.js";
 import { classifyJetStreamError, refusedPublish } from "./jetstream-outcome.js";
 import type { JetStreamMessage } from "./jetstream-publisher.js";
@@ -38,6 +39,11 @@ const connectionKey = (options: NatsOptions) =>
   `nats:${JSON.stringify([serversOf(options), options.token, options.user, options.pass, options.nkey, options.creds, options.tls, options.reconnectWaitMs])}`;
 
 type NatsCore = typeof import("@nats-io/nats-core");
+
+export interface NatsAdapter extends Adapter {
+  /** What a JetStream target stored, read back (./dead-letter-reader.ts); undefined for core NATS. */
+  deadLetters(): NatsDeadLetterStore | undefined;
+}
 
 function buildHeaders(core: NatsCore, payload: NatsPayload): MsgHdrs {
   const h = core.headers();
@@ -57,7 +63,7 @@ export function createNatsAdapter(
   options: NatsOptions,
   runtime: AdapterRuntime,
   transport: NatsTransport,
-): Adapter {
+): NatsAdapter {
   const useJetStream = options.jetstream !== undefined;
   const lease = runtime.shared.acquire(
     connectionKey(options),
@@ -76,6 +82,15 @@ export function createNatsAdapter(
   const unsendable = (reason: string) => terminal(`The event cannot be sent to NATS: ${reason}`);
   const maxPayload = () => connection.maxPayload ?? Number.POSITIVE_INFINITY;
   const expectedStream = options.jetstream?.stream;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  /** The connection for reading dead letters: waits for the first connect, as a publish does. */
+  const connected = async () => {
+    const nc = await connection.forPublish(AbortSignal.timeout(timeoutMs));
+    if (nc !== undefined) return nc;
+    const why = connection.lastError === undefined ? "" : `: ${describeError(connection.lastError)}`;
+    throw new Error(`Not connected to NATS${why}`);
+  };
+  const deadLetters = useJetStream ? natsDeadLetterStore(options, connected, timeoutMs) : undefined;
 
   const tooLarge = (size: number) =>
     terminal(`The message is ${size} bytes; the NATS server's max_payload is ${maxPayload()}`, 413);
@@ -116,7 +131,8 @@ export function createNatsAdapter(
   function headersOf(core: NatsCore, ready: Ready): MsgHdrs {
     const headers = buildHeaders(core, ready.payload);
     if (useJetStream) {
-      headers.set(MSG_ID_HEADER, messageIdOf(ready.message.event));
+      // Read here, not from the encoding: a message the router encoded keeps the id it was given.
+      headers.set(MSG_ID_HEADER, ready.message.messageId ?? messageIdOf(ready.message.event));
       if (expectedStream !== undefined) headers.set("Nats-Expected-Stream", expectedStream);
     }
     return headers;
@@ -222,6 +238,7 @@ export function createNatsAdapter(
       return connection.current !== undefined;
     },
     close: () => lease.release(),
+    deadLetters: () => deadLetters,
   };
 }
 

@@ -171,8 +171,8 @@ export interface TargetDescriptor {
   readonly encoding?: (options: never) => TargetEncoding;
   /**
    * Whether a target with these options can serve as a replayable dead
-   * letter (its adapter reads back what it stored: src/deliver/dead-letter/
-   * dead-letter-store.ts); absent: it cannot.
+   * letter (its adapter reads back what it stored: ./dead-letter-store.ts);
+   * absent: it cannot.
    */
   readonly readsBack?: (options: never) => boolean;
 }
