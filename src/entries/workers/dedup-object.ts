@@ -7,8 +7,10 @@
  *
  * One object per shard, not per pair: a batch of events costs one call per
  * shard it touches, not one per event (a Worker's request may make only so
- * many subrequests: 50 on the free plan), and a fixed number of objects
- * shares the calls, each far below what one object serves.
+ * many subrequests, 50 on the free plan, and a batch may hold a thousand
+ * events). The price is a ceiling: an object runs one call at a time (on the
+ * order of a thousand a second), so the shards are as many as the traffic
+ * needs (DEFAULT_DEDUP_SHARDS, or `shards`).
  *
  * Records live in the object's SQLite storage (it outlives the object's
  * eviction, which memory would not), each with the time it is forgotten at;
