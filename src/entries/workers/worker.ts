@@ -24,6 +24,7 @@ import { durableObjectBucketStore, type RateLimitNamespace } from "./rate-limits
 import { workersTargets } from "./targets.js";
 import { resolveSettings, type WorkerBuild } from "./worker-build.js";
 
+export { DedupObject } from "./dedup-object.js";
 export { NatsConnectionObject } from "./nats-connection-object.js";
 export { RateLimitObject } from "./rate-limit-object.js";
 export type { WorkerBuild } from "./worker-build.js";
