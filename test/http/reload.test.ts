@@ -103,6 +103,7 @@ describe("TargetRegistry.successor", () => {
         defaultTimeoutMs: 10_000,
         create: (options: Record<string, unknown>) => ({
           ...scriptedAdapter(() => acked()),
+          options,
           close: async () => {
             closed.push(String(options.label));
           },
@@ -135,5 +136,22 @@ describe("TargetRegistry.successor", () => {
     expect(closed.sort()).toEqual(["drop", "v1"]);
     await next.release();
     expect(closed.sort()).toEqual(["drop", "keep", "v1"]);
+  });
+
+  it("keeps the adapter when only delivery settings change, and never hands them to it", async () => {
+    const registry = new TargetRegistry(
+      { t: { type: "fake", label: "t", retry: { maxAttempts: 2 } } },
+      portableRuntime(),
+      {},
+      catalog,
+    );
+    const first = (await registry.get("t")) as unknown as { options: Record<string, unknown> };
+    expect(first.options).toEqual({ label: "t" });
+    const next = registry.successor({
+      t: { type: "fake", label: "t", retry: { maxAttempts: 5 }, maxInFlight: 9, circuitBreaker: {} },
+    });
+    expect(await next.get("t")).toBe(first);
+    await registry.release();
+    await next.release();
   });
 });
