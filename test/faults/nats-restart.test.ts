@@ -94,7 +94,7 @@ async function runWithOutage(label: string, retry: string): Promise<RunResult> {
     delivered: distinct.size,
     duplicates: stored.length - distinct.size,
     lost: lost.length,
-    "503": statuses[503] ?? 0,
+    "503s": statuses[503] ?? 0,
     other: sent.length - accepted.length - (statuses[503] ?? 0),
     storedWithout202: [...distinct].filter((id) => !acceptedIds.has(id)).length,
     targetFailures: failures,
