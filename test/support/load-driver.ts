@@ -94,6 +94,8 @@ export interface OpenLoad {
   readonly url: string;
   readonly ratePerSecond: number;
   readonly count: number;
+  /** Stop starting requests once this says so, even before `count`. */
+  readonly stopWhen?: () => boolean;
   readonly eventFor: (i: number) => LoadEvent;
 }
 
@@ -105,6 +107,7 @@ export async function openLoad(load: OpenLoad): Promise<Sent[]> {
   for (let i = 0; i < load.count; i++) {
     const wait = start + i * periodMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (load.stopWhen?.() === true) break;
     pending.push(postEvent(load.url, load.eventFor(i)));
   }
   return Promise.all(pending);
