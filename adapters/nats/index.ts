@@ -18,6 +18,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import type { ReadsBackDeadLetters } from "../../src/adapter/dead-letter-store.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import type { NatsPayload } from "../../src/bindings/nats/encode.js";
 import { describeError } from "../../src/errors/errors.js";
@@ -40,7 +41,7 @@ const connectionKey = (options: NatsOptions) =>
 
 type NatsCore = typeof import("@nats-io/nats-core");
 
-export interface NatsAdapter extends Adapter {
+export interface NatsAdapter extends Adapter, ReadsBackDeadLetters {
   /** What a JetStream target stored, read back (./dead-letter-reader.ts); undefined for core NATS. */
   deadLetters(): NatsDeadLetterStore | undefined;
 }

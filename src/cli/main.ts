@@ -31,6 +31,9 @@ const USAGE = `Usage:
   ce-gateway auth hash               Reads an API key from stdin (one trailing newline dropped) and prints
       its SHA-256, the value auth.apiKeys[].sha256 holds.
   ce-gateway auth hash --generate    Makes a random key and prints it ("key: ...") and its hash ("sha256: ...").
+  ce-gateway deadletter replay --config FILE --from TARGET [--limit N] [--json]
+      Sends the dead letters TARGET holds (a memory or JetStream nats target) again, through the
+      routes, to the targets that refused them; removes those delivered. Exit 1 if any were kept.
   ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway --help | --version
@@ -50,6 +53,8 @@ async function run(argv: string[]): Promise<void> {
       return (await import("./commands/config.js")).configCommand(rest);
     case "routes":
       return (await import("./commands/explain.js")).explainCommand(rest);
+    case "deadletter":
+      return (await import("./commands/deadletter.js")).deadletterCommand(rest);
     case "tail":
       return (await import("./commands/tail.js")).tailCommand(rest);
     case "test":

@@ -1,5 +1,6 @@
 /**
- * The admin listener's app: route explain, reload and status, behind bearer
+ * The admin listener's app: route explain, reload, status and dead-letter
+ * replay, behind bearer
  * tokens stored as SHA-256 (several, so one can be rotated while another
  * works). Every write is audited with the token's id. It runs on its own
  * port, so nothing here is reachable from the ingest listener.
@@ -15,6 +16,7 @@ import {
 } from "../config/gateway-config.js";
 import { jsonLimitsOf } from "../config/json-limits-config.js";
 import { decodeRequest } from "../decode/decode-request.js";
+import { DEFAULT_REPLAY_LIMIT, MAX_REPLAY_LIMIT, replayDeadLetters } from "../deliver/dead-letter/replay.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
@@ -124,6 +126,20 @@ export function createAdminApp(options: AdminOptions): Hono {
   });
 
   if (options.registry !== undefined) app.route("/", registryApi(options.registry));
+
+  // Re-drives a dead-letter target's events to the targets that refused them (src/deliver/dead-letter/replay.ts).
+  app.post("/deadletters/:target/replay", async (c) => {
+    const written = c.req.query("limit");
+    const limit = written === undefined ? DEFAULT_REPLAY_LIMIT : Number(written);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_REPLAY_LIMIT) {
+      return problemResponse(
+        new GatewayError("malformed-body", `limit must be an integer from 1 to ${MAX_REPLAY_LIMIT}`, {
+          failures: [{ code: "invalid-limit", detail: `query parameter limit: got ${written}` }],
+        }),
+      );
+    }
+    return c.json(await replayDeadLetters(options.gateway.state, c.req.param("target"), limit));
+  });
 
   app.get("/status", async (c) => {
     const state = options.gateway.state;

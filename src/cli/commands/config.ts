@@ -23,7 +23,7 @@ function load(file: string): GatewayConfig {
 }
 
 function warn(file: string, config: GatewayConfig): void {
-  for (const warning of configWarnings(config)) {
+  for (const warning of configWarnings(config, nodeTargets)) {
     process.stderr.write(`${file}: warning: ${warning.path}: ${warning.message}\n`);
   }
 }

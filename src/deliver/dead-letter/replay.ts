@@ -50,7 +50,7 @@ const MAX_LISTED_FAILURES = 100;
  * accounted for. Made per replay: workerd refuses an AbortController made at
  * a module's top level.
  */
-const noClient = () => ({ headers: { get: () => null }, signal: new AbortController().signal });
+const noClient = () => ({ headers: new Headers(), signal: new AbortController().signal });
 
 const outcomeOf = (results: readonly DeliveryResult[]) => {
   if (results.every((r) => r.outcome.status === "acked")) return "delivered" as const;

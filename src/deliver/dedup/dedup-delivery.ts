@@ -17,7 +17,10 @@ import type { DedupRecord, DedupStore } from "./dedup-store.js";
 export const deliveryKey = (delivery: { readonly target: string; readonly route?: string }): string =>
   delivery.route === undefined ? delivery.target : `${delivery.target}~${delivery.route}`;
 
-const ALREADY_DELIVERED: PublishOutcome = acked({ duplicate: true, dedup: "gateway" });
+/** The whole event was delivered before: the producer is told it is a duplicate. */
+const DUPLICATE: PublishOutcome = acked({ duplicate: true, dedup: "gateway" });
+/** This target had it from an earlier try that failed elsewhere: this try completes the event, not a duplicate. */
+const ACKED_BEFORE: PublishOutcome = acked({ dedup: "acked-before" });
 
 /** Whether the result leaves the event handled at that target (acked, or refused and dead-lettered). */
 const handled = (result: DeliveryResult): boolean =>
@@ -43,7 +46,7 @@ export function withDedup(inner: DeliveryLayer, store: DedupStore, observer: Obs
             eventIndex: delivery.eventIndex,
             target: delivery.target,
             ...(delivery.route !== undefined && { route: delivery.route }),
-            outcome: ALREADY_DELIVERED,
+            outcome: record.complete ? DUPLICATE : ACKED_BEFORE,
             attempts: 0,
           });
         } else remaining.push(delivery);

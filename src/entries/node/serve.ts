@@ -26,6 +26,7 @@ import { openSchemaRegistry } from "./open-schema-registry.js";
 import { resolveSchemas } from "./schemas-config.js";
 import { nodeServerLimitsOf } from "./server-limits.js";
 import { writeProcessStdout } from "./stdout-writer.js";
+import { nodeTargets } from "./targets.js";
 
 export type NodeLogger = Logger & { error(object: object, message: string): void };
 
@@ -111,7 +112,8 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   // Every line goes through the redactor, which learns each config's secrets.
   const secrets = new SecretRedactor().learn(options.config);
   const logger = redactingLogger(options.logger ?? stderrLogger(), secrets);
-  for (const warning of configWarnings(options.config)) logger.warn({ path: warning.path }, warning.message);
+  for (const warning of configWarnings(options.config, nodeTargets))
+    logger.warn({ path: warning.path }, warning.message);
   const baseDir = options.source?.dir ?? process.cwd();
   const schemasConfig = resolveSchemas(options.config, baseDir);
   const schemas = schemasConfig

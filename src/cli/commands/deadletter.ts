@@ -1,0 +1,66 @@
+/**
+ * `ce-gateway deadletter replay --config FILE --from TARGET [--limit N] [--json]`:
+ * re-drives the dead letters a target holds to the targets that refused them,
+ * through the config's routes, and prints what became of them. Exit 1 when
+ * some were kept (still failing), so a script can tell.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../config/config-error.js";
+import {
+  DEFAULT_REPLAY_LIMIT,
+  type ReplayReport,
+  replayDeadLetters,
+} from "../../deliver/dead-letter/replay.js";
+import { createGateway } from "../../entries/node/create-gateway.js";
+import { isGatewayError } from "../../errors/errors.js";
+import { SecretRedactor } from "../../observe/redact.js";
+import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+
+const USAGE = "usage: ce-gateway deadletter replay --config FILE --from TARGET [--limit N] [--json]";
+
+function formatReport(report: ReplayReport): string {
+  const lines = [
+    `${report.from}: ${report.listed} dead letter(s) read; ${report.delivered} delivered, ${report.deadLetteredAgain} refused again (new dead letter), ${report.kept} kept`,
+    ...report.failures.map(
+      (f) =>
+        `  kept ${f.source} ${f.id} (position ${f.position}${f.target ? `, for ${f.target}` : ""}): ${f.reason}`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export async function deadletterCommand(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  if (action !== "replay") throw new CliExit(2, USAGE);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: "string" },
+      from: { type: "string" },
+      limit: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (values.config === undefined || values.from === undefined) throw new CliExit(2, USAGE);
+  const limit = values.limit === undefined ? DEFAULT_REPLAY_LIMIT : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new CliExit(2, `--limit must be a positive integer\n${USAGE}`);
+
+  const secrets = new SecretRedactor();
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  try {
+    const config = loadConfigFile(values.config);
+    gateway = createGateway(config, { secrets });
+    const report = await replayDeadLetters(gateway.state, values.from, limit);
+    process.stdout.write(
+      secrets.text(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report)),
+    );
+    if (report.kept > 0) process.exitCode = 1;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliExit(1, formatConfigError(values.config, error));
+    if (isGatewayError(error)) throw new CliExit(1, secrets.text(`${error.message}`));
+    throw error;
+  } finally {
+    await gateway?.close();
+  }
+}
