@@ -31,6 +31,9 @@ const HEALTHY_CONCURRENCY = 4;
 /** Enough answers for a p99 that is not the noise of a handful. */
 const HEALTHY_COUNT = 400;
 const SLOW_RATE = 40;
+const SLOW_MIN_MS = 2_000;
+const TIMED_OUT = "did not answer within its timeout";
+const CIRCUIT_OPEN = "its circuit is open";
 /** An answer this fast did not wait for the target: a fifth of its timeout. */
 const FAST_FAIL_MS = TARGET_TIMEOUT_MS / 5;
 /**
@@ -90,7 +93,8 @@ interface Measurement {
   readonly p99Alone: number;
   readonly p99WithSlow: number;
   readonly slowAnswers: readonly Sent[];
-  readonly failedFast: number;
+  /** The slow route's answers that an open circuit refused. */
+  readonly refusedByCircuit: readonly Sent[];
   readonly probes: readonly Sent[];
 }
 
@@ -115,11 +119,13 @@ async function measure(attempt: number): Promise<Measurement> {
   // The slow route's traffic starts with the measurement: its first attempts wait out the
   // target's timeout while healthy requests are measured, then the circuit opens.
   let measuring = true;
+  const slowStart = Date.now();
   const slowTraffic = openLoad({
     url,
     ratePerSecond: SLOW_RATE,
     count: Number.POSITIVE_INFINITY,
-    stopWhen: () => !measuring,
+    // At least SLOW_MIN_MS: well past the first timeouts, so most of it meets an open circuit.
+    stopWhen: () => !measuring && Date.now() - slowStart >= SLOW_MIN_MS,
     eventFor: slowEvent,
   });
   const withSlow = await closedLoad({
@@ -143,7 +149,7 @@ async function measure(attempt: number): Promise<Measurement> {
     p99Alone: percentile(alone, 99),
     p99WithSlow: percentile(withSlow, 99),
     slowAnswers,
-    failedFast: slowAnswers.filter((s) => s.status === 503 && s.latencyMs < FAST_FAIL_MS).length,
+    refusedByCircuit: slowAnswers.filter((s) => s.body.includes(CIRCUIT_OPEN)),
     probes,
   };
   reportCounts(`slow-target measurement ${attempt}`, {
@@ -154,7 +160,9 @@ async function measure(attempt: number): Promise<Measurement> {
     lost: healthyAccepted.filter((s) => !deliveredIds.has(s.id)).length,
     healthyStatuses: JSON.stringify(statusCounts(healthyAnswers)),
     slowStatuses: JSON.stringify(statusCounts(slowAnswers)),
-    slowFailedFast: result.failedFast,
+    slowTimedOut: slowAnswers.filter((s) => s.body.includes(TIMED_OUT)).length,
+    slowRefusedByCircuit: result.refusedByCircuit.length,
+    refusedMedianMs: median(result.refusedByCircuit.map((s) => s.latencyMs)).toFixed(1),
     p99AloneMs: result.p99Alone.toFixed(1),
     p99WithSlowMs: result.p99WithSlow.toFixed(1),
     p50AloneMs: percentile(alone, 50).toFixed(1),
@@ -169,6 +177,13 @@ async function measure(attempt: number): Promise<Measurement> {
   expect(statusCounts(healthyAnswers)).toEqual({ 202: healthyAnswers.length });
   expect(deliveredIds.size).toBe(healthyAnswers.length);
   expect(statusCounts(slowAnswers)).toEqual({ 503: slowAnswers.length });
+  // Each slow request either waited out the target's timeout or met the open circuit; the
+  // circuit opened after its threshold of timeouts, and most requests came after.
+  expect(slowAnswers.filter((s) => !s.body.includes(TIMED_OUT) && !s.body.includes(CIRCUIT_OPEN))).toEqual(
+    [],
+  );
+  expect(slowAnswers.filter((s) => s.body.includes(TIMED_OUT)).length).toBeGreaterThanOrEqual(3);
+  expect(result.refusedByCircuit.length).toBeGreaterThan(slowAnswers.length / 2);
   expect(status.circuit).toBe("open");
   expect(status.circuitOpened).toBeGreaterThanOrEqual(1);
   for (const probe of probes) {
@@ -187,9 +202,8 @@ async function measure(attempt: number): Promise<Measurement> {
  */
 const meetsBounds = (m: Measurement) =>
   m.p99WithSlow <= Math.max(2 * m.p99Alone, m.p99Alone + 20) &&
-  // Most of the slow route's requests came after the circuit opened and were refused at once…
-  m.failedFast > m.slowAnswers.length / 2 &&
-  // …and so are requests to it now.
+  // What the open circuit refused, it refused at once; so it does requests now.
+  median(m.refusedByCircuit.map((s) => s.latencyMs)) < FAST_FAIL_MS &&
   median(m.probes.map((p) => p.latencyMs)) < FAST_FAIL_MS;
 
 describe("a slow target next to a healthy one", () => {
