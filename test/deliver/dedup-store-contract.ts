@@ -26,12 +26,8 @@ export interface DedupContractOptions {
   readonly timeoutMs?: number;
 }
 
-/** Pairs unique to one run and test: stores shared across runs (a kept bucket) never mix them up. */
-const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-const pairOf = (test: string, n = 0): DedupPair => ({
-  source: `https://contract.example/${runId}/${test}`,
-  id: `event-${n}`,
-});
+/** A prefix unique to one run of the contract: stores that share their records never mix runs up. */
+const newRunId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 const sorted = (record: DedupRecord | undefined) =>
   record === undefined ? undefined : { acked: [...record.acked].sort(), complete: record.complete };
@@ -52,6 +48,11 @@ export function dedupStoreContract(
 ): void {
   const { windowMs, forgetGraceMs, maxEntries } = options;
   const timeout = options.timeoutMs ?? 20_000;
+  const runId = newRunId();
+  const pairOf = (test: string, n = 0): DedupPair => ({
+    source: `https://contract.example/${runId}/${test}`,
+    id: `event-${n}`,
+  });
 
   describe(`${name}: the dedup store contract`, () => {
     let harness: DedupHarness;

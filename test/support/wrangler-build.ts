@@ -144,7 +144,7 @@ export function compatibilityDate(): string {
 export interface BuiltWorkerOptions {
   /** The Worker's vars and secrets. */
   readonly bindings?: Record<string, string>;
-  /** More Durable Object bindings than the NATS and RATE_LIMITS ones wrangler.toml declares. */
+  /** More Durable Object bindings than the NATS, RATE_LIMITS and DEDUP ones wrangler.toml declares. */
   readonly durableObjects?: MiniflareOptions["durableObjects"];
   /** Receives each line the Worker writes to the console (its logs, and what the stdout target writes). */
   readonly onConsole?: (line: string) => void;
@@ -152,7 +152,7 @@ export interface BuiltWorkerOptions {
 
 /**
  * Loads what wrangler wrote into workerd: the bundle as the Worker's main ES
- * module, the NATS and rate-limit Durable Objects bound as wrangler.toml binds them (SQLite-backed).
+ * module, the NATS, rate-limit and dedup Durable Objects bound as wrangler.toml binds them (SQLite-backed).
  * The caller disposes the instance.
  */
 export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions = {}): Promise<Miniflare> {
@@ -165,6 +165,7 @@ export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions
     durableObjects: {
       NATS: { className: "NatsConnectionObject", useSQLite: true },
       RATE_LIMITS: { className: "RateLimitObject", useSQLite: true },
+      DEDUP: { className: "DedupObject", useSQLite: true },
       ...options.durableObjects,
     },
     ...(options.onConsole && {

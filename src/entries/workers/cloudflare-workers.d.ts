@@ -5,6 +5,24 @@ declare module "cloudflare:workers" {
   }
   export interface DurableObjectState {
     readonly id: DurableObjectId;
+    readonly storage: DurableObjectStorage;
+  }
+  /** A SQLite-backed object's storage: its SQL database and its one alarm (epoch milliseconds). */
+  export interface DurableObjectStorage {
+    readonly sql: SqlStorage;
+    getAlarm(): Promise<number | null>;
+    setAlarm(scheduledTime: number): Promise<void>;
+  }
+  export type SqlStorageValue = ArrayBuffer | string | number | null;
+  export interface SqlStorage {
+    exec<T extends Record<string, SqlStorageValue>>(
+      query: string,
+      ...bindings: SqlStorageValue[]
+    ): SqlStorageCursor<T>;
+  }
+  export interface SqlStorageCursor<T> {
+    toArray(): T[];
+    one(): T;
   }
   /** A Durable Object class: its public async methods are callable through a stub (RPC). */
   export abstract class DurableObject<Env = unknown> {

@@ -7,6 +7,8 @@
  * that is missing is answered with a problem naming it, not a crash.
  */
 import { ConfigError } from "../../config/config-error.js";
+import type { DedupStoreOpener } from "../../deliver/dedup/dedup-stores.js";
+import { memoryDedupStore } from "../../deliver/dedup/memory-dedup-store.js";
 import { GatewayError } from "../../errors/errors.js";
 import { problemResponse } from "../../errors/problem-response.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
@@ -19,11 +21,13 @@ import { precompiledCompiler } from "../../schemas/precompiled-compiler.js";
 import { registryValidator } from "../../schemas/registry-validator.js";
 import { SchemaRegistry } from "../../schemas/schema-registry.js";
 import { consoleLogger } from "./console-logger.js";
+import { type DedupNamespace, dedupStoreViaDurableObject } from "./dedup-via-durable-object.js";
 import type { NatsConnectionNamespace } from "./nats-via-durable-object.js";
 import { durableObjectBucketStore, type RateLimitNamespace } from "./rate-limits-via-durable-object.js";
 import { workersTargets } from "./targets.js";
 import { resolveSettings, type WorkerBuild } from "./worker-build.js";
 
+export { DedupObject } from "./dedup-object.js";
 export { NatsConnectionObject } from "./nats-connection-object.js";
 export { RateLimitObject } from "./rate-limit-object.js";
 export type { WorkerBuild } from "./worker-build.js";
@@ -33,6 +37,8 @@ export interface WorkerEnv {
   readonly NATS?: NatsConnectionNamespace;
   /** Needed only when the config sets rate limits (auth.rateLimits, ingest.webhook.allowedRate). */
   readonly RATE_LIMITS?: RateLimitNamespace;
+  /** Needed only when the config keeps dedup records in Durable Objects (delivery.dedup.store.type: durable-object). */
+  readonly DEDUP?: DedupNamespace;
   readonly LOG_LEVEL?: string;
   readonly [setting: string]: unknown;
 }
@@ -75,8 +81,22 @@ function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor
     logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
     return incomplete("The config sets rate limits and the Worker has no RATE_LIMITS binding", errors);
   }
+  if (resolved.config.delivery?.dedup?.store?.type === "durable-object" && env.DEDUP === undefined) {
+    const errors = [
+      {
+        pointer: "DEDUP",
+        detail: "the config keeps dedup records in Durable Objects: bind DedupObject as DEDUP",
+      },
+    ];
+    logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
+    return incomplete(
+      "The config sets a durable-object dedup store and the Worker has no DEDUP binding",
+      errors,
+    );
+  }
   try {
     return createGateway(resolved.config, {
+      dedupStores: workersDedupStores(env.DEDUP),
       targetTypes: workersTargets(env.NATS),
       observer: logObserver(logger),
       ...(env.RATE_LIMITS && { buckets: durableObjectBucketStore(env.RATE_LIMITS) }),
@@ -90,6 +110,20 @@ function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor
     return incomplete("The config is invalid with this Worker's settings", errors);
   }
 }
+
+/**
+ * The dedup stores a Worker can open: a Durable Object (shared by every
+ * isolate, so a repeat is caught wherever it lands) or memory (this isolate
+ * only: a repeat served by another isolate is delivered again).
+ */
+const workersDedupStores =
+  (namespace: DedupNamespace | undefined): DedupStoreOpener =>
+  (config) => {
+    if (config.store.type === "memory") return memoryDedupStore(config);
+    if (config.store.type === "durable-object" && namespace !== undefined)
+      return dedupStoreViaDurableObject(namespace, { windowMs: config.windowMs });
+    return undefined;
+  };
 
 /** The Worker's fetch handler for a build (what the generated main module exports as default). */
 export function createWorker(build: WorkerBuild): GatewayWorker {
