@@ -5,19 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../src/context/request-context.js";
 import { type Admission, BREAKER_DEFAULTS, CircuitBreaker } from "../../src/deliver/circuit-breaker.js";
-
-/** A clock that moves only when told to. */
-class ManualClock implements Clock {
-  #now = Date.parse("2030-01-01T00:00:00Z");
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
+import { ManualClock } from "../support/manual-clock.js";
 
 const POLICY = { failureThreshold: 3, coolDownMs: 10_000 };
 

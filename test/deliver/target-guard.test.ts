@@ -5,7 +5,6 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../src/context/request-context.js";
 import {
   BUSY_RETRY_AFTER_MS,
   type GuardPolicy,
@@ -15,17 +14,7 @@ import {
   TargetGuard,
   TargetGuards,
 } from "../../src/deliver/target-guard.js";
-
-/** A clock that moves only when told to. */
-class ManualClock implements Clock {
-  #now = Date.parse("2030-01-01T00:00:00Z");
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
+import { ManualClock } from "../support/manual-clock.js";
 
 const BREAKER = { failureThreshold: 2, coolDownMs: 5_000 };
 
