@@ -47,6 +47,7 @@ export class CrashingFs implements OutboxFs {
   #survivor: CrashingFs | undefined;
   fsyncs = 0;
   appends = 0;
+  truncates = 0;
 
   constructor(options: CrashingFsOptions = {}, files = new Map<string, FileState>()) {
     this.#options = options;
@@ -139,6 +140,7 @@ export class CrashingFs implements OutboxFs {
   async truncate(name: string, length: number): Promise<void> {
     await this.#enter();
     this.#files.set(name, { synced: this.contents(name).slice(0, length), unsynced: new Uint8Array() });
+    this.truncates++;
   }
 
   async unlink(name: string): Promise<void> {
