@@ -6,6 +6,7 @@
  * The payload is `[u32 header length][header: JSON entries][event bytes…]`:
  * the events stay bytes, as the producer sent them, not re-encoded as text.
  */
+// zlib's CRC-32 (Node >= 22.2) is the IEEE one, in C: no table of our own needed.
 import { crc32 } from "node:zlib";
 import type { OutboxRecord, Rescheduled } from "../../../deliver/outbox/outbox-store.js";
 
