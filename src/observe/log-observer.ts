@@ -8,7 +8,9 @@
  *   and one per request whose client went away before delivery finished;
  * - warn: one line per failed delivery (target, outcome, status), one per
  *   dead-lettered event (target, dead letter, its outcome), a gateway
- *   failure (500), and an event that breaks its data contract in warn mode.
+ *   failure (500), an event that breaks its data contract in warn mode, an
+ *   outbox record removed without reaching its target (refused for good with
+ *   no dead letter, or undecodable) and an outbox store that failed.
  * Every line goes through boundForLog: no client-chosen value is written whole.
  */
 import { describeError } from "../errors/errors.js";
@@ -45,6 +47,9 @@ function levelOf(report: GatewayReport): LogLevel {
     case "delivery-failed":
     case "dead-lettered":
     case "dedup-unavailable":
+    case "outbox-refused":
+    case "outbox-undecodable":
+    case "outbox-unavailable":
       return "warn";
     case "client-gone":
       return "info";
@@ -138,6 +143,45 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
           level,
           { requestId: report.ctx.requestId, unconfirmed: report.unconfirmed },
           "the client went away before delivery finished",
+        ],
+      ];
+    case "outbox-refused": {
+      const { outcome } = report;
+      const fields = {
+        requestId: report.ctx.requestId,
+        target: report.target,
+        record: report.recordId,
+        id: report.eventId,
+        source: report.source,
+        attempts: report.attempts,
+        ...(outcome.targetStatus !== undefined && { targetStatus: outcome.targetStatus }),
+        reason: outcome.reason,
+      };
+      return [[level, fields, "refused for good with no dead letter: removed from the outbox"]];
+    }
+    case "outbox-undecodable":
+      return [
+        [
+          level,
+          {
+            requestId: report.ctx.requestId,
+            target: report.target,
+            record: report.recordId,
+            reason: report.reason,
+          },
+          "an outbox record does not decode: removed so it cannot block its ordering key",
+        ],
+      ];
+    case "outbox-unavailable":
+      return [
+        [
+          level,
+          {
+            operation: report.operation,
+            records: report.recordIds.slice(0, MAX_LISTED_FAILURES),
+            reason: describeError(report.error),
+          },
+          `the outbox store failed to ${report.operation}`,
         ],
       ];
     case "delivery-failed": {

@@ -85,6 +85,41 @@ export type GatewayReport =
       readonly ctx: RequestContext;
       /** The (event, target) pairs whose outcome the client will not hear. */
       readonly unconfirmed: number;
+    }
+  | {
+      /**
+       * A target refused an event accepted into the outbox for good, and its
+       * record names no dead letter: the record is removed, and this report
+       * is what is left of the event.
+       */
+      readonly stage: "outbox-refused";
+      readonly ctx: RequestContext;
+      readonly target: string;
+      readonly recordId: string;
+      readonly eventId: string;
+      readonly source: string;
+      readonly outcome: PublishOutcome & { readonly status: "terminal" };
+      /** Attempts made over the record's life. */
+      readonly attempts: number;
+    }
+  | {
+      /**
+       * An outbox record's event bytes do not decode: a bug where it was
+       * written. The record is removed so it cannot block its ordering key.
+       */
+      readonly stage: "outbox-undecodable";
+      readonly ctx: RequestContext;
+      readonly target: string;
+      readonly recordId: string;
+      readonly reason: string;
+    }
+  | {
+      /** The outbox store failed an operation; the dispatcher goes on with its next poll. */
+      readonly stage: "outbox-unavailable";
+      readonly operation: "claim" | "complete" | "reschedule";
+      /** The records concerned (none for a claim). */
+      readonly recordIds: readonly string[];
+      readonly error: unknown;
     };
 
 export interface FailedDelivery {
