@@ -79,9 +79,11 @@ function encodingOf(target: TargetConfig, catalog: TargetCatalog): TargetEncodin
 
 /** What a route sets of its deliveries' policy; undefined when it sets nothing (the common case, kept cheap). */
 function routePolicyOf(route: RouteConfig): RoutePolicy | undefined {
-  if (route.retry === undefined && route.timeoutMs === undefined && route.deadLetter === undefined)
+  const async = route.ack === "async";
+  if (route.retry === undefined && route.timeoutMs === undefined && route.deadLetter === undefined && !async)
     return undefined;
   return {
+    ...(async && { async }),
     ...(route.retry !== undefined && { retry: retryPolicyOf(route.retry) }),
     ...(route.timeoutMs !== undefined && { budgetMs: route.timeoutMs }),
     ...(route.deadLetter !== undefined && { deadLetter: route.deadLetter }),
@@ -113,6 +115,11 @@ export function compileRouting(
       written === undefined
         ? undefined
         : attempt(issues, `routes[${i}].transform`, () => compileTransform(written, route.name));
+    if (route.ack === "async" && config.delivery?.outbox === undefined)
+      issues.push({
+        path: `routes[${i}].ack`,
+        message: "ack: async needs an outbox: configure delivery.outbox",
+      });
     if (route.deadLetter !== undefined && !knownTargets.has(route.deadLetter))
       issues.push({ path: `routes[${i}].deadLetter`, message: `unknown target "${route.deadLetter}"` });
     if (compiled.every((f) => f !== undefined)) {

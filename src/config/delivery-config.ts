@@ -29,6 +29,17 @@ export interface RouteDeliveryConfig {
   readonly timeoutMs?: number;
   /** The target that takes an event a target of this route refuses for good. */
   readonly deadLetter?: string;
+  /** async: 202 once the event is in the outbox (delivery.outbox), then delivered; sync (default): 202 once delivered. */
+  readonly ack?: "sync" | "async";
+}
+
+/** Where asynchronously accepted events wait: a log on local disk (one Node instance). */
+export interface OutboxSectionConfig {
+  readonly type: "log";
+  /** The log's folder, relative to the config file. */
+  readonly dir: string;
+  readonly maxRecords?: number;
+  readonly maxBytes?: number;
 }
 
 export interface DedupSectionConfig {
@@ -42,6 +53,8 @@ export interface DeliverySectionConfig {
   readonly timeoutMs?: number;
   /** Absent: no dedup (each request is delivered as it comes). */
   readonly dedup?: DedupSectionConfig;
+  /** Absent: no route may be `ack: async`. */
+  readonly outbox?: OutboxSectionConfig;
 }
 
 /** The keys of a target's config that belong to the delivery layer. */

@@ -6,6 +6,7 @@ import type { JsonSchema } from "../adapter/adapter.js";
 import { BREAKER_DEFAULTS } from "../deliver/circuit-breaker.js";
 import { DEFAULT_DEDUP_MAX_ENTRIES, DEFAULT_DEDUP_WINDOW_MS } from "../deliver/dedup/dedup-store.js";
 import { RETRY_DEFAULTS } from "../deliver/delivery-policy.js";
+import { DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_OUTBOX_MAX_RECORDS } from "../deliver/outbox/outbox-store.js";
 
 const retry: JsonSchema = {
   type: "object",
@@ -65,6 +66,12 @@ export const routeDeliveryProperties: Readonly<Record<string, JsonSchema>> = {
     description:
       "The time budget of a request this route matches, for all attempts (the shortest of the matched routes' applies); default: delivery.timeoutMs.",
   },
+  ack: {
+    enum: ["sync", "async"],
+    default: "sync",
+    description:
+      "sync: 202 once every target took the event; async: 202 once it is durably in the outbox (delivery.outbox), then delivered with the same retries and dead letter.",
+  },
   deadLetter: {
     type: "string",
     description:
@@ -109,6 +116,29 @@ export const deliverySectionSchema: JsonSchema = {
       minimum: 1,
       default: 10000,
       description: "The budget for all attempts of one request; a matched route may set a shorter one.",
+    },
+    outbox: {
+      type: "object",
+      additionalProperties: false,
+      required: ["type", "dir"],
+      description:
+        "Where events accepted with `ack: async` wait until delivered: a log on local disk, each 202 sent once its record is on stable storage (fsync, shared by the requests of one moment).",
+      properties: {
+        type: { const: "log" },
+        dir: { type: "string", description: "The log's folder, relative to the config file." },
+        maxRecords: {
+          type: "integer",
+          minimum: 1,
+          default: DEFAULT_OUTBOX_MAX_RECORDS,
+          description: "Deliveries waiting at most; beyond it, 503 with Retry-After.",
+        },
+        maxBytes: {
+          type: "integer",
+          minimum: 1,
+          default: DEFAULT_OUTBOX_MAX_BYTES,
+          description: "Event bytes waiting at most; beyond it, 503 with Retry-After.",
+        },
+      },
     },
     dedup: {
       type: "object",

@@ -53,6 +53,8 @@ export interface DeliveryPolicy {
   readonly retry: RetryPolicy;
   /** The target that takes the event if this one refuses it for good; absent: the refusal is reported. */
   readonly deadLetter: string | undefined;
+  /** Accepted once in the outbox (202 before delivery), then delivered by the dispatcher; else delivered within the request. */
+  readonly async?: boolean;
 }
 
 /** What one route says about the deliveries it makes; absent fields leave the target's or the gateway's. */
@@ -60,6 +62,8 @@ export interface RoutePolicy {
   readonly retry?: RetryPolicy;
   readonly budgetMs?: number;
   readonly deadLetter?: string;
+  /** `ack: async`: its deliveries are accepted once in the outbox. */
+  readonly async?: boolean;
 }
 
 /** Fewer attempts is stricter; then a shorter longest delay; then route order. */
@@ -74,18 +78,23 @@ const stricter = (a: RetryPolicy, b: RetryPolicy): boolean =>
  *   earlier route), taken whole: fields of different policies are never mixed;
  * - dead letter: only when every one of those routes names the same one; if
  *   any names none, or another, a refusal is reported to the producer (502),
- *   since one of the routes asked for exactly that.
+ *   since one of the routes asked for exactly that;
+ * - async only when every one of them is: a route that asked for `sync`
+ *   asked for the producer to hear how delivery went.
  */
 export function strictestPolicy(targetRetry: RetryPolicy, routes: readonly RoutePolicy[]): DeliveryPolicy {
   let retry: RetryPolicy | undefined;
   let deadLetter: string | undefined;
+  let async = routes.length > 0;
   routes.forEach((route, i) => {
+    if (route.async !== true) async = false;
     const wanted = route.retry ?? targetRetry;
     if (retry === undefined || stricter(wanted, retry)) retry = wanted;
     if (i === 0) deadLetter = route.deadLetter;
     else if (route.deadLetter !== deadLetter) deadLetter = undefined;
   });
-  return { retry: retry ?? targetRetry, deadLetter };
+  const policy = { retry: retry ?? targetRetry, deadLetter };
+  return async ? { ...policy, async } : policy;
 }
 
 /**

@@ -13,6 +13,8 @@ import { type Clock, systemClock } from "../context/request-context.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { type DedupStoreOpener, DedupStores } from "../deliver/dedup/dedup-stores.js";
 import { memoryDedupStore } from "../deliver/dedup/memory-dedup-store.js";
+import { createDispatcher } from "../deliver/outbox/dispatcher.js";
+import type { OutboxStore } from "../deliver/outbox/outbox-store.js";
 import { type GuardStatus, TargetGuards } from "../deliver/target-guard.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
@@ -64,6 +66,14 @@ export interface GatewayOptions {
    * (the Node entry adds nats-kv, the Worker durable-object).
    */
   readonly dedupStores?: DedupStoreOpener;
+  /**
+   * The outbox `delivery.outbox` names, opened by the entry (Node: the local
+   * log); the gateway then owns it: its dispatcher delivers what waits there,
+   * and close() stops both. Absent: a route with `ack: async` is refused.
+   */
+  readonly outbox?: OutboxStore;
+  /** How long close() lets the dispatcher's attempts in flight finish; default 10 s. */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface GatewayHandle {
@@ -93,6 +103,8 @@ export interface GatewayHandle {
   readonly secrets: SecretRedactor;
   /** Each target's in-flight count and circuit (what /status shows). */
   readonly guards: TargetGuards;
+  /** The outbox asynchronously accepted events wait in; undefined without one. */
+  readonly outbox: OutboxStore | undefined;
 }
 
 export type Gateway = Hono & GatewayHandle;
@@ -123,14 +135,43 @@ function pathWithinGateway(path: string, routePath: string): string {
   return prefix !== "" && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
 }
 
-/** Target status with each target's delivery guard: circuit, in flight, failures. */
+const DISPATCH_CONCURRENCY = 256;
+const DISPATCH_POLL_MS = 100;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** What /status says of a target's outbox records: how many, how large, how long the oldest has waited. */
+export interface OutboxStatus {
+  readonly depth: number;
+  readonly bytes: number;
+  readonly oldestAgeMs: number | null;
+}
+
+type DeliveryStatus = TargetStatus & { readonly delivery: GuardStatus; readonly outbox?: OutboxStatus };
+
+/** Target status with each target's delivery guard (circuit, in flight, failures) and outbox depth. */
 export function withDeliveryStatus(
   status: Record<string, TargetStatus>,
   guards: TargetGuards,
-): Record<string, TargetStatus & { readonly delivery: GuardStatus }> {
-  const merged: Record<string, TargetStatus & { readonly delivery: GuardStatus }> = {};
-  for (const [name, entry] of Object.entries(status))
-    merged[name] = { ...entry, delivery: guards.status(name) };
+  outbox?: OutboxStore,
+): Record<string, DeliveryStatus> {
+  const waiting = outbox?.stats();
+  const now = Date.now();
+  const merged: Record<string, DeliveryStatus> = {};
+  for (const [name, entry] of Object.entries(status)) {
+    const stats = waiting?.get(name);
+    const oldest = stats?.oldestAcceptedAt;
+    merged[name] = {
+      ...entry,
+      delivery: guards.status(name),
+      ...(waiting !== undefined && {
+        outbox: {
+          depth: stats?.depth ?? 0,
+          bytes: stats?.bytes ?? 0,
+          oldestAgeMs: oldest === undefined ? null : Math.max(0, now - oldest),
+        },
+      }),
+    };
+  }
   return merged;
 }
 
@@ -166,7 +207,23 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     buckets: options.buckets ?? memoryBucketStore(options.clock ?? systemClock),
     guards: new TargetGuards(options.clock ?? systemClock),
     dedupStores: new DedupStores(options.dedupStores ?? memoryDedupStores(options.clock ?? systemClock)),
+    outbox: options.outbox,
+    outboxAppended: () => dispatcher?.kick(),
   };
+  // The dispatcher reads the current generation at each dispatch: waiting records go where the newest config says.
+  const dispatcher =
+    options.outbox === undefined
+      ? undefined
+      : createDispatcher({
+          store: options.outbox,
+          current: () => current,
+          guards: deps.guards,
+          observer: deps.observer,
+          timers: deps.runtime.deadlines,
+          clock: deps.clock,
+          maxConcurrent: DISPATCH_CONCURRENCY,
+          pollMs: DISPATCH_POLL_MS,
+        });
   const firstTargets = new TargetRegistry(
     config.targets ?? {},
     deps.runtime,
@@ -174,6 +231,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     deps.catalog,
   );
   let current = buildState(1, config, firstTargets, deps);
+  dispatcher?.start();
   let inFlight = new InFlight();
   let draining = false;
   /** Older generations still finishing requests; each releases its adapters once idle. */
@@ -216,7 +274,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return c.json({
       ready: !draining,
       generation: state.generation,
-      targets: withDeliveryStatus(redactedStatus(await state.targets.status(), secrets), deps.guards),
+      targets: withDeliveryStatus(
+        redactedStatus(await state.targets.status(), secrets),
+        deps.guards,
+        deps.outbox,
+      ),
+      ...(dispatcher !== undefined && { dispatcher: dispatcher.stats() }),
     });
   });
   // Sources' paths change with the config, so one route looks them up in the current generation.
@@ -281,11 +344,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       draining = true;
     },
     async close() {
+      await dispatcher?.stop(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      await options.outbox?.close();
       await Promise.allSettled([...retiring]);
       await current.targets.release();
       await deps.dedupStores.close();
     },
     guards: deps.guards,
+    outbox: deps.outbox,
     secrets,
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;

@@ -9,6 +9,7 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import { createAdmission } from "../auth/admission.js";
 import { configuredAuthenticators } from "../auth/authenticators.js";
 import { compileRouting } from "../config/compile-routing.js";
+import { ConfigError } from "../config/config-error.js";
 import { dedupConfigOf, guardPoliciesOf } from "../config/delivery-config.js";
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
@@ -21,8 +22,11 @@ import type { Clock } from "../context/request-context.js";
 import { sourceDecoder } from "../decode/decode-source.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { withDedup } from "../deliver/dedup/dedup-delivery.js";
+import type { DedupStore } from "../deliver/dedup/dedup-store.js";
 import type { DedupStores } from "../deliver/dedup/dedup-stores.js";
 import { createSyncDelivery, type DeliveryLayer } from "../deliver/delivery-layer.js";
+import { withOutbox } from "../deliver/outbox/outbox-delivery.js";
+import type { OutboxStore } from "../deliver/outbox/outbox-store.js";
 import type { TargetGuards } from "../deliver/target-guard.js";
 import type { BucketStore } from "../limits/bucket-store.js";
 import { createRateLimitStage } from "../limits/rate-limit-stage.js";
@@ -53,6 +57,10 @@ export interface StableDeps {
   readonly guards: TargetGuards;
   /** Dedup stores: kept across reloads while their settings stay the same. */
   readonly dedupStores: DedupStores;
+  /** The outbox (`ack: async`), opened by the entry; undefined without one. */
+  readonly outbox: OutboxStore | undefined;
+  /** Tells the dispatcher something was appended. */
+  readonly outboxAppended: () => void;
 }
 
 export interface GatewayState {
@@ -72,6 +80,9 @@ export interface GatewayState {
   readonly handleOptions: (path: string, request: Request) => Response;
 }
 
+const withDedupIf = (store: DedupStore | undefined, layer: DeliveryLayer, observer: Observer) =>
+  store === undefined ? layer : withDedup(layer, store, observer);
+
 /** Compiles a config into a generation; throws ConfigError and changes nothing when it is invalid. */
 export function buildState(
   generation: number,
@@ -86,6 +97,15 @@ export function buildState(
   const dedup = dedupConfigOf(config.delivery);
   // Opened before anything stable changes: a runtime without the store refuses the config as it is.
   const dedupStore = dedup === undefined ? undefined : deps.dedupStores.get(dedup);
+  const asyncRoutes = (config.routes ?? []).some((route) => route.ack === "async");
+  if (asyncRoutes && deps.outbox === undefined) {
+    throw new ConfigError([
+      {
+        path: "delivery.outbox",
+        message: "a route is ack: async, and this gateway was given no outbox to keep events in",
+      },
+    ]);
+  }
   deps.guards.configure(guardPoliciesOf(config.targets ?? {}, targets.names()));
   const delivery = createSyncDelivery({
     targets,
@@ -107,7 +127,13 @@ export function buildState(
     routing,
     targets,
     validator: deps.validator,
-    delivery: dedupStore === undefined ? delivery : withDedup(delivery, dedupStore, deps.observer),
+    delivery: withDedupIf(
+      dedupStore,
+      asyncRoutes && deps.outbox !== undefined
+        ? withOutbox(delivery, deps.outbox, deps.outboxAppended)
+        : delivery,
+      deps.observer,
+    ),
     observer: deps.observer,
     clock: deps.clock,
     newId: deps.newId,

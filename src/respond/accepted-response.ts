@@ -25,6 +25,8 @@ export interface AcceptedEvent {
   readonly source: string;
   /** Set when a target (or the gateway's dedup) recognised the event as one it already had. */
   readonly duplicate?: true;
+  /** Set when the event was accepted into the outbox (`ack: async`) for at least one target: it is delivered after this answer. */
+  readonly queued?: true;
   /** Set when a target refused the event and its route's dead letter took it: handled, not delivered there. */
   readonly deadLettered?: readonly DeadLettered[];
 }
@@ -58,6 +60,7 @@ export function summarizeDelivery(
   let anyTerminal = false;
   let retryAfterMs: number | undefined;
   const duplicates = new Set<number>();
+  const queued = new Set<number>();
   const deadLettered = new Map<number, DeadLettered[]>();
   for (const result of results) {
     const { eventIndex, target } = result;
@@ -68,6 +71,7 @@ export function summarizeDelivery(
         : deadLetterVerdict(result.outcome.reason, result.deadLetter);
     if (outcome.status === "acked") {
       if (outcome.receipt.duplicate === true) duplicates.add(eventIndex);
+      if (outcome.receipt.queued === true) queued.add(eventIndex);
       if (result.deadLetter !== undefined && result.outcome.status === "terminal") {
         const entry = { target, deadLetter: result.deadLetter.target, reason: result.outcome.reason };
         const listed = deadLettered.get(eventIndex);
@@ -112,6 +116,7 @@ export function summarizeDelivery(
         id,
         source,
         ...(duplicates.has(index) && { duplicate: true as const }),
+        ...(queued.has(index) && { queued: true as const }),
         ...(letters !== undefined && { deadLettered: letters }),
       };
     }),

@@ -61,7 +61,13 @@ export async function runExamples(
 ): Promise<ExampleResult[]> {
   const names = Object.keys(config.targets ?? {});
   const memories: Record<string, StandInAdapter> = Object.fromEntries(names.map((name) => [name, standIn()]));
-  const gateway = createGateway(config, { targets: memories, validator });
+  // Examples check where events go, not when: every route acknowledges synchronously here, so the
+  // stand-ins hold what was delivered by the time the answer comes (and no outbox is needed).
+  const synchronous: GatewayConfig = {
+    ...config,
+    ...(config.routes && { routes: config.routes.map(({ ack: _ack, ...route }) => route) }),
+  };
+  const gateway = createGateway(synchronous, { targets: memories, validator });
   const results: ExampleResult[] = [];
   try {
     for (const example of examples) {

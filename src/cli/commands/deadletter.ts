@@ -11,6 +11,7 @@ import {
   type ReplayReport,
   replayDeadLetters,
 } from "../../deliver/dead-letter/replay.js";
+import { MemoryOutboxStore } from "../../deliver/outbox/memory-outbox-store.js";
 import { createGateway } from "../../entries/node/create-gateway.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { SecretRedactor } from "../../observe/redact.js";
@@ -50,7 +51,12 @@ export async function deadletterCommand(args: string[]): Promise<void> {
   let gateway: ReturnType<typeof createGateway> | undefined;
   try {
     const config = loadConfigFile(values.config);
-    gateway = createGateway(config, { secrets });
+    // Replay delivers synchronously; the outbox belongs to the serving gateway, so this one gets a
+    // throwaway one (a second writer on the same log would corrupt it), which nothing is appended to.
+    gateway = createGateway(config, {
+      secrets,
+      ...(config.delivery?.outbox && { outbox: new MemoryOutboxStore() }),
+    });
     const report = await replayDeadLetters(gateway.state, values.from, limit);
     process.stdout.write(
       secrets.text(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report)),

@@ -16,6 +16,8 @@ export interface NewOutboxRecord {
   readonly orderingKey?: string;
   /** The event the target gets, in the JSON event format (UTF-8 bytes). */
   readonly event: Uint8Array;
+  /** The event as received, when a route's transform made `event`: what a dead letter keeps (replay transforms again). */
+  readonly original?: Uint8Array;
   /** Where a terminal refusal goes; absent: it is reported and dropped from the outbox. */
   readonly deadLetter?: string;
   /** Epoch ms when the gateway answered 202 for it. */
@@ -72,6 +74,9 @@ export interface OutboxStore {
   stats(): ReadonlyMap<string, OutboxTargetStats>;
   close(): Promise<void>;
 }
+
+export const DEFAULT_OUTBOX_MAX_RECORDS = 100_000;
+export const DEFAULT_OUTBOX_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** The outbox is at its bound (count or bytes): the producer gets 503 with Retry-After. */
 export class OutboxFullError extends Error {

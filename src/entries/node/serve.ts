@@ -23,6 +23,7 @@ import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
 import { createLimitedServer } from "./limited-server.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
+import { openOutbox } from "./outbox/open-outbox.js";
 import { resolveSchemas } from "./schemas-config.js";
 import { nodeServerLimitsOf } from "./server-limits.js";
 import { writeProcessStdout } from "./stdout-writer.js";
@@ -121,7 +122,9 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
         logger.error({ err: error }, "a schema version from the store could not be added"),
       )
     : undefined;
+  const outbox = await openOutbox(options.config, baseDir);
   const gateway = createGateway(options.config, {
+    ...(outbox && { outbox }),
     observer: logObserver(logger),
     secrets,
     runtime: { writeStdout: writeProcessStdout },

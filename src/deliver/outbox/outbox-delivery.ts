@@ -1,0 +1,87 @@
+/**
+ * Asynchronous acceptance: the deliveries whose routes all say `ack: async`
+ * are appended to the outbox (resolved only once on stable storage) instead of
+ * delivered, and count as acked (`queued`) for the answer; the dispatcher
+ * delivers them later with the same retries and dead letter. The other
+ * deliveries of the request go through the synchronous layer as before, in
+ * parallel. A full or failing outbox answers those deliveries retriable, so
+ * the producer gets 503 with Retry-After and nothing is reported accepted.
+ */
+import { acked, type PublishOutcome, retriable } from "../../adapter/adapter.js";
+import { describeError } from "../../errors/errors.js";
+import type { CloudEvent } from "../../event/cloud-event.js";
+import { toJsonFormat } from "../../event/json-format.js";
+import type { PlannedDelivery } from "../../route/plan-deliveries.js";
+import type { DeliveryLayer, DeliveryResult } from "../delivery-layer.js";
+import { type NewOutboxRecord, OutboxFullError, type OutboxStore } from "./outbox-store.js";
+
+/** How long a producer should wait when the outbox is full: long enough for the dispatcher to drain some. */
+export const OUTBOX_FULL_RETRY_AFTER_MS = 5_000;
+
+const QUEUED: PublishOutcome = acked({ queued: true });
+
+/** The key an outbox keeps order by: the target's ordering key template, else the `partitionkey` extension. */
+function orderingKeyOf(delivery: PlannedDelivery): string | undefined {
+  if (delivery.message.orderingKey !== undefined) return delivery.message.orderingKey;
+  const key = delivery.message.event.extensions.get("partitionkey");
+  return key === undefined ? undefined : String(key);
+}
+
+export function outboxRecordOf(
+  delivery: PlannedDelivery,
+  original: CloudEvent,
+  acceptedAt: number,
+): NewOutboxRecord {
+  const orderingKey = orderingKeyOf(delivery);
+  const { event } = delivery.message;
+  return {
+    target: delivery.target,
+    ...(delivery.route !== undefined && { route: delivery.route }),
+    ...(orderingKey !== undefined && { orderingKey }),
+    event: toJsonFormat(event),
+    ...(event !== original && { original: toJsonFormat(original) }),
+    ...(delivery.policy.deadLetter !== undefined && { deadLetter: delivery.policy.deadLetter }),
+    acceptedAt,
+  };
+}
+
+function resultOf(delivery: PlannedDelivery, outcome: PublishOutcome): DeliveryResult {
+  return {
+    eventIndex: delivery.eventIndex,
+    target: delivery.target,
+    ...(delivery.route !== undefined && { route: delivery.route }),
+    outcome,
+    attempts: 0,
+  };
+}
+
+export function withOutbox(inner: DeliveryLayer, outbox: OutboxStore, appended: () => void): DeliveryLayer {
+  return {
+    async deliver(plan, ctx) {
+      const queued = plan.deliveries.filter((d) => d.policy.async === true);
+      if (queued.length === 0) return inner.deliver(plan, ctx);
+      const now =
+        plan.deliveries.length === queued.length
+          ? []
+          : plan.deliveries.filter((d) => d.policy.async !== true);
+      const acceptedAt = ctx.clock.now();
+      const storing = outbox
+        .append(queued.map((d) => outboxRecordOf(d, plan.events[d.eventIndex] as CloudEvent, acceptedAt)))
+        .then(
+          (): PublishOutcome => {
+            appended();
+            return QUEUED;
+          },
+          (error: unknown): PublishOutcome =>
+            error instanceof OutboxFullError
+              ? retriable(error.message, OUTBOX_FULL_RETRY_AFTER_MS)
+              : retriable(`The outbox could not store the event: ${describeError(error)}`),
+        );
+      const [stored, delivered] = await Promise.all([
+        storing,
+        now.length === 0 ? [] : inner.deliver({ ...plan, deliveries: now }, ctx),
+      ]);
+      return [...queued.map((d) => resultOf(d, stored)), ...delivered];
+    },
+  };
+}
