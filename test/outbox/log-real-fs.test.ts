@@ -55,4 +55,19 @@ describe("outbox log on disk", () => {
     await store.close();
     expect(await readdir(dir)).toEqual(["0000000004.log"]);
   });
+
+  it("keeps a record's original event (before a transform) beside the event, byte for byte", async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), "ce-outbox-")), "outbox");
+    dirs.push(dir);
+    const store = await openLogOutboxStore({ fs: await nodeOutboxFs(dir), ...OPTIONS });
+    const original = new TextEncoder().encode('{"as":"received"}');
+    await store.append([{ ...recordOf("t"), original }, recordOf("plain")]);
+    await store.close();
+    const reopened = await openLogOutboxStore({ fs: await nodeOutboxFs(dir), ...OPTIONS });
+    const claimed = await reopened.claim(10, 0);
+    expect(claimed.map(markerOf)).toEqual(["t", "plain"]);
+    expect(new TextDecoder().decode(claimed[0]?.original)).toBe('{"as":"received"}');
+    expect(claimed[1]?.original).toBeUndefined();
+    await reopened.close();
+  });
 });

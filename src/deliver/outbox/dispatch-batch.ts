@@ -201,9 +201,11 @@ async function deadLetters(
     const { record, event } = group[index] as Decoded;
     const tried = attempted[index] as AttemptedDelivery;
     const reason = tried.outcome.status === "acked" ? "" : tried.outcome.reason;
+    // The event as received (before a route's transform): replay routes it, and transforms it, again.
+    const original = record.original === undefined ? undefined : decodeRecordEvent(record.original);
     return {
       to: record.deadLetter as string,
-      event,
+      event: original?.ok === true ? original.event : event,
       cause: {
         target,
         attempts: step.attempts,

@@ -36,15 +36,22 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 type HeaderEntry =
   | Exclude<LogEntry, { kind: "put" }>
-  | ({ readonly kind: "put"; readonly eventLength: number } & Omit<OutboxRecord, "event">);
+  | ({
+      readonly kind: "put";
+      readonly eventLength: number;
+      /** The bytes of `original` follow the event's, when the record has one. */
+      readonly originalLength?: number;
+    } & Omit<OutboxRecord, "event" | "original">);
 
 export function encodeFrame(entries: readonly LogEntry[]): Uint8Array {
   const events: Uint8Array[] = [];
   const header: HeaderEntry[] = entries.map((entry) => {
     if (entry.kind !== "put") return entry;
-    const { event, ...rest } = entry.record;
+    const { event, original, ...rest } = entry.record;
     events.push(event);
-    return { kind: "put", ...rest, eventLength: event.length };
+    if (original === undefined) return { kind: "put", ...rest, eventLength: event.length };
+    events.push(original);
+    return { kind: "put", ...rest, eventLength: event.length, originalLength: original.length };
   });
   const headerBytes = encoder.encode(JSON.stringify(header));
   const eventsLength = events.reduce((sum, event) => sum + event.length, 0);
@@ -97,10 +104,13 @@ function decodePayload(payload: Uint8Array): LogEntry[] | undefined {
     let at = 4 + headerLength;
     const entries = header.map((entry): LogEntry => {
       if (entry.kind !== "put") return entry;
-      const { kind: _, eventLength, ...record } = entry;
+      const { kind: _, eventLength, originalLength, ...record } = entry;
       const event = payload.slice(at, at + eventLength);
       at += eventLength;
-      return { kind: "put", record: { ...record, event } };
+      if (originalLength === undefined) return { kind: "put", record: { ...record, event } };
+      const original = payload.slice(at, at + originalLength);
+      at += originalLength;
+      return { kind: "put", record: { ...record, event, original } };
     });
     return at === payload.length ? entries : undefined;
   } catch {
