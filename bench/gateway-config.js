@@ -38,8 +38,9 @@ function jsonSource() {
  * @param {string} options.schemasDir
  * @param {boolean} options.validate false: `schemas: { mode: off }`
  * @param {number} [options.routes] total routes: routes - 1 exact filters on other types, then the one that matches
+ * @param {string} [options.outboxDir] set: the route is `ack: async`, with the outbox log in this folder
  */
-export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes }) {
+export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir }) {
   const lines = ["version: 1", ...jsonSource()];
   lines.push(
     validate ? `schemas: { dir: ${JSON.stringify(schemasDir)}, mode: enforce }` : "schemas: { mode: off }",
@@ -50,7 +51,10 @@ export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, rou
   }
   const js = target === "js" ? `, jetstream: { stream: ${stream} }` : "";
   lines.push("targets:", `  bus: { type: nats, url: "${natsUrl}", subject: "perf.{type}"${js} }`, "routes:");
-  if (routes === undefined) {
+  if (outboxDir !== undefined) {
+    lines.push("  - name: all", "    to: [bus]", "    ack: async");
+    lines.push(`delivery: { outbox: { type: log, dir: ${JSON.stringify(outboxDir)} } }`);
+  } else if (routes === undefined) {
     lines.push("  - name: all", "    to: [bus]");
   } else {
     // The matching route comes last: the worst case for anything that scans routes in order.

@@ -59,8 +59,8 @@ function baseline(server, file, target, mode) {
 }
 
 /** @returns {Configuration} */
-function gateway(target, mode, { routes, validate = true } = {}) {
-  const suffix = routes !== undefined ? `-routes-${routes}` : validate ? "" : "-noschema";
+function gateway(target, mode, { routes, validate = true, async = false } = {}) {
+  const suffix = async ? "-async" : routes !== undefined ? `-routes-${routes}` : validate ? "" : "-noschema";
   const name = `gateway-${target}-${mode}${suffix}`;
   return {
     name,
@@ -73,7 +73,11 @@ function gateway(target, mode, { routes, validate = true } = {}) {
     command: (ctx, port) => {
       const config = join(ctx.tmp, `${name}.yaml`);
       const { natsUrl, stream, schemasDir } = ctx;
-      writeFileSync(config, gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes }));
+      const outboxDir = async ? join(ctx.tmp, `${name}-outbox-${port}`) : undefined;
+      writeFileSync(
+        config,
+        gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir }),
+      );
       return {
         args: [join(root, "bin", "ce-gateway.js"), "serve", "--config", config, "--port", String(port)],
         env: { LOG_LEVEL: "warn" },
@@ -94,6 +98,8 @@ export const CONFIGURATIONS = [
   ...[10, 100, 1000].map((routes) => gateway("core", "structured", { routes })),
   ...["none", "core", "js"].map((t) => gateway(t, "structured", { validate: false })),
   ...["none", "core", "js"].map((t) => gateway(t, "json-source")),
+  // ack: async: 202 once in the outbox log on local disk (fsync per group commit), delivered after.
+  ...["core", "js"].map((t) => gateway(t, "structured", { async: true })),
 ];
 
 /** `--quick`: one of each kind of server, structured mode. */

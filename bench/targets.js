@@ -67,6 +67,16 @@ export function comparisons(summaries) {
     "bare-http",
     "eventsPerS",
   );
+  for (const [t, what] of [
+    ["core", "NATS core"],
+    ["js", "JetStream"],
+  ])
+    ratio(
+      `ack: async / sync, ${what}, structured (events/s accepted)`,
+      `gateway-${t}-structured-async`,
+      `gateway-${t}-structured`,
+      "eventsPerS",
+    );
 
   /** Gateway against the minimal handler, per NATS target and ingest mode. */
   const againstMinimal = (what, key, targetFor) => {
