@@ -25,6 +25,7 @@ import { MemoryOutboxStore } from "../../src/deliver/outbox/memory-outbox-store.
 import { DISPATCH_STOPPED } from "../../src/deliver/outbox/next-step.js";
 import type { NewOutboxRecord, OutboxRecord } from "../../src/deliver/outbox/outbox-store.js";
 import { TargetGuards } from "../../src/deliver/target-guard.js";
+import { logObserver } from "../../src/observe/log-observer.js";
 import type { GatewayReport } from "../../src/observe/observer.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { scriptedAdapter } from "../support/scripted-adapter.js";
@@ -182,6 +183,27 @@ describe("outbox dispatcher: refusals and dead letters", () => {
     await dispatcher.stop(100);
   });
 
+  it("sends a record whose attempts are used up to its dead letter, saying its last status was retriable", async () => {
+    const dl = createMemoryAdapter();
+    const down = answering(retriable("still down"));
+    const retry = { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, jitter: "none" };
+    const { store, dispatcher, append } = dispatcherWith({
+      adapters: { down, dl },
+      targets: { down: { type: "scripted", retry } },
+    });
+    dispatcher.start();
+    await append(recordFor("down", "e1", { deadLetter: "dl" }));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    expect(down.calls).toHaveLength(2);
+    expect(Object.fromEntries(dl.events()[0]?.event.extensions ?? [])).toMatchObject({
+      deadlettertarget: "down",
+      deadletterattempts: 2,
+      deadletterstatus: "retriable",
+      deadlettererror: "still down",
+    });
+    await dispatcher.stop(100);
+  });
+
   it("reports a refusal with no dead letter as refused, and completes the record", async () => {
     const flaky = answering(terminal("no such topic", 404));
     const { store, dispatcher, append, stagesOf } = dispatcherWith({ adapters: { flaky } });
@@ -193,6 +215,28 @@ describe("outbox dispatcher: refusals and dead letters", () => {
     ]);
     expect(dispatcher.stats()).toMatchObject({ dropped: 1 });
     await dispatcher.stop(100);
+  });
+
+  it("logs a record removed without reaching its target at warn, with its record id", async () => {
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const capture = (level: string) => (fields: object, message: string) =>
+      lines.push({ level, fields: fields as Record<string, unknown>, message });
+    const log = logObserver({ debug: capture("debug"), info: capture("info"), warn: capture("warn") });
+    const flaky = answering(terminal("no such topic", 404));
+    const { store, dispatcher, append, reports } = dispatcherWith({ adapters: { flaky } });
+    dispatcher.start();
+    await append(recordFor("flaky", "e1"));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    await dispatcher.stop(100);
+    for (const report of reports) log.report(report);
+    const warned = lines.filter((line) => line.level === "warn");
+    expect(warned).toMatchObject([
+      {
+        message: expect.stringMatching(/removed from the outbox/),
+        fields: { target: "flaky", id: "e1", targetStatus: 404, reason: "no such topic", attempts: 1 },
+      },
+    ]);
+    expect(warned[0]?.fields.record).toMatch(/^\d+$/);
   });
 
   it("keeps the record while its dead letter is down, and dead-letters it once the dead letter is back", async () => {
