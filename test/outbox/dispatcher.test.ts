@@ -259,6 +259,39 @@ describe("outbox dispatcher: order and guards", () => {
   });
 });
 
+describe("outbox dispatcher: when it looks, and how much at once", () => {
+  it("looks at the store when kicked, not only at its poll", async () => {
+    const memory = createMemoryAdapter();
+    const { store, dispatcher } = dispatcherWith({ adapters: { memory }, pollMs: 60_000 });
+    dispatcher.start();
+    await store.append([recordFor("memory", "e1")]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(memory.events()).toHaveLength(0);
+    dispatcher.kick();
+    await vi.waitFor(() => expect(memory.events()).toHaveLength(1));
+    await dispatcher.stop(100);
+  });
+
+  it("keeps at most maxConcurrent records in flight, and takes the rest as slots free up", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow = scriptedAdapter(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return acked();
+    });
+    const { store, dispatcher, append } = dispatcherWith({ adapters: { slow }, maxConcurrent: 2 });
+    dispatcher.start();
+    await append(...["e1", "e2", "e3", "e4", "e5"].map((id) => recordFor("slow", id)));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    expect(most).toBe(2);
+    expect(dispatcher.stats()).toMatchObject({ delivered: 5, inFlight: 0 });
+    await dispatcher.stop(100);
+  });
+});
+
 describe("outbox dispatcher: stopping", () => {
   it("lets attempts in flight finish within the grace, and claims nothing after", async () => {
     const slow = scriptedAdapter(async () => {
