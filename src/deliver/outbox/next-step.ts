@@ -43,8 +43,6 @@ export interface StepContext {
 
 export const DISPATCH_STOPPED = "The dispatcher stopped before the attempt finished";
 
-type Failed = Exclude<PublishOutcome, { readonly status: "acked" }>;
-
 /** The record's attempt state after this dispatch, due again after `delayMs`. */
 function rescheduled(
   record: OutboxRecord,
@@ -106,13 +104,14 @@ export function afterDeadLetter(
   record: OutboxRecord,
   attempted: AttemptedDelivery,
   attempts: number,
-  failed: Failed,
+  /** Why the target did not take it. */
+  failedReason: string,
   answer: PublishOutcome,
   at: StepContext,
 ): NextStep {
   if (answer.status === "acked") return { step: "complete" };
   const retryAfterMs = answer.status === "retriable" ? answer.retryAfterMs : undefined;
   const delay = backoffDelayMs(at.policy, Math.max(1, attempts), retryAfterMs, at.random);
-  const lastError = `${failed.reason}; its dead letter "${record.deadLetter}" did not take it: ${answer.reason}`;
+  const lastError = `${failedReason}; its dead letter "${record.deadLetter}" did not take it: ${answer.reason}`;
   return rescheduled(record, attempted, attempts, delay, lastError, at);
 }
