@@ -14,87 +14,12 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
-import { perCallTimers } from "../../src/adapter/deadline-timers.js";
-import { portableRuntime } from "../../src/adapter/default-runtime.js";
-import { type TargetConfig, TargetRegistry } from "../../src/adapter/target-registry.js";
-import { compileRouting } from "../../src/config/compile-routing.js";
-import { guardPoliciesOf } from "../../src/config/delivery-config.js";
-import { type Clock, systemClock } from "../../src/context/request-context.js";
-import { createDispatcher } from "../../src/deliver/outbox/dispatcher.js";
-import { MemoryOutboxStore } from "../../src/deliver/outbox/memory-outbox-store.js";
 import { DISPATCH_STOPPED } from "../../src/deliver/outbox/next-step.js";
-import type { NewOutboxRecord, OutboxRecord } from "../../src/deliver/outbox/outbox-store.js";
-import { TargetGuards } from "../../src/deliver/target-guard.js";
-import type { GatewayReport } from "../../src/observe/observer.js";
+import type { OutboxRecord } from "../../src/deliver/outbox/outbox-store.js";
+import { logObserver } from "../../src/observe/log-observer.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { scriptedAdapter } from "../support/scripted-adapter.js";
-
-interface Setup {
-  readonly adapters: Record<string, Adapter>;
-  /** Delivery settings per target (retry, circuitBreaker, maxInFlight). */
-  readonly targets?: Record<string, TargetConfig>;
-  readonly clock?: Clock;
-  readonly pollMs?: number;
-  readonly maxConcurrent?: number;
-}
-
-function dispatcherWith(setup: Setup) {
-  const clock = setup.clock ?? systemClock;
-  const names = Object.keys(setup.adapters);
-  const configs = setup.targets ?? {};
-  const targets = new TargetRegistry({}, portableRuntime(), setup.adapters, {});
-  const routing = compileRouting({ targets: configs }, new Set(names), {});
-  const guards = new TargetGuards(clock);
-  guards.configure(guardPoliciesOf(configs, names));
-  const store = new MemoryOutboxStore();
-  const reports: GatewayReport[] = [];
-  const dispatcher = createDispatcher({
-    store,
-    current: () => ({ routing, targets }),
-    guards,
-    observer: { report: (report) => reports.push(report) },
-    timers: perCallTimers,
-    clock,
-    maxConcurrent: setup.maxConcurrent ?? 10,
-    pollMs: setup.pollMs ?? 5,
-  });
-  const append = async (...records: NewOutboxRecord[]) => {
-    await store.append(records);
-    dispatcher.kick();
-  };
-  const stagesOf = <S extends GatewayReport["stage"]>(stage: S) =>
-    reports.filter((r): r is Extract<GatewayReport, { stage: S }> => r.stage === stage);
-  return { store, dispatcher, reports, append, stagesOf, clock };
-}
-
-const eventBytes = (id: string) =>
-  new TextEncoder().encode(
-    JSON.stringify({
-      specversion: "1.0",
-      id,
-      source: "/test/outbox",
-      type: "com.example.test",
-      data: { id },
-    }),
-  );
-
-const recordFor = (target: string, id: string, fields: Partial<NewOutboxRecord> = {}): NewOutboxRecord => ({
-  target,
-  acceptedAt: Date.now(),
-  event: eventBytes(id),
-  ...fields,
-});
-
-const idOf = (message: OutboundMessage) => message.event.attributes.id;
-
-/** Answers from a list, in order; the last repeats. */
-function answering(...outcomes: PublishOutcome[]) {
-  let call = 0;
-  return scriptedAdapter(() => outcomes[Math.min(call++, outcomes.length - 1)] as PublishOutcome);
-}
-
-/** Everything still in the store, however far in the future it is due. */
-const leftIn = (store: MemoryOutboxStore) => store.claim(1_000, Number.MAX_SAFE_INTEGER);
+import { answering, dispatcherWith, idOf, leftIn, recordFor } from "./dispatcher-harness.js";
 
 describe("outbox dispatcher: delivery and retries", () => {
   it("delivers a record to its target and completes it", async () => {
@@ -182,6 +107,27 @@ describe("outbox dispatcher: refusals and dead letters", () => {
     await dispatcher.stop(100);
   });
 
+  it("sends a record whose attempts are used up to its dead letter, saying its last status was retriable", async () => {
+    const dl = createMemoryAdapter();
+    const down = answering(retriable("still down"));
+    const retry = { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, jitter: "none" };
+    const { store, dispatcher, append } = dispatcherWith({
+      adapters: { down, dl },
+      targets: { down: { type: "scripted", retry } },
+    });
+    dispatcher.start();
+    await append(recordFor("down", "e1", { deadLetter: "dl" }));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    expect(down.calls).toHaveLength(2);
+    expect(Object.fromEntries(dl.events()[0]?.event.extensions ?? [])).toMatchObject({
+      deadlettertarget: "down",
+      deadletterattempts: 2,
+      deadletterstatus: "retriable",
+      deadlettererror: "still down",
+    });
+    await dispatcher.stop(100);
+  });
+
   it("reports a refusal with no dead letter as refused, and completes the record", async () => {
     const flaky = answering(terminal("no such topic", 404));
     const { store, dispatcher, append, stagesOf } = dispatcherWith({ adapters: { flaky } });
@@ -193,6 +139,28 @@ describe("outbox dispatcher: refusals and dead letters", () => {
     ]);
     expect(dispatcher.stats()).toMatchObject({ dropped: 1 });
     await dispatcher.stop(100);
+  });
+
+  it("logs a record removed without reaching its target at warn, with its record id", async () => {
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const capture = (level: string) => (fields: object, message: string) =>
+      lines.push({ level, fields: fields as Record<string, unknown>, message });
+    const log = logObserver({ debug: capture("debug"), info: capture("info"), warn: capture("warn") });
+    const flaky = answering(terminal("no such topic", 404));
+    const { store, dispatcher, append, reports } = dispatcherWith({ adapters: { flaky } });
+    dispatcher.start();
+    await append(recordFor("flaky", "e1"));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    await dispatcher.stop(100);
+    for (const report of reports) log.report(report);
+    const warned = lines.filter((line) => line.level === "warn");
+    expect(warned).toMatchObject([
+      {
+        message: expect.stringMatching(/removed from the outbox/),
+        fields: { target: "flaky", id: "e1", targetStatus: 404, reason: "no such topic", attempts: 1 },
+      },
+    ]);
+    expect(warned[0]?.fields.record).toMatch(/^\d+$/);
   });
 
   it("keeps the record while its dead letter is down, and dead-letters it once the dead letter is back", async () => {
@@ -288,6 +256,39 @@ describe("outbox dispatcher: order and guards", () => {
     expect(kept).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/circuit is open/) });
     // Due when the breaker lets a probe through: 60 s after it opened.
     expect((kept as OutboxRecord).notBefore - (clock.now() - 1_000)).toBe(60_000);
+  });
+});
+
+describe("outbox dispatcher: when it looks, and how much at once", () => {
+  it("looks at the store when kicked, not only at its poll", async () => {
+    const memory = createMemoryAdapter();
+    const { store, dispatcher } = dispatcherWith({ adapters: { memory }, pollMs: 60_000 });
+    dispatcher.start();
+    await store.append([recordFor("memory", "e1")]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(memory.events()).toHaveLength(0);
+    dispatcher.kick();
+    await vi.waitFor(() => expect(memory.events()).toHaveLength(1));
+    await dispatcher.stop(100);
+  });
+
+  it("keeps at most maxConcurrent records in flight, and takes the rest as slots free up", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow = scriptedAdapter(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return acked();
+    });
+    const { store, dispatcher, append } = dispatcherWith({ adapters: { slow }, maxConcurrent: 2 });
+    dispatcher.start();
+    await append(...["e1", "e2", "e3", "e4", "e5"].map((id) => recordFor("slow", id)));
+    await vi.waitFor(() => expect(store.stats().size).toBe(0));
+    expect(most).toBe(2);
+    expect(dispatcher.stats()).toMatchObject({ delivered: 5, inFlight: 0 });
+    await dispatcher.stop(100);
   });
 });
 

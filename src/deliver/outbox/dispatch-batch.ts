@@ -174,9 +174,9 @@ function settlementOf(
     case "drop":
       return "dropped";
     case "dead-letter": {
-      const failed = tried.outcome as Exclude<PublishOutcome, { status: "acked" }>;
+      const failedReason = tried.outcome.status === "acked" ? "" : tried.outcome.reason;
       const answer = deadLetterAnswer ?? terminal("No dead letter was sent");
-      const after = afterDeadLetter(record, tried, step.attempts, failed, answer, at);
+      const after = afterDeadLetter(record, tried, step.attempts, failedReason, answer, at);
       return after.step === "reschedule"
         ? { kind: "reschedule", update: after.update }
         : { kind: "complete", why: "dead-lettered" };

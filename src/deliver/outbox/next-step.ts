@@ -3,12 +3,14 @@
  * from the I/O that carries them out (./dispatch-batch.ts).
  *
  * The rules, from what 202 promises (DELIVERY.md: a producer that received
- * 202 must be able to forget the event, so the gateway must not lose it):
+ * 202 must be able to forget the event; async 202 means "durably stored"),
+ * so the gateway must not lose what it took:
  * - acked: completed.
  * - terminal: to the dead letter the record names; without one, reported and
- *   completed. The record's own contract says so ("absent: it is reported and
- *   dropped from the outbox"), and trying again cannot change a refusal for
- *   good; the report is what is left of it.
+ *   completed. DELIVERY.md says nothing of a refusal for good after an async
+ *   202; the record's contract does ("absent: it is reported and dropped
+ *   from the outbox", ./outbox-store.ts), and trying again cannot change a
+ *   refusal for good. The `outbox-refused` report is what is left of it.
  * - retriable, attempts left (the target's retry.maxAttempts): tried again
  *   after the backoff, or after the target's Retry-After when it gave one.
  * - retriable, attempts used up: to the dead letter when the record names
@@ -16,7 +18,7 @@
  * - refused by the target's guard (circuit open, maxInFlight): no attempt
  *   reached the target, so none is counted; tried again once the guard says.
  * - abandoned (the dispatcher stopping cut the attempt short): it tells
- *   nothing of the target, so it is not counted, and is due again at once.
+ *   nothing of the target, so it is not counted, and is due at the next poll.
  * Whatever is kept waits at least `minDelayMs`, so a target without retry
  * delays (no retry policy: maxDelayMs 0) is not tried in a tight loop.
  */
@@ -40,8 +42,6 @@ export interface StepContext {
 }
 
 export const DISPATCH_STOPPED = "The dispatcher stopped before the attempt finished";
-
-type Failed = Exclude<PublishOutcome, { readonly status: "acked" }>;
 
 /** The record's attempt state after this dispatch, due again after `delayMs`. */
 function rescheduled(
@@ -104,13 +104,14 @@ export function afterDeadLetter(
   record: OutboxRecord,
   attempted: AttemptedDelivery,
   attempts: number,
-  failed: Failed,
+  /** Why the target did not take it. */
+  failedReason: string,
   answer: PublishOutcome,
   at: StepContext,
 ): NextStep {
   if (answer.status === "acked") return { step: "complete" };
   const retryAfterMs = answer.status === "retriable" ? answer.retryAfterMs : undefined;
   const delay = backoffDelayMs(at.policy, Math.max(1, attempts), retryAfterMs, at.random);
-  const lastError = `${failed.reason}; its dead letter "${record.deadLetter}" did not take it: ${answer.reason}`;
+  const lastError = `${failedReason}; its dead letter "${record.deadLetter}" did not take it: ${answer.reason}`;
   return rescheduled(record, attempted, attempts, delay, lastError, at);
 }
