@@ -5,6 +5,9 @@
  * a problem body, and the event is nowhere. Once the server is back, the same
  * request is answered 202 with the event listed as dead-lettered.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type ControllableReceiver,
@@ -100,5 +103,45 @@ describe("a dead letter whose server is down", () => {
     expect(stored.map((m) => m.headers["ce-id"])).toEqual([EVENT.id]);
     expect(stored[0]?.headers["ce-deadlettertarget"]).toBe("receiver");
     expect(receiver.accepted()).toEqual([]);
+  });
+
+  it("with ack: async, keeps a refused event in the outbox while its dead letter is down, and dead-letters it once back", async () => {
+    nats = await startNatsServer();
+    await createStream(nats.url, STREAM, ["deadletters.>"]);
+    receiver = await startControllableReceiver(REFUSE);
+    const outboxDir = mkdtempSync(join(tmpdir(), "ce-gateway-outbox-"));
+    const asyncConfig = config(receiver.url, nats.url)
+      .replace("    deadLetter: dlq", "    deadLetter: dlq\n    ack: async")
+      .replace("delivery:\n", `delivery:\n  outbox: { type: log, dir: ${JSON.stringify(outboxDir)} }\n`);
+    gateway = await startGateway(asyncConfig);
+    const { url } = gateway;
+    await expect.poll(async () => (await targetStatus(url, "dlq")).ready, { timeout: 10_000 }).toBe(true);
+
+    await nats.stop();
+    const accepted = await postEvent(url, EVENT);
+    expect(accepted.status).toBe(202);
+    expect(JSON.parse(accepted.body)).toMatchObject({ events: [{ id: EVENT.id, queued: true }] });
+    const depth = async () =>
+      ((await targetStatus(url, "receiver")) as unknown as { outbox: { depth: number } }).outbox.depth;
+    // Refused more than once while the dead letter is down, and still waiting.
+    await expect.poll(() => receiver?.requests.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(1);
+    const waitingWhileDown = await depth();
+    expect(waitingWhileDown).toBe(1);
+
+    await nats.restart();
+    await expect.poll(depth, { timeout: 20_000, interval: 200 }).toBe(0);
+    const stored = await readStream(nats.url, STREAM);
+    reportCounts("dead-letter-down async", {
+      sent: 1,
+      accepted: 1,
+      delivered: receiver.accepted().length,
+      deadLettered: stored.length,
+      duplicates: Math.max(0, stored.length - 1),
+      lost: stored.length === 0 ? 1 : 0,
+      waitingWhileDown,
+      receiverRequests: receiver.requests.length,
+    });
+    expect(stored.map((m) => m.headers["ce-id"])).toEqual([EVENT.id]);
+    expect(stored[0]?.headers["ce-deadlettertarget"]).toBe("receiver");
   });
 });
