@@ -9,12 +9,13 @@ import { authSchema } from "../auth/auth-schema.js";
 import { corsSchema, sourceCorsSchema } from "../http/cors/cors-schema.js";
 import { COMPATIBILITY_MODES } from "../schemas/compatibility-mode.js";
 import { builtInSources } from "../sources/catalog.js";
-import type { SourceCatalog, SourceType } from "../sources/source.js";
+import type { SourceCatalog } from "../sources/source.js";
 import {
   deliverySectionSchema,
   routeDeliveryProperties,
   withTargetDeliveryOptions,
 } from "./delivery-schema.js";
+import { sourceSchema } from "./source-schema.js";
 
 const attributeMap = (what: string): JsonSchema => ({
   type: "object",
@@ -93,43 +94,6 @@ const validationMode = {
 };
 
 /** One `ingest.sources` entry: the options every source takes, then its type's own. */
-function sourceSchema(sources: SourceCatalog): JsonSchema {
-  const types = Object.keys(sources);
-  const common = {
-    path: {
-      type: "string",
-      pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
-      description:
-        "The path the source answers POST on (no query); not /events, /healthz, /readyz or /status.",
-    },
-    type: {
-      enum: types,
-      description: types.map((t) => `${t}: ${(sources[t] as SourceType).description}`).join("; "),
-    },
-    maxBodyBytes: {
-      type: "integer",
-      minimum: 1,
-      description: "Larger bodies get 413 (default: server.maxBodyBytes).",
-    },
-    // A reference, not the schema itself: `common` is repeated in every source type's `then`, and the
-    // validator compiles a referenced schema once (parse-config's inlineRefs: false) instead of once per type.
-    cors: { $ref: "#/$defs/sourceCors" },
-  };
-  return {
-    type: "object",
-    required: ["path", "type"],
-    properties: common,
-    allOf: types.map((type) => {
-      const options = (sources[type] as SourceType).optionsSchema as { properties?: Record<string, unknown> };
-      return {
-        if: { properties: { type: { const: type } } },
-        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
-        then: { ...options, properties: { ...common, ...options.properties }, additionalProperties: false },
-      };
-    }),
-  };
-}
-
 export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = builtInSources): JsonSchema {
   const types = Object.keys(catalog);
   return {

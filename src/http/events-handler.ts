@@ -20,7 +20,7 @@ import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
 import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
 import type { GatewayReply } from "../respond/reply.js";
-import { planDeliveries } from "../route/plan-deliveries.js";
+import { type DeliveryPlan, planDeliveries } from "../route/plan-deliveries.js";
 import type { RoutingTable } from "../route/routing-table.js";
 import { routeAndTransform } from "../transform/transform-stage.js";
 import { type ContractVerdict, type EventValidator, validateEvents } from "../validate/event-validator.js";
@@ -75,6 +75,14 @@ function reportContractWarnings(
   });
 }
 
+/** Every delivery of the plan accepted once in the outbox (a source's `ack: async`). */
+const acceptedAsync = (plan: DeliveryPlan): DeliveryPlan => ({
+  ...plan,
+  deliveries: plan.deliveries.map((d) =>
+    d.policy.async === true ? d : { ...d, policy: { ...d.policy, async: true } },
+  ),
+});
+
 /** POST /events: events in the CloudEvents HTTP binding. */
 export function eventsHandler(deps: PipelineDeps) {
   return pipelineHandler(deps, "/events", async (request): Promise<Decoded> => {
@@ -96,6 +104,8 @@ export interface PathOptions {
    * sender's body that then fails to decode (400) is not counted either.
    */
   readonly senderProvenInDecode?: boolean;
+  /** The path's events are accepted once in the outbox (`ack: async` on its source), whatever their routes say. */
+  readonly acceptAsync?: boolean;
 }
 
 /** The pipeline for one path, its decode stage given. */
@@ -138,7 +148,8 @@ export function pipelineHandler(
         for (const { event, verdict } of routed.warnings)
           reportContractWarnings(deps.observer, ctx, event, verdict);
       }
-      const plan = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
+      const planned = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
+      const plan = options.acceptAsync === true ? acceptedAsync(planned) : planned;
       deps.observer.report({
         stage: "routed",
         ctx,

@@ -83,6 +83,20 @@ export interface GatewayState {
 const withDedupIf = (store: DedupStore | undefined, layer: DeliveryLayer, observer: Observer) =>
   store === undefined ? layer : withDedup(layer, store, observer);
 
+/**
+ * The sources whose events are accepted asynchronously: those that say
+ * `ack: async`, and, when an outbox is configured, those that say nothing
+ * (webhook senders rarely redeliver: a slow target must not cost them).
+ */
+function asyncSourcePaths(config: GatewayConfig): Set<string> {
+  const withOutbox = config.delivery?.outbox !== undefined;
+  return new Set(
+    (config.ingest?.sources ?? [])
+      .filter((source) => (source.ack ?? (withOutbox ? "async" : "sync")) === "async")
+      .map((source) => source.path),
+  );
+}
+
 /** Compiles a config into a generation; throws ConfigError and changes nothing when it is invalid. */
 export function buildState(
   generation: number,
@@ -97,12 +111,13 @@ export function buildState(
   const dedup = dedupConfigOf(config.delivery);
   // Opened before anything stable changes: a runtime without the store refuses the config as it is.
   const dedupStore = dedup === undefined ? undefined : deps.dedupStores.get(dedup);
+  const asyncSources = asyncSourcePaths(config);
   const asyncRoutes = (config.routes ?? []).some((route) => route.ack === "async");
-  if (asyncRoutes && deps.outbox === undefined) {
+  if ((asyncRoutes || asyncSources.size > 0) && deps.outbox === undefined) {
     throw new ConfigError([
       {
         path: "delivery.outbox",
-        message: "a route is ack: async, and this gateway was given no outbox to keep events in",
+        message: "a route or source is ack: async, and this gateway was given no outbox to keep events in",
       },
     ]);
   }
@@ -129,7 +144,7 @@ export function buildState(
     validator: deps.validator,
     delivery: withDedupIf(
       dedupStore,
-      asyncRoutes && deps.outbox !== undefined
+      (asyncRoutes || asyncSources.size > 0) && deps.outbox !== undefined
         ? withOutbox(delivery, deps.outbox, deps.outboxAppended)
         : delivery,
       deps.observer,
@@ -145,6 +160,7 @@ export function buildState(
         cors.get(path),
         pipelineHandler(pipeline, path, sourceDecoder(source, pipeline), {
           senderProvenInDecode: source.verifiesSender,
+          acceptAsync: asyncSources.has(path),
         }),
         deps.observer,
       ),

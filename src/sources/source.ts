@@ -61,6 +61,8 @@ export interface SourceConfig {
   readonly maxBodyBytes?: number;
   /** CORS on this path in place of the top-level `cors`; false: none. */
   readonly cors?: CorsConfig | false;
+  /** async: 202 once in the outbox; default async when delivery.outbox is set, else sync. */
+  readonly ack?: "sync" | "async";
   readonly [option: string]: unknown;
 }
 

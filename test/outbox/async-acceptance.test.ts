@@ -91,4 +91,37 @@ describe("ack: async", () => {
       /ack: async needs an outbox/,
     );
   });
+
+  it("accepts a source's events asynchronously by default once an outbox is set, and synchronously when it says so", async () => {
+    const state = { outcome: retriable("down") as PublishOutcome };
+    const flaky = scriptedAdapter(() => state.outcome);
+    const source = (path: string, ack?: "sync" | "async") => ({
+      path,
+      type: "json",
+      ...(ack && { ack }),
+      event: { type: "'hook'", source: "'/hooks'", id: "body.id" },
+    });
+    const gw = testGateway(
+      {
+        delivery: { outbox: { type: "log", dir: "unused" } },
+        ingest: { sources: [source("/hooks/default"), source("/hooks/sync", "sync")] },
+        routes: [{ name: "all", to: ["flaky"] }],
+        targets: { flaky: { type: "scripted" } },
+      },
+      { flaky },
+      { outbox: new MemoryOutboxStore() },
+    );
+    const post = (path: string, id: string) =>
+      gw.gateway.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id }),
+      });
+    const queued = await post("/hooks/default", "h1");
+    expect(queued.status).toBe(202);
+    expect(((await queued.json()) as { events: { queued?: true }[] }).events[0]?.queued).toBe(true);
+    expect((await post("/hooks/sync", "h2")).status).toBe(503);
+    expect((await send(gw, "e1", "any")).status).toBe(503);
+    await gw.gateway.close();
+  });
 });
