@@ -155,6 +155,13 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             default: 100,
             description: "Node: a request with more header fields gets 431 headers-too-large.",
           },
+          shutdownGraceMs: {
+            type: "integer",
+            minimum: 0,
+            default: 10000,
+            description:
+              "On SIGTERM: how long the outbox dispatcher's deliveries in flight may take to finish before the log is closed (what was not delivered stays in the outbox).",
+          },
           bodyTimeoutMs: {
             type: "integer",
             minimum: 100,

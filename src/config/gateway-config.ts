@@ -76,6 +76,8 @@ export interface GatewayConfig {
     readonly maxConnections?: number;
     /** Node: requests over this many being handled at once get 503 overloaded with Retry-After. */
     readonly maxInFlight?: number;
+    /** On shutdown: how long the outbox dispatcher's deliveries in flight may take (default 10 s). */
+    readonly shutdownGraceMs?: number;
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

@@ -38,6 +38,8 @@ routes:
     ack: async
 delivery:
   outbox: { type: log, dir: ${JSON.stringify(outboxDir)} }
+server:
+  shutdownGraceMs: 2000
 `;
 
 let nats: NatsServer | undefined;
@@ -100,5 +102,61 @@ describe("ack: async across a crash", () => {
     expect(stored.length - distinct.size).toBe(0);
     // Only 202 before the kill; after it, connections were refused (no answer), never an error status.
     expect(Object.keys(statuses).every((s) => s === "202" || s === "0")).toBe(true);
+  }, 60_000);
+
+  it("shuts down on SIGTERM within its grace, exit 0, and the next start delivers what was waiting", async () => {
+    nats = await startNatsServer();
+    await createStream(nats.url, STREAM, ["async.>"]);
+    const configFile = writeTempConfig(config(nats.url, mkdtempSync(join(tmpdir(), "ce-gateway-outbox-"))));
+    const first = await startCli(["serve", "--config", configFile, "--port", "0"]);
+    gateways.push(first);
+    let stoppedIn = 0;
+    const terminate = (async () => {
+      await sleep(KILL_AT_MS);
+      const began = Date.now();
+      const code = await first.stop("SIGTERM");
+      stoppedIn = Date.now() - began;
+      return code;
+    })();
+    const sent = await closedLoad({
+      url: first.url,
+      concurrency: CONCURRENCY,
+      durationMs: LOAD_MS,
+      eventFor: (i) => ({ id: `term-${i}`, source: "/faults/async-term", type: "com.example.order" }),
+    });
+    const exitCode = await terminate;
+    const accepted = sent.filter((s) => s.status === 202);
+
+    const second = await startCli(["serve", "--config", configFile, "--port", "0"]);
+    gateways.push(second);
+    await expect
+      .poll(
+        async () => (await targetStatus(second.url, "stream")) as unknown as { outbox?: { depth: number } },
+        {
+          timeout: 20_000,
+          interval: 200,
+        },
+      )
+      .toMatchObject({ outbox: { depth: 0 } });
+    const stored = await readStream(nats.url, STREAM);
+    const distinct = new Set(stored.map((m) => m.headers["ce-id"] ?? ""));
+    const lost = accepted.filter((s) => !distinct.has(s.id)).map((s) => s.id);
+    const statuses = statusCounts(sent);
+    reportCounts("async-sigterm-restart", {
+      sent: sent.length,
+      accepted: accepted.length,
+      delivered: distinct.size,
+      duplicates: stored.length - distinct.size,
+      lost: lost.length,
+      exitCode: String(exitCode),
+      stoppedInMs: stoppedIn,
+      unanswered: statuses[0] ?? 0,
+    });
+    expect(exitCode).toBe(0);
+    // The grace (2 s) plus closing the listeners and the log.
+    expect(stoppedIn).toBeLessThan(6_000);
+    expect(accepted.length).toBeGreaterThan(50);
+    expect(lost).toEqual([]);
+    expect(stored.length - distinct.size).toBe(0);
   }, 60_000);
 });

@@ -125,6 +125,9 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const outbox = await openOutbox(options.config, baseDir);
   const gateway = createGateway(options.config, {
     ...(outbox && { outbox }),
+    ...(options.config.server?.shutdownGraceMs !== undefined && {
+      shutdownGraceMs: options.config.server.shutdownGraceMs,
+    }),
     observer: logObserver(logger),
     secrets,
     runtime: { writeStdout: writeProcessStdout },
