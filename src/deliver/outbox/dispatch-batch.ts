@@ -11,7 +11,7 @@ import type { RequestContext } from "../../context/request-context.js";
 import type { CloudEvent } from "../../event/cloud-event.js";
 import type { Observer } from "../../observe/observer.js";
 import { planMessage } from "../../route/plan-message.js";
-import type { DeadLetterDeps } from "../dead-letter/write-dead-letters.js";
+import type { DeadLetterDeps } from "../dead-letter/send-dead-letters.js";
 import { type AttemptedDelivery, deliverToTarget } from "../deliver-to-target.js";
 import { NO_RETRY } from "../delivery-policy.js";
 import { decodeRecordEvent } from "./decode-record.js";
