@@ -78,12 +78,13 @@ function encodingOf(target: TargetConfig, catalog: TargetCatalog): TargetEncodin
 }
 
 /** What a route sets of its deliveries' policy; undefined when it sets nothing (the common case, kept cheap). */
-function routePolicyOf(route: RouteConfig): RoutePolicy | undefined {
+function routePolicyOf(route: RouteConfig, orderingKey: Template | undefined): RoutePolicy | undefined {
   const async = route.ack === "async";
   if (route.retry === undefined && route.timeoutMs === undefined && route.deadLetter === undefined && !async)
     return undefined;
   return {
     ...(async && { async }),
+    ...(orderingKey !== undefined && { orderingKey }),
     ...(route.retry !== undefined && { retry: retryPolicyOf(route.retry) }),
     ...(route.timeoutMs !== undefined && { budgetMs: route.timeoutMs }),
     ...(route.deadLetter !== undefined && { deadLetter: route.deadLetter }),
@@ -122,6 +123,11 @@ export function compileRouting(
       });
     if (route.deadLetter !== undefined && !knownTargets.has(route.deadLetter))
       issues.push({ path: `routes[${i}].deadLetter`, message: `unknown target "${route.deadLetter}"` });
+    const keyTemplate = route.orderingKey;
+    const orderingKey =
+      keyTemplate === undefined
+        ? undefined
+        : attempt(issues, `routes[${i}].orderingKey`, () => compileTemplate(keyTemplate));
     if (compiled.every((f) => f !== undefined)) {
       routes.push({
         name: route.name,
@@ -130,7 +136,7 @@ export function compileRouting(
         filter: allOf(compiled),
         typeKey: typeKeyOf(filters),
         transform,
-        policy: routePolicyOf(route),
+        policy: routePolicyOf(route, orderingKey),
       });
     }
   });

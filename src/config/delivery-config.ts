@@ -31,6 +31,8 @@ export interface RouteDeliveryConfig {
   readonly deadLetter?: string;
   /** async: 202 once the event is in the outbox (delivery.outbox), then delivered; sync (default): 202 once delivered. */
   readonly ack?: "sync" | "async";
+  /** With ack: async, the template (`{subject}`) deliveries keep order by; default: the target's ordering key, else `{partitionkey}`. */
+  readonly orderingKey?: string;
 }
 
 /** Where asynchronously accepted events wait: a log on local disk (one Node instance). */

@@ -72,6 +72,11 @@ export const routeDeliveryProperties: Readonly<Record<string, JsonSchema>> = {
     description:
       "sync: 202 once every target took the event; async: 202 once it is durably in the outbox (delivery.outbox), then delivered with the same retries and dead letter.",
   },
+  orderingKey: {
+    type: "string",
+    description:
+      "With ack: async: a template over attributes (`{subject}`, `{tenant}`) whose value the outbox keeps order by, per target; default: the target's ordering key, else `{partitionkey}`. An event lacking the attribute has no order.",
+  },
   deadLetter: {
     type: "string",
     description:

@@ -1,3 +1,5 @@
+import type { Template } from "../route/template.js";
+
 /**
  * How hard the gateway tries one delivery: the retry policy (per target,
  * overridable per route), the request's time budget (delivery.timeoutMs,
@@ -55,6 +57,8 @@ export interface DeliveryPolicy {
   readonly deadLetter: string | undefined;
   /** Accepted once in the outbox (202 before delivery), then delivered by the dispatcher; else delivered within the request. */
   readonly async?: boolean;
+  /** What an async delivery keeps order by, from the first route that says; absent: the target's key, else `partitionkey`. */
+  readonly orderingKey?: Template;
 }
 
 /** What one route says about the deliveries it makes; absent fields leave the target's or the gateway's. */
@@ -64,6 +68,7 @@ export interface RoutePolicy {
   readonly deadLetter?: string;
   /** `ack: async`: its deliveries are accepted once in the outbox. */
   readonly async?: boolean;
+  readonly orderingKey?: Template;
 }
 
 /** Fewer attempts is stricter; then a shorter longest delay; then route order. */
@@ -86,15 +91,18 @@ export function strictestPolicy(targetRetry: RetryPolicy, routes: readonly Route
   let retry: RetryPolicy | undefined;
   let deadLetter: string | undefined;
   let async = routes.length > 0;
+  let orderingKey: Template | undefined;
   routes.forEach((route, i) => {
     if (route.async !== true) async = false;
+    orderingKey ??= route.orderingKey;
     const wanted = route.retry ?? targetRetry;
     if (retry === undefined || stricter(wanted, retry)) retry = wanted;
     if (i === 0) deadLetter = route.deadLetter;
     else if (route.deadLetter !== deadLetter) deadLetter = undefined;
   });
   const policy = { retry: retry ?? targetRetry, deadLetter };
-  return async ? { ...policy, async } : policy;
+  if (!async) return policy;
+  return orderingKey === undefined ? { ...policy, async } : { ...policy, async, orderingKey };
 }
 
 /**

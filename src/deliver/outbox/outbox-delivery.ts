@@ -20,8 +20,17 @@ export const OUTBOX_FULL_RETRY_AFTER_MS = 5_000;
 
 const QUEUED: PublishOutcome = acked({ queued: true });
 
-/** The key an outbox keeps order by: the target's ordering key template, else the `partitionkey` extension. */
+/**
+ * The key an outbox keeps order by: the route's `orderingKey` template, else
+ * the target's ordering key, else the `partitionkey` extension. A route's
+ * template the event cannot fill gives no key: the event has no order.
+ */
 function orderingKeyOf(delivery: PlannedDelivery): string | undefined {
+  const fromRoute = delivery.policy.orderingKey;
+  if (fromRoute !== undefined) {
+    const expanded = fromRoute.expand(delivery.message.event);
+    return expanded.ok ? expanded.value : undefined;
+  }
   if (delivery.message.orderingKey !== undefined) return delivery.message.orderingKey;
   const key = delivery.message.event.extensions.get("partitionkey");
   return key === undefined ? undefined : String(key);
