@@ -158,10 +158,10 @@ describe("JetStream outbox store", () => {
   });
 
   it("keeps a lease alive past the ack wait while it is held", async () => {
-    const [first, second] = (await instances(2, { ackWaitMs: 300 })) as [OutboxStore, OutboxStore];
+    const [first, second] = (await instances(2, { ackWaitMs: 600 })) as [OutboxStore, OutboxStore];
     await first.append([recordOf("a", { orderingKey: "k1" })]);
-    await first.claim(10, Date.now());
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await first.claim(10, Date.now())).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await second.claim(10, Date.now())).toEqual([]);
   });
 

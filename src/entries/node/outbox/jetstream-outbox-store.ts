@@ -152,7 +152,8 @@ class JetStreamOutboxStore implements OutboxStore {
     this.#assertOpen();
     if (records.length === 0) return;
     const { subjectPrefix, shards } = this.#layout;
-    // Sent in order on one connection, so the stream's sequence follows the append's order.
+    // Each publish goes out before the next is made (the client sends at once, and tries once), on one
+    // connection: the stream's sequence follows the append's order, which is what keeps a key in order.
     const acks = records.map((record) => {
       const { headers, payload } = encodeRecord(record);
       return this.#js.publish(subjectOf(subjectPrefix, record, shards), payload, {
@@ -166,10 +167,10 @@ class JetStreamOutboxStore implements OutboxStore {
     if (failed !== undefined) throw this.#fullOr(failed.reason);
   }
 
-  async claim(max: number, now: number): Promise<readonly OutboxRecord[]> {
+  /** `_now` is not needed: a rescheduled record is not redelivered before its delay, so what comes is due. */
+  async claim(max: number, _now: number): Promise<readonly OutboxRecord[]> {
     this.#assertOpen();
     if (max <= 0) return [];
-    void now; // due by construction: a rescheduled record is not redelivered before its delay
     const { stream, shards } = this.#layout;
     const busy = new Set([...this.#held.values()].map((message) => message.shard));
     // A shard whose record this instance holds has nothing to give: not asked (its pull would wait to expire).
@@ -223,6 +224,7 @@ class JetStreamOutboxStore implements OutboxStore {
     if (message === undefined) throw new Error(`No outbox record ${id} is leased here`);
     this.#remembered.set(message.streamSeq, { ...update, deliveryCount: message.deliveryCount });
     this.#held.delete(id);
+    // The delay is counted from this process's clock (the dispatcher's is the system clock in production).
     nak(this.#nc, message, update.notBefore - Date.now());
     // Lost, the nak would only delay the record until its ack wait ran out; flushed, it is not lost.
     await this.#nc.flush();
