@@ -165,6 +165,22 @@ describe("JetStream outbox store", () => {
     expect(await second.claim(10, Date.now())).toEqual([]);
   });
 
+  it("keeps appended records, and their order, across a server restart", async () => {
+    const [store] = (await instances(1)) as [OutboxStore];
+    const k1 = { orderingKey: "k1" };
+    await store.append([recordOf("a", k1), recordOf("b", k1), recordOf("c")]);
+    await server.restart();
+    const claimed = await vi.waitFor(
+      async () => {
+        const records = await store.claim(10, Date.now());
+        expect(records).not.toEqual([]);
+        return records;
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    expect(claimed.map(markerOf)).toEqual(["a", "c"]);
+  });
+
   it("refuses appends past maxRecords, and takes them again once records are completed", async () => {
     const [store] = (await instances(1, { maxRecords: 2 })) as [OutboxStore];
     await store.append([recordOf("a"), recordOf("b")]);
