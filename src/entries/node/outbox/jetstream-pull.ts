@@ -2,7 +2,7 @@
  * A pull from a JetStream consumer that barely waits. The client library's
  * `fetch` waits at least a second, too long for a claim that looks at every
  * shard; so the pull request and its acks are made here, with the plain
- * protocol (ADR-13 of nats-architecture-and-design). `no_wait` makes the
+ * JetStream pull protocol. `no_wait` makes the
  * server answer at once when the consumer has nothing (404); a consumer at
  * its max_ack_pending (a shard whose record is leased) holds the request
  * until `expires` instead (408). The pull listens until that status came:
