@@ -35,14 +35,29 @@ export interface RouteDeliveryConfig {
   readonly orderingKey?: string;
 }
 
-/** Where asynchronously accepted events wait: a log on local disk (one Node instance). */
-export interface OutboxSectionConfig {
-  readonly type: "log";
-  /** The log's folder, relative to the config file. */
-  readonly dir: string;
-  readonly maxRecords?: number;
-  readonly maxBytes?: number;
-}
+/**
+ * Where asynchronously accepted events wait: a log on local disk (one Node
+ * instance), or a JetStream stream several instances share.
+ */
+export type OutboxSectionConfig =
+  | {
+      readonly type: "log";
+      /** The log's folder, relative to the config file. */
+      readonly dir: string;
+      readonly maxRecords?: number;
+      readonly maxBytes?: number;
+    }
+  | {
+      readonly type: "nats";
+      readonly url?: string;
+      readonly servers?: readonly string[];
+      readonly stream: string;
+      readonly shards?: number;
+      /** How soon a dead instance's leased records go to another. */
+      readonly ackWaitMs?: number;
+      readonly maxRecords?: number;
+      readonly maxBytes?: number;
+    };
 
 export interface DedupSectionConfig {
   readonly windowMs?: number;

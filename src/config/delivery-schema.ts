@@ -111,6 +111,20 @@ const dedupStore: JsonSchema = {
   ],
 };
 
+const outboxMaxRecords: JsonSchema = {
+  type: "integer",
+  minimum: 1,
+  default: DEFAULT_OUTBOX_MAX_RECORDS,
+  description: "Deliveries waiting at most; beyond it, 503 with Retry-After.",
+};
+
+const outboxMaxBytes: JsonSchema = {
+  type: "integer",
+  minimum: 1,
+  default: DEFAULT_OUTBOX_MAX_BYTES,
+  description: "Bytes waiting at most; beyond it, 503 with Retry-After.",
+};
+
 export const deliverySectionSchema: JsonSchema = {
   type: "object",
   description: "How the gateway delivers: the request's time budget and idempotency by source + id.",
@@ -123,27 +137,48 @@ export const deliverySectionSchema: JsonSchema = {
       description: "The budget for all attempts of one request; a matched route may set a shorter one.",
     },
     outbox: {
-      type: "object",
-      additionalProperties: false,
-      required: ["type", "dir"],
       description:
-        "Where events accepted with `ack: async` wait until delivered: a log on local disk, each 202 sent once its record is on stable storage (fsync, shared by the requests of one moment).",
-      properties: {
-        type: { const: "log" },
-        dir: { type: "string", description: "The log's folder, relative to the config file." },
-        maxRecords: {
-          type: "integer",
-          minimum: 1,
-          default: DEFAULT_OUTBOX_MAX_RECORDS,
-          description: "Deliveries waiting at most; beyond it, 503 with Retry-After.",
+        "Where events accepted with `ack: async` wait until delivered: a log on local disk (one instance; each 202 once its record is fsynced, shared by the requests of one moment), or a JetStream stream several instances share (each 202 once the stream acked the record).",
+      oneOf: [
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["type", "dir"],
+          properties: {
+            type: { const: "log" },
+            dir: { type: "string", description: "The log's folder, relative to the config file." },
+            maxRecords: outboxMaxRecords,
+            maxBytes: outboxMaxBytes,
+          },
         },
-        maxBytes: {
-          type: "integer",
-          minimum: 1,
-          default: DEFAULT_OUTBOX_MAX_BYTES,
-          description: "Event bytes waiting at most; beyond it, 503 with Retry-After.",
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["type", "stream"],
+          properties: {
+            type: { const: "nats" },
+            url: { type: "string" },
+            servers: { type: "array", items: { type: "string" }, minItems: 1 },
+            stream: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+            shards: {
+              type: "integer",
+              minimum: 1,
+              maximum: 1024,
+              default: 16,
+              description:
+                "Ordering keys hash into this many shards, each one in flight at a time across instances; fixed for the stream's life.",
+            },
+            ackWaitMs: {
+              type: "integer",
+              minimum: 1000,
+              default: 60000,
+              description: "How soon the records a dead instance held go to another.",
+            },
+            maxRecords: outboxMaxRecords,
+            maxBytes: outboxMaxBytes,
+          },
         },
-      },
+      ],
     },
     dedup: {
       type: "object",
