@@ -1,10 +1,10 @@
 /**
- * `ack: async` survives a crash: the gateway is SIGKILLed under load (no
- * shutdown, no flush), then started again on the same config and outbox
- * folder. Every event that was answered 202 reaches the JetStream stream
- * (the log was on stable storage before the 202; the restarted gateway's
- * dispatcher resumes it), and JetStream's Nats-Msg-Id dedup keeps a record
- * delivered just before the crash from being stored twice.
+ * `ack: async` survives the gateway going away under load, whether SIGKILLed
+ * (no shutdown, no flush) or told SIGTERM: started again on the same config
+ * and outbox folder, every event that was answered 202 reaches the JetStream
+ * stream (the log was on stable storage before the 202; the restarted
+ * gateway's dispatcher resumes it), and JetStream's Nats-Msg-Id dedup keeps a
+ * record delivered just before the stop from being stored twice.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { type NatsServer, startNatsServer } from "../support/nats-server.js";
 
 const STREAM = "ASYNC";
 const LOAD_MS = 3_000;
-const KILL_AT_MS = 1_500;
+const STOP_AT_MS = 1_500;
 const CONCURRENCY = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,113 +50,95 @@ afterEach(async () => {
   nats = undefined;
 });
 
-describe("ack: async across a crash", () => {
-  it("delivers every event answered 202 after a SIGKILL and a restart: lost 0, none stored twice", async () => {
-    nats = await startNatsServer();
-    await createStream(nats.url, STREAM, ["async.>"]);
-    const configFile = writeTempConfig(config(nats.url, mkdtempSync(join(tmpdir(), "ce-gateway-outbox-"))));
-    const first = await startCli(["serve", "--config", configFile, "--port", "0"]);
-    gateways.push(first);
+const serve = async (configFile: string) => {
+  const gateway = await startCli(["serve", "--config", configFile, "--port", "0"]);
+  gateways.push(gateway);
+  return gateway;
+};
 
-    const crash = (async () => {
-      await sleep(KILL_AT_MS);
-      await first.stop("SIGKILL");
-    })();
-    const sent = await closedLoad({
-      url: first.url,
-      concurrency: CONCURRENCY,
-      durationMs: LOAD_MS,
-      eventFor: (i) => ({ id: `async-${i}`, source: "/faults/async-crash", type: "com.example.order" }),
-    });
-    await crash;
-    const accepted = sent.filter((s) => s.status === 202);
-    expect(accepted.length).toBeGreaterThan(50);
+interface StopRun {
+  readonly accepted: number;
+  readonly lost: readonly string[];
+  readonly duplicates: number;
+  readonly exitCode: number | null;
+  readonly stoppedInMs: number;
+}
 
-    const second = await startCli(["serve", "--config", configFile, "--port", "0"]);
-    gateways.push(second);
-    await expect
-      .poll(
-        async () => (await targetStatus(second.url, "stream")) as unknown as { outbox?: { depth: number } },
-        {
-          timeout: 20_000,
-          interval: 200,
-        },
-      )
-      .toMatchObject({ outbox: { depth: 0 } });
+/**
+ * Load for LOAD_MS, stop the gateway with `signal` STOP_AT_MS in, start it
+ * again on the same outbox, wait until the outbox is empty, and count what
+ * the stream holds against what was answered 202.
+ */
+async function stopUnderLoad(label: string, signal: NodeJS.Signals): Promise<StopRun> {
+  const server = await startNatsServer();
+  nats = server;
+  await createStream(server.url, STREAM, ["async.>"]);
+  const configFile = writeTempConfig(config(server.url, mkdtempSync(join(tmpdir(), "ce-gateway-outbox-"))));
+  const first = await serve(configFile);
+  let stoppedInMs = 0;
+  const stopping = (async () => {
+    await sleep(STOP_AT_MS);
+    const began = Date.now();
+    const code = await first.stop(signal);
+    stoppedInMs = Date.now() - began;
+    return code;
+  })();
+  const sent = await closedLoad({
+    url: first.url,
+    concurrency: CONCURRENCY,
+    durationMs: LOAD_MS,
+    eventFor: (i) => ({ id: `${label}-${i}`, source: `/faults/${label}`, type: "com.example.order" }),
+  });
+  const exitCode = await stopping;
+  const accepted = sent.filter((s) => s.status === 202);
 
-    const stored = await readStream(nats.url, STREAM);
-    const storedIds = stored.map((m) => m.headers["ce-id"] ?? "");
-    const distinct = new Set(storedIds);
-    const lost = accepted.filter((s) => !distinct.has(s.id)).map((s) => s.id);
-    const statuses = statusCounts(sent);
-    reportCounts("async-crash-restart", {
-      sent: sent.length,
-      accepted: accepted.length,
-      delivered: distinct.size,
-      duplicates: stored.length - distinct.size,
-      lost: lost.length,
-      unanswered: statuses[0] ?? 0,
-      other: sent.length - accepted.length - (statuses[0] ?? 0),
-    });
-    expect(lost).toEqual([]);
-    expect(stored.length - distinct.size).toBe(0);
-    // Only 202 before the kill; after it, connections were refused (no answer), never an error status.
-    expect(Object.keys(statuses).every((s) => s === "202" || s === "0")).toBe(true);
+  const second = await serve(configFile);
+  const depth = async () =>
+    ((await targetStatus(second.url, "stream")) as unknown as { outbox?: { depth: number } }).outbox?.depth;
+  await expect.poll(depth, { timeout: 20_000, interval: 200 }).toBe(0);
+
+  const stored = await readStream(server.url, STREAM);
+  const distinct = new Set(stored.map((m) => m.headers["ce-id"] ?? ""));
+  const lost = accepted.filter((s) => !distinct.has(s.id)).map((s) => s.id);
+  const statuses = statusCounts(sent);
+  const run = {
+    accepted: accepted.length,
+    lost,
+    duplicates: stored.length - distinct.size,
+    exitCode,
+    stoppedInMs,
+  };
+  reportCounts(label, {
+    sent: sent.length,
+    accepted: accepted.length,
+    delivered: distinct.size,
+    duplicates: run.duplicates,
+    lost: lost.length,
+    unanswered: statuses[0] ?? 0,
+    other: sent.length - accepted.length - (statuses[0] ?? 0),
+    exitCode: String(exitCode),
+    stoppedInMs,
+  });
+  // Only 202 before the stop; after it, connections were refused (no answer), never an error status.
+  expect(Object.keys(statuses).every((s) => s === "202" || s === "0")).toBe(true);
+  return run;
+}
+
+describe("ack: async across a stop and a restart", () => {
+  it("delivers every event answered 202 after a SIGKILL: lost 0, none stored twice", async () => {
+    const run = await stopUnderLoad("async-crash-restart", "SIGKILL");
+    expect(run.accepted).toBeGreaterThan(50);
+    expect(run.lost).toEqual([]);
+    expect(run.duplicates).toBe(0);
   }, 60_000);
 
   it("shuts down on SIGTERM within its grace, exit 0, and the next start delivers what was waiting", async () => {
-    nats = await startNatsServer();
-    await createStream(nats.url, STREAM, ["async.>"]);
-    const configFile = writeTempConfig(config(nats.url, mkdtempSync(join(tmpdir(), "ce-gateway-outbox-"))));
-    const first = await startCli(["serve", "--config", configFile, "--port", "0"]);
-    gateways.push(first);
-    let stoppedIn = 0;
-    const terminate = (async () => {
-      await sleep(KILL_AT_MS);
-      const began = Date.now();
-      const code = await first.stop("SIGTERM");
-      stoppedIn = Date.now() - began;
-      return code;
-    })();
-    const sent = await closedLoad({
-      url: first.url,
-      concurrency: CONCURRENCY,
-      durationMs: LOAD_MS,
-      eventFor: (i) => ({ id: `term-${i}`, source: "/faults/async-term", type: "com.example.order" }),
-    });
-    const exitCode = await terminate;
-    const accepted = sent.filter((s) => s.status === 202);
-
-    const second = await startCli(["serve", "--config", configFile, "--port", "0"]);
-    gateways.push(second);
-    await expect
-      .poll(
-        async () => (await targetStatus(second.url, "stream")) as unknown as { outbox?: { depth: number } },
-        {
-          timeout: 20_000,
-          interval: 200,
-        },
-      )
-      .toMatchObject({ outbox: { depth: 0 } });
-    const stored = await readStream(nats.url, STREAM);
-    const distinct = new Set(stored.map((m) => m.headers["ce-id"] ?? ""));
-    const lost = accepted.filter((s) => !distinct.has(s.id)).map((s) => s.id);
-    const statuses = statusCounts(sent);
-    reportCounts("async-sigterm-restart", {
-      sent: sent.length,
-      accepted: accepted.length,
-      delivered: distinct.size,
-      duplicates: stored.length - distinct.size,
-      lost: lost.length,
-      exitCode: String(exitCode),
-      stoppedInMs: stoppedIn,
-      unanswered: statuses[0] ?? 0,
-    });
-    expect(exitCode).toBe(0);
+    const run = await stopUnderLoad("async-sigterm-restart", "SIGTERM");
+    expect(run.exitCode).toBe(0);
     // The grace (2 s) plus closing the listeners and the log.
-    expect(stoppedIn).toBeLessThan(6_000);
-    expect(accepted.length).toBeGreaterThan(50);
-    expect(lost).toEqual([]);
-    expect(stored.length - distinct.size).toBe(0);
+    expect(run.stoppedInMs).toBeLessThan(6_000);
+    expect(run.accepted).toBeGreaterThan(50);
+    expect(run.lost).toEqual([]);
+    expect(run.duplicates).toBe(0);
   }, 60_000);
 });

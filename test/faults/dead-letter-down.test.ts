@@ -8,13 +8,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type ControllableReceiver,
   REFUSE,
   startControllableReceiver,
 } from "../support/controllable-receiver.js";
-import { type FaultGateway, startGateway, targetStatus } from "../support/fault-gateway.js";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
+import { endAfterEach, type FaultGateway, startGateway, targetStatus } from "../support/fault-gateway.js";
 import { createStream, readStream } from "../support/jetstream-stream.js";
 import { type LoadEvent, postEvent, reportCounts } from "../support/load-driver.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
@@ -24,29 +25,10 @@ const STREAM = "DEADLETTERS";
 let nats: NatsServer | undefined;
 let gateway: FaultGateway | undefined;
 let receiver: ControllableReceiver | undefined;
-afterEach(async () => {
-  await gateway?.stop();
-  await nats?.dispose();
-  await receiver?.close();
-});
+endAfterEach(() => [gateway, nats, receiver]);
 
-const config = (receiverUrl: string, natsUrl: string) => `
-targets:
-  receiver: { type: http, url: "${receiverUrl}/in", timeoutMs: 2000 }
-  dlq:
-    type: nats
-    url: ${natsUrl}
-    subject: deadletters.orders
-    jetstream: { stream: ${STREAM} }
-    reconnectWaitMs: 100
-    timeoutMs: 1000
-routes:
-  - name: orders
-    to: [receiver]
-    deadLetter: dlq
-delivery:
-  timeoutMs: 5000
-`;
+const config = (receiverUrl: string, natsUrl: string) =>
+  deadLetterConfig({ receiverUrl, natsUrl, stream: STREAM, dlqTimeoutMs: 1000 });
 
 const EVENT: LoadEvent = { id: "refused-1", source: "/faults/dead-letter-down", type: "com.example.order" };
 

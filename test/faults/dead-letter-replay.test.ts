@@ -8,7 +8,7 @@
  * extensions, and the stream is left empty.
  */
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort, runCli } from "../support/cli-process.js";
 import {
   ACCEPT,
@@ -16,7 +16,8 @@ import {
   REFUSE,
   startControllableReceiver,
 } from "../support/controllable-receiver.js";
-import { type FaultGateway, startGateway } from "../support/fault-gateway.js";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
+import { endAfterEach, type FaultGateway, startGateway } from "../support/fault-gateway.js";
 import { createStream, readStream } from "../support/jetstream-stream.js";
 import { postEvent, reportCounts } from "../support/load-driver.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
@@ -30,32 +31,19 @@ const BY_CLI = 2;
 let nats: NatsServer | undefined;
 let gateway: FaultGateway | undefined;
 let receiver: ControllableReceiver | undefined;
-afterEach(async () => {
-  await gateway?.stop();
-  await nats?.dispose();
-  await receiver?.close();
-});
+endAfterEach(() => [gateway, nats, receiver]);
 
-const config = (receiverUrl: string, natsUrl: string, adminPort: number) => `
-admin:
+const config = (receiverUrl: string, natsUrl: string, adminPort: number) =>
+  deadLetterConfig({
+    receiverUrl,
+    natsUrl,
+    stream: STREAM,
+    dlqTimeoutMs: 2000,
+    before: `admin:
   port: ${adminPort}
   tokens:
-    - { id: fault-tests, sha256: ${createHash("sha256").update(ADMIN_TOKEN).digest("hex")} }
-targets:
-  receiver: { type: http, url: "${receiverUrl}/in", timeoutMs: 2000 }
-  dlq:
-    type: nats
-    url: ${natsUrl}
-    subject: deadletters.orders
-    jetstream: { stream: ${STREAM} }
-    timeoutMs: 2000
-routes:
-  - name: orders
-    to: [receiver]
-    deadLetter: dlq
-delivery:
-  timeoutMs: 5000
-`;
+    - { id: fault-tests, sha256: ${createHash("sha256").update(ADMIN_TOKEN).digest("hex")} }`,
+  });
 
 interface ReplayReport {
   readonly listed: number;

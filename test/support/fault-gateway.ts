@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import type { GuardStatus } from "../../src/deliver/target-guard.js";
 import { type RunningCli, startCli } from "./cli-process.js";
 
@@ -49,4 +50,26 @@ export async function targetStatus(url: string, target: string): Promise<TargetS
   const entry = status.targets[target];
   if (entry === undefined) throw new Error(`/status lists no target "${target}"`);
   return entry;
+}
+
+/** Anything a fault test starts and must end: a gateway, a nats-server, a receiver. */
+export type Started =
+  | { stop(): Promise<unknown> }
+  | { dispose(): Promise<unknown> }
+  | { close(): Promise<unknown> };
+
+async function end(started: Started): Promise<void> {
+  if ("stop" in started) await started.stop();
+  else if ("dispose" in started) await started.dispose();
+  else await started.close();
+}
+
+/**
+ * Ends, after each test, what `held` lists at that moment, in its order (the
+ * gateway before the servers it talks to), so no process outlives its test.
+ */
+export function endAfterEach(held: () => readonly (Started | undefined)[]): void {
+  afterEach(async () => {
+    for (const started of held()) if (started !== undefined) await end(started);
+  });
 }
