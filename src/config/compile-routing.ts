@@ -19,6 +19,7 @@ import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { formatPath } from "./config-path.js";
 import { adapterOptionsOf, targetDeliveryOf } from "./delivery-config.js";
 import { DEFAULT_DELIVERY_TIMEOUT_MS, type GatewayConfig, type RouteConfig } from "./gateway-config.js";
+import { queueOrderingIssues } from "./queue-ordering.js";
 
 /** Compiles, recording a failure as an issue instead of throwing. */
 function attempt<T>(issues: ConfigIssue[], path: string, compile: () => T): T | undefined {
@@ -149,6 +150,7 @@ export function compileRouting(
     const encoding = encodingOf(target, catalog);
     if (encoding !== undefined) encodings.set(name, encoding);
   }
+  issues.push(...queueOrderingIssues(config, addressing));
   const targetPolicies = new Map<string, DeliveryPolicy>();
   for (const name of knownTargets) {
     const target = config.targets?.[name];

@@ -57,6 +57,12 @@ export type OutboxSectionConfig =
       readonly ackWaitMs?: number;
       readonly maxRecords?: number;
       readonly maxBytes?: number;
+    }
+  | {
+      /** Workers only: a Cloudflare Queue the same Worker consumes. */
+      readonly type: "queue";
+      /** The producer binding; default OUTBOX. */
+      readonly binding?: string;
     };
 
 export interface DedupSectionConfig {

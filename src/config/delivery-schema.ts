@@ -138,7 +138,7 @@ export const deliverySectionSchema: JsonSchema = {
     },
     outbox: {
       description:
-        "Where events accepted with `ack: async` wait until delivered: a log on local disk (one instance; each 202 once its record is fsynced, shared by the requests of one moment), or a JetStream stream several instances share (each 202 once the stream acked the record).",
+        "Where events accepted with `ack: async` wait until delivered: a log on local disk (one instance; each 202 once its record is fsynced, shared by the requests of one moment), a JetStream stream several instances share (each 202 once the stream acked the record), or, on Workers, a Cloudflare Queue (each 202 once the queue took the message).",
       oneOf: [
         {
           type: "object",
@@ -176,6 +176,21 @@ export const deliverySectionSchema: JsonSchema = {
             },
             maxRecords: outboxMaxRecords,
             maxBytes: outboxMaxBytes,
+          },
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["type"],
+          properties: {
+            type: { const: "queue" },
+            binding: {
+              type: "string",
+              pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+              default: "OUTBOX",
+              description:
+                "Workers only: the Cloudflare Queue producer binding records are sent to; the same Worker consumes the queue. Events larger than a queue message are refused (413); order is not kept.",
+            },
           },
         },
       ],

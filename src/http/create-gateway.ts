@@ -13,8 +13,10 @@ import { type Clock, systemClock } from "../context/request-context.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
 import { type DedupStoreOpener, DedupStores } from "../deliver/dedup/dedup-stores.js";
 import { memoryDedupStore } from "../deliver/dedup/memory-dedup-store.js";
+import type { Settle } from "../deliver/outbox/dispatch-batch.js";
+import { dispatchRecords } from "../deliver/outbox/dispatch-records.js";
 import { createDispatcher } from "../deliver/outbox/dispatcher.js";
-import type { OutboxStore } from "../deliver/outbox/outbox-store.js";
+import type { OutboxAppender, OutboxRecord, OutboxStore } from "../deliver/outbox/outbox-store.js";
 import { type GuardStatus, TargetGuards } from "../deliver/target-guard.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
@@ -72,6 +74,13 @@ export interface GatewayOptions {
    * and close() stops both. Absent: a route with `ack: async` is refused.
    */
   readonly outbox?: OutboxStore;
+  /**
+   * An outbox something else drains, in place of `outbox`: the Worker's
+   * Cloudflare Queue, whose messages the platform hands to the Worker's
+   * `queue()` handler, which delivers them with `dispatchOutbox`. The
+   * gateway only appends to it, and close() closes it.
+   */
+  readonly outboxQueue?: OutboxAppender;
   /** How long close() lets the dispatcher's attempts in flight finish; default 10 s. */
   readonly shutdownGraceMs?: number;
 }
@@ -103,8 +112,15 @@ export interface GatewayHandle {
   readonly secrets: SecretRedactor;
   /** Each target's in-flight count and circuit (what /status shows). */
   readonly guards: TargetGuards;
-  /** The outbox asynchronously accepted events wait in; undefined without one. */
+  /** The outbox this gateway's own dispatcher drains (`outbox`); undefined without one. */
   readonly outbox: OutboxStore | undefined;
+  /**
+   * Gives records taken from an outbox one attempt each, on the current
+   * config, with the same policy and dead letters as the gateway's own
+   * dispatcher; `settle` hears once per record what becomes of it. For an
+   * outbox the gateway does not drain itself (`outboxQueue`).
+   */
+  dispatchOutbox(records: readonly OutboxRecord[], settle: Settle): Promise<void>;
 }
 
 export type Gateway = Hono & GatewayHandle;
@@ -194,6 +210,8 @@ export function redactedStatus(
 }
 
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
+  if (options.outbox !== undefined && options.outboxQueue !== undefined)
+    throw new TypeError("createGateway takes an outbox or an outboxQueue, not both");
   const secrets = (options.secrets ?? new SecretRedactor()).learn(config);
   const deps: StableDeps = {
     // Wrapped so an observer that throws can never fail a request.
@@ -207,7 +225,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     buckets: options.buckets ?? memoryBucketStore(options.clock ?? systemClock),
     guards: new TargetGuards(options.clock ?? systemClock),
     dedupStores: new DedupStores(options.dedupStores ?? memoryDedupStores(options.clock ?? systemClock)),
-    outbox: options.outbox,
+    outbox: options.outbox ?? options.outboxQueue,
     outboxAppended: () => dispatcher?.kick(),
   };
   // The dispatcher reads the current generation at each dispatch: waiting records go where the newest config says.
@@ -277,7 +295,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       targets: withDeliveryStatus(
         redactedStatus(await state.targets.status(), secrets),
         deps.guards,
-        deps.outbox,
+        options.outbox,
       ),
       ...(dispatcher !== undefined && { dispatcher: dispatcher.stats() }),
     });
@@ -345,13 +363,24 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     async close() {
       await dispatcher?.stop(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-      await options.outbox?.close();
+      await deps.outbox?.close();
       await Promise.allSettled([...retiring]);
       await current.targets.release();
       await deps.dedupStores.close();
     },
+    dispatchOutbox(records, settle) {
+      const dispatch = {
+        ...deps,
+        current: () => current,
+        timers: deps.runtime.deadlines,
+        random: Math.random,
+        minDelayMs: DISPATCH_POLL_MS,
+      };
+      // Nothing cuts these attempts short: the caller (a queue consumer) waits for them all.
+      return dispatchRecords(records, dispatch, new AbortController().signal, settle);
+    },
     guards: deps.guards,
-    outbox: deps.outbox,
+    outbox: options.outbox,
     secrets,
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(handle)) as Gateway;

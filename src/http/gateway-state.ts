@@ -26,7 +26,7 @@ import type { DedupStore } from "../deliver/dedup/dedup-store.js";
 import type { DedupStores } from "../deliver/dedup/dedup-stores.js";
 import { createSyncDelivery, type DeliveryLayer } from "../deliver/delivery-layer.js";
 import { withOutbox } from "../deliver/outbox/outbox-delivery.js";
-import type { OutboxStore } from "../deliver/outbox/outbox-store.js";
+import type { OutboxAppender } from "../deliver/outbox/outbox-store.js";
 import type { TargetGuards } from "../deliver/target-guard.js";
 import type { BucketStore } from "../limits/bucket-store.js";
 import { createRateLimitStage } from "../limits/rate-limit-stage.js";
@@ -58,7 +58,7 @@ export interface StableDeps {
   /** Dedup stores: kept across reloads while their settings stay the same. */
   readonly dedupStores: DedupStores;
   /** The outbox (`ack: async`), opened by the entry; undefined without one. */
-  readonly outbox: OutboxStore | undefined;
+  readonly outbox: OutboxAppender | undefined;
   /** Tells the dispatcher something was appended. */
   readonly outboxAppended: () => void;
 }

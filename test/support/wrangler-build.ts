@@ -146,6 +146,9 @@ export interface BuiltWorkerOptions {
   readonly bindings?: Record<string, string>;
   /** More Durable Object bindings than the NATS, RATE_LIMITS and DEDUP ones wrangler.toml declares. */
   readonly durableObjects?: MiniflareOptions["durableObjects"];
+  /** Queue producer bindings and the queues this Worker consumes (the outbox's). */
+  readonly queueProducers?: MiniflareOptions["queueProducers"];
+  readonly queueConsumers?: MiniflareOptions["queueConsumers"];
   /** Receives each line the Worker writes to the console (its logs, and what the stdout target writes). */
   readonly onConsole?: (line: string) => void;
 }
@@ -168,6 +171,8 @@ export async function runBuiltWorker(outdir: string, options: BuiltWorkerOptions
       DEDUP: { className: "DedupObject", useSQLite: true },
       ...options.durableObjects,
     },
+    ...(options.queueProducers && { queueProducers: options.queueProducers }),
+    ...(options.queueConsumers && { queueConsumers: options.queueConsumers }),
     ...(options.onConsole && {
       handleStructuredLogs: ({ message }: { message: string }): void => {
         options.onConsole?.(message);

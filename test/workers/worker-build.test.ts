@@ -154,6 +154,24 @@ describe("ce-gateway build --target workers", () => {
     expect(refused.stderr).toMatch(/targets\.bus: NATS option `creds` names a file/);
   });
 
+  it("refuses an outbox a Worker cannot keep, and ordering a queue outbox cannot keep", async () => {
+    const log = await build(
+      "targets:\n  hook: { type: http, url: http://x }\nroutes:\n  - { name: all, to: [hook], ack: async }\ndelivery:\n  outbox: { type: log, dir: outbox }\n",
+    );
+    expect(log.code).toBe(1);
+    expect(log.stderr).toMatch(/delivery\.outbox\.type: a Worker cannot keep a log outbox: use type queue/);
+    const ordered = await build(
+      'targets:\n  hook: { type: http, url: http://x }\n  ps: { type: pubsub, api: rest, projectId: p, topic: t, orderingKey: "{subject}" }\nroutes:\n  - { name: keyed, to: [hook], ack: async, orderingKey: "{subject}" }\n  - { name: to-pubsub, to: [ps], ack: async }\n  - { name: sync, to: [hook] }\ndelivery:\n  outbox: { type: queue }\n',
+    );
+    expect(ordered.code).toBe(1);
+    expect(ordered.stderr).toMatch(/routes\[0\]\.orderingKey: ordering is not supported: a queue outbox/);
+    expect(ordered.stderr).toMatch(/routes\[1\]\.to\[0\]: target "ps" sets an ordering key/);
+    const unordered = await build(
+      "targets:\n  hook: { type: http, url: http://x }\nroutes:\n  - { name: all, to: [hook], ack: async }\ndelivery:\n  outbox: { type: queue, binding: EVENTS_OUTBOX }\n",
+    );
+    expect(unordered.code, unordered.stderr).toBe(0);
+  });
+
   it("refuses ${file:} secrets, which a Worker cannot read", async () => {
     const refused = await build(
       'targets:\n  hook: { type: http, url: "${file:url.txt}" }\nroutes:\n  - { name: all, to: [hook] }\n',

@@ -75,6 +75,20 @@ function checkConfig(file: string | undefined): { config: GatewayConfig; raw: un
   }
 }
 
+/** A Worker has no disk for a log and holds no long-lived JetStream consumer: its outbox is a Cloudflare Queue. */
+function refuseNodeOutbox(config: GatewayConfig, file: string | undefined): void {
+  const type = config.delivery?.outbox?.type;
+  if (type === undefined || type === "queue") return;
+  const issue = {
+    path: "delivery.outbox.type",
+    message: `a Worker cannot keep a ${type} outbox: use type queue (a Cloudflare Queue the Worker consumes)`,
+  };
+  throw new CliExit(
+    1,
+    `invalid config for Workers:\n${formatConfigError(file ?? "", new ConfigError([issue]))}`,
+  );
+}
+
 async function schemaVersions(config: GatewayConfig, baseDir: string): Promise<SchemaVersion[]> {
   const schemas = resolveSchemas(config, baseDir);
   if (schemas === undefined) return [];
@@ -118,6 +132,7 @@ export async function buildCommand(args: string[]): Promise<void> {
   if (values.target !== "workers") throw new CliExit(2, USAGE);
   const file = values.config || undefined;
   const { config, raw } = checkConfig(file);
+  refuseNodeOutbox(config, file);
   const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   const versions = await schemaVersions(config, baseDir);
   const out = resolve(values.out ?? ".ce-gateway");

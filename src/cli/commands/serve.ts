@@ -41,13 +41,21 @@ export async function serveCommand(args: string[]): Promise<void> {
     config.server?.port ??
     DEFAULT_PORT;
   const host = values.host ?? (process.env.HOST || undefined) ?? config.server?.host ?? DEFAULT_HOST;
-  const running = await serveGateway({
-    config,
-    port,
-    host,
-    logger: stderrLogger(),
-    ...(source && { source }),
-  });
+  let running: Awaited<ReturnType<typeof serveGateway>>;
+  try {
+    running = await serveGateway({
+      config,
+      port,
+      host,
+      logger: stderrLogger(),
+      ...(source && { source }),
+    });
+  } catch (error) {
+    // What only this runtime refuses (an outbox a Node process cannot open).
+    if (error instanceof ConfigError)
+      throw new CliExit(2, `invalid config, not starting:\n${formatConfigError(file ?? "", error)}`);
+    throw error;
+  }
   // The gateway's own logger, which redacts the config's secrets: a shutdown error may quote a target's URL.
   const { logger } = running;
   logger.info(

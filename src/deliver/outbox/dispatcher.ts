@@ -13,12 +13,12 @@
  */
 import type { DeadlineTimers } from "../../adapter/deadline-timers.js";
 import type { TargetRegistry } from "../../adapter/target-registry.js";
-import { type Clock, createRequestContext } from "../../context/request-context.js";
-import { describeError } from "../../errors/errors.js";
+import type { Clock } from "../../context/request-context.js";
 import type { Observer } from "../../observe/observer.js";
 import type { RoutingTable } from "../../route/routing-table.js";
 import type { TargetGuards } from "../target-guard.js";
-import { dispatchBatch, type Settlement } from "./dispatch-batch.js";
+import type { Settlement } from "./dispatch-batch.js";
+import { dispatchRecords } from "./dispatch-records.js";
 import type { OutboxRecord, OutboxStore } from "./outbox-store.js";
 
 export interface DispatcherDeps {
@@ -184,42 +184,10 @@ class OutboxDispatcher implements Dispatcher {
     }
   }
 
-  async #dispatch(records: readonly OutboxRecord[]): Promise<void> {
-    const settled = new Set<string>();
-    const settle = async (record: OutboxRecord, settlement: Settlement) => {
-      settled.add(record.id);
-      await this.#settle(record, settlement);
-    };
-    try {
-      const { routing, targets } = this.#deps.current();
-      const signal = (this.#stopped as AbortController).signal;
-      const timeoutMs = Math.max(...records.map((r) => targets.attemptTimeoutMs(r.target)));
-      const ctx = createRequestContext(
-        { headers: new Headers(), signal },
-        { clock: this.#deps.clock, timeoutMs, newId: this.#newId },
-      );
-      const deps = { ...this.#deps, routing, targets, random: this.#random, minDelayMs: this.#deps.pollMs };
-      await dispatchBatch(records, ctx, deps, settle);
-    } catch (error) {
-      // A bug in dispatching: the records it left unsettled are kept, unchanged but for the error, for a later try.
-      const lastError = `Dispatching failed: ${describeError(error)}`;
-      const now = this.#deps.clock.now();
-      const unsettled = records.filter((r) => !settled.has(r.id));
-      await Promise.all(
-        unsettled.map((r) =>
-          this.#settle(r, {
-            kind: "reschedule",
-            update: {
-              attempts: r.attempts,
-              notBefore: now + this.#deps.pollMs,
-              firstAttemptAt: r.firstAttemptAt ?? now,
-              lastAttemptAt: r.lastAttemptAt ?? now,
-              lastError,
-            },
-          }),
-        ),
-      );
-    }
+  #dispatch(records: readonly OutboxRecord[]): Promise<void> {
+    const deps = { ...this.#deps, random: this.#random, newId: this.#newId, minDelayMs: this.#deps.pollMs };
+    const signal = (this.#stopped as AbortController).signal;
+    return dispatchRecords(records, deps, signal, (record, settlement) => this.#settle(record, settlement));
   }
 
   async #settle(record: OutboxRecord, settlement: Settlement): Promise<void> {

@@ -8,12 +8,12 @@
  * the producer gets 503 with Retry-After and nothing is reported accepted.
  */
 import { acked, type PublishOutcome, retriable } from "../../adapter/adapter.js";
-import { describeError } from "../../errors/errors.js";
+import { describeError, type FieldFailure, GatewayError } from "../../errors/errors.js";
 import type { CloudEvent } from "../../event/cloud-event.js";
 import { toJsonFormat } from "../../event/json-format.js";
 import type { PlannedDelivery } from "../../route/plan-deliveries.js";
 import type { DeliveryLayer, DeliveryResult } from "../delivery-layer.js";
-import { type NewOutboxRecord, OutboxFullError, type OutboxStore } from "./outbox-store.js";
+import { type NewOutboxRecord, type OutboxAppender, OutboxFullError } from "./outbox-store.js";
 
 /** How long a producer should wait when the outbox is full: long enough for the dispatcher to drain some. */
 export const OUTBOX_FULL_RETRY_AFTER_MS = 5_000;
@@ -64,28 +64,61 @@ function resultOf(delivery: PlannedDelivery, outcome: PublishOutcome): DeliveryR
   };
 }
 
-export function withOutbox(inner: DeliveryLayer, outbox: OutboxStore, appended: () => void): DeliveryLayer {
+/**
+ * Refuses the request (413, before anything is delivered) when the outbox
+ * could never hold one of its records: accepted, it could never be delivered.
+ */
+function refuseOversized(
+  queued: readonly PlannedDelivery[],
+  records: readonly NewOutboxRecord[],
+  whyTooLarge: (record: NewOutboxRecord) => string | undefined,
+): void {
+  const failures: FieldFailure[] = [];
+  records.forEach((record, i) => {
+    const detail = whyTooLarge(record);
+    if (detail === undefined) return;
+    const delivery = queued[i] as PlannedDelivery;
+    failures.push({
+      index: delivery.eventIndex,
+      pointer: "",
+      target: delivery.target,
+      ...(delivery.route !== undefined && { route: delivery.route }),
+      code: "event-too-large",
+      detail,
+    });
+  });
+  if (failures.length > 0)
+    throw new GatewayError("event-too-large", "An event is larger than the outbox can hold", { failures });
+}
+
+export function withOutbox(
+  inner: DeliveryLayer,
+  outbox: OutboxAppender,
+  appended: () => void,
+): DeliveryLayer {
   return {
     async deliver(plan, ctx) {
       const queued = plan.deliveries.filter((d) => d.policy.async === true);
       if (queued.length === 0) return inner.deliver(plan, ctx);
+      const acceptedAt = ctx.clock.now();
+      const records = queued.map((d) =>
+        outboxRecordOf(d, plan.events[d.eventIndex] as CloudEvent, acceptedAt),
+      );
+      if (outbox.whyTooLarge !== undefined) refuseOversized(queued, records, outbox.whyTooLarge);
       const now =
         plan.deliveries.length === queued.length
           ? []
           : plan.deliveries.filter((d) => d.policy.async !== true);
-      const acceptedAt = ctx.clock.now();
-      const storing = outbox
-        .append(queued.map((d) => outboxRecordOf(d, plan.events[d.eventIndex] as CloudEvent, acceptedAt)))
-        .then(
-          (): PublishOutcome => {
-            appended();
-            return QUEUED;
-          },
-          (error: unknown): PublishOutcome =>
-            error instanceof OutboxFullError
-              ? retriable(error.message, OUTBOX_FULL_RETRY_AFTER_MS)
-              : retriable(`The outbox could not store the event: ${describeError(error)}`),
-        );
+      const storing = outbox.append(records).then(
+        (): PublishOutcome => {
+          appended();
+          return QUEUED;
+        },
+        (error: unknown): PublishOutcome =>
+          error instanceof OutboxFullError
+            ? retriable(error.message, OUTBOX_FULL_RETRY_AFTER_MS)
+            : retriable(`The outbox could not store the event: ${describeError(error)}`),
+      );
       const [stored, delivered] = await Promise.all([
         storing,
         now.length === 0 ? [] : inner.deliver({ ...plan, deliveries: now }, ctx),

@@ -52,13 +52,30 @@ export interface OutboxTargetStats {
   readonly oldestAcceptedAt: number | undefined;
 }
 
-export interface OutboxStore {
+/**
+ * What the ingress needs of an outbox: somewhere to append. A Cloudflare
+ * Queue is only this (the platform hands its messages to the Worker's
+ * `queue()` handler, which dispatches them); the stores the gateway's own
+ * dispatcher drains are OutboxStores.
+ */
+export interface OutboxAppender {
   /**
    * Stores the records, all or none. Resolves only once they are on stable
    * storage (a crash after it resolves loses none of them); rejects when the
    * store is full (OutboxFullError) or cannot write.
    */
   append(records: readonly NewOutboxRecord[]): Promise<void>;
+  /**
+   * Why the store could never hold the record (it is larger than one record
+   * may be), naming the limit; undefined when it fits. The event is then
+   * refused at ingress (413): nothing accepted may be undeliverable by size.
+   * Absent: every record fits.
+   */
+  readonly whyTooLarge?: (record: NewOutboxRecord) => string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OutboxStore extends OutboxAppender {
   /**
    * Up to `max` records due at `now` that nobody is working on, oldest first,
    * now leased to the caller until it completes or reschedules them. Records
@@ -72,7 +89,6 @@ export interface OutboxStore {
   reschedule(id: string, update: Rescheduled): Promise<void>;
   /** Depth, bytes and oldest record per target (what /status shows). */
   stats(): ReadonlyMap<string, OutboxTargetStats>;
-  close(): Promise<void>;
 }
 
 export const DEFAULT_OUTBOX_MAX_RECORDS = 100_000;

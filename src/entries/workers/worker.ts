@@ -14,6 +14,7 @@ import { problemResponse } from "../../errors/problem-response.js";
 import { createGateway, type Gateway } from "../../http/create-gateway.js";
 import { redactResponse } from "../../http/redacted-replies.js";
 import { hasRateLimits, rateLimitsOf } from "../../limits/rate-limits.js";
+import type { Logger } from "../../observe/log-observer.js";
 import { logObserver } from "../../observe/log-observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
@@ -23,6 +24,9 @@ import { SchemaRegistry } from "../../schemas/schema-registry.js";
 import { consoleLogger } from "./console-logger.js";
 import { type DedupNamespace, dedupStoreViaDurableObject } from "./dedup-via-durable-object.js";
 import type { NatsConnectionNamespace } from "./nats-via-durable-object.js";
+import { consumeOutboxBatch } from "./queue-consumer.js";
+import { queueOutbox } from "./queue-outbox.js";
+import { isQueueProducer, type MessageBatch, type QueueProducer } from "./queue-types.js";
 import { durableObjectBucketStore, type RateLimitNamespace } from "./rate-limits-via-durable-object.js";
 import { workersTargets } from "./targets.js";
 import { resolveSettings, type WorkerBuild } from "./worker-build.js";
@@ -39,12 +43,24 @@ export interface WorkerEnv {
   readonly RATE_LIMITS?: RateLimitNamespace;
   /** Needed only when the config keeps dedup records in Durable Objects (delivery.dedup.store.type: durable-object). */
   readonly DEDUP?: DedupNamespace;
+  /** The outbox queue's producer (delivery.outbox.type: queue; its `binding`, OUTBOX by default). */
+  readonly OUTBOX?: QueueProducer;
   readonly LOG_LEVEL?: string;
   readonly [setting: string]: unknown;
 }
 
 export interface GatewayWorker {
   fetch(request: Request, env: WorkerEnv): Promise<Response>;
+  /** Delivers what the outbox queue holds (delivery.outbox.type: queue). */
+  queue(batch: MessageBatch, env: WorkerEnv): Promise<void>;
+}
+
+/** The gateway a Worker opened, with what its queue consumer needs. */
+interface OpenedGateway {
+  readonly gateway: Gateway;
+  readonly logger: Logger;
+  /** The outbox queue's producer; undefined when the config has no queue outbox. */
+  readonly outboxQueue: QueueProducer | undefined;
 }
 
 function incomplete(detail: string, errors: { pointer: string; detail: string }[]): GatewayError {
@@ -53,7 +69,11 @@ function incomplete(detail: string, errors: { pointer: string; detail: string }[
   });
 }
 
-function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor): Gateway | GatewayError {
+function openGateway(
+  build: WorkerBuild,
+  env: WorkerEnv,
+  secrets: SecretRedactor,
+): OpenedGateway | GatewayError {
   const logger = redactingLogger(consoleLogger(env.LOG_LEVEL), secrets);
   const resolved = resolveSettings(build.config, env);
   // The settings' values are the secrets `${env:}` brought in: known before anything is logged.
@@ -94,8 +114,25 @@ function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor
       errors,
     );
   }
+  const outbox = resolved.config.delivery?.outbox;
+  const binding = outbox?.type === "queue" ? (outbox.binding ?? "OUTBOX") : undefined;
+  const outboxQueue = binding === undefined ? undefined : env[binding];
+  if (binding !== undefined && !isQueueProducer(outboxQueue)) {
+    const errors = [
+      {
+        pointer: binding,
+        detail: `the config keeps its outbox in a Cloudflare Queue: bind the queue's producer as ${binding}`,
+      },
+    ];
+    logger.warn({ unresolved: errors }, "the Worker's settings are incomplete; requests get 503");
+    return incomplete(
+      `The config sets a queue outbox and the Worker has no ${binding} queue binding`,
+      errors,
+    );
+  }
   try {
-    return createGateway(resolved.config, {
+    const gateway = createGateway(resolved.config, {
+      ...(isQueueProducer(outboxQueue) && { outboxQueue: queueOutbox(outboxQueue) }),
       dedupStores: workersDedupStores(env.DEDUP),
       targetTypes: workersTargets(env.NATS),
       observer: logObserver(logger),
@@ -103,6 +140,7 @@ function openGateway(build: WorkerBuild, env: WorkerEnv, secrets: SecretRedactor
       secrets,
       ...(validator && { validator }),
     });
+    return { gateway, logger, outboxQueue: isQueueProducer(outboxQueue) ? outboxQueue : undefined };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const errors = error.issues.map((i) => ({ pointer: i.path, detail: i.message }));
@@ -125,16 +163,43 @@ const workersDedupStores =
     return undefined;
   };
 
-/** The Worker's fetch handler for a build (what the generated main module exports as default). */
+/** The Worker's handlers for a build (what the generated main module exports as default). */
 export function createWorker(build: WorkerBuild): GatewayWorker {
-  let opened: Gateway | GatewayError | undefined;
+  let opened: OpenedGateway | GatewayError | undefined;
   const secrets = new SecretRedactor().learn(build.config);
+  // Retried on every call until it opens: setting a missing secret redeploys, but a fix is a fix.
+  const open = (env: WorkerEnv): OpenedGateway | GatewayError => {
+    if (opened === undefined || opened instanceof GatewayError) opened = openGateway(build, env, secrets);
+    return opened;
+  };
   return {
     async fetch(request, env) {
-      // Retried on every request until it opens: setting a missing secret redeploys, but a fix is a fix.
-      if (opened === undefined || opened instanceof GatewayError) opened = openGateway(build, env, secrets);
-      if (opened instanceof GatewayError) return redactResponse(problemResponse(opened), secrets);
-      return opened.fetch(request);
+      const worker = open(env);
+      if (worker instanceof GatewayError) return redactResponse(problemResponse(worker), secrets);
+      return worker.gateway.fetch(request);
+    },
+    async queue(batch, env) {
+      const worker = open(env);
+      if (worker instanceof GatewayError || worker.outboxQueue === undefined) {
+        // Nothing can deliver them now: Queues keeps them and tries again (then its dead letter queue).
+        const reason = worker instanceof GatewayError ? worker.message : "the config has no queue outbox";
+        consoleLogger(env.LOG_LEVEL).warn(
+          { queue: batch.queue, messages: batch.messages.length, reason },
+          "outbox messages cannot be delivered by this Worker now; Queues retries them",
+        );
+        batch.retryAll({ delaySeconds: QUEUE_UNAVAILABLE_DELAY_SECONDS });
+        return;
+      }
+      const { gateway, logger, outboxQueue } = worker;
+      await consumeOutboxBatch(batch, {
+        dispatch: (records, settle) => gateway.dispatchOutbox(records, settle),
+        queue: outboxQueue,
+        logger,
+        now: Date.now,
+      });
     },
   };
 }
+
+/** How long outbox messages wait when the Worker cannot deliver them (its settings are incomplete). */
+const QUEUE_UNAVAILABLE_DELAY_SECONDS = 60;
