@@ -247,3 +247,33 @@ describe("the dispatcher over the JetStream outbox", () => {
     await Promise.all(dispatchers.map(({ dispatcher }) => dispatcher.stop(100)));
   });
 });
+
+describe("the JetStream outbox's size limit", () => {
+  let small: NatsServer;
+  beforeAll(async () => {
+    small = await startNatsServer({ maxPayload: 4096 });
+  });
+  afterAll(async () => {
+    await small?.dispose();
+  });
+
+  it("refuses exactly the records the server's max_payload cannot carry, and stores the largest that fits", async () => {
+    const store = await openJetStreamOutboxStore({
+      servers: small.url,
+      stream: "outbox_size",
+      maxRecords: 100,
+      maxBytes: 1_000_000,
+    });
+    opened.push(store);
+    const sized = (bytes: number) =>
+      recordOf("x".repeat(bytes), { route: "r", deadLetter: "dl", orderingKey: "k" });
+    const why = store.whyTooLarge as (record: ReturnType<typeof sized>) => string | undefined;
+    let fits = 4096;
+    while (why(sized(fits)) !== undefined) fits -= 1;
+    expect(why(sized(fits + 1))).toMatch(/carries at most 4096 \(max_payload\)/);
+    // The count is exact or errs large: the largest record it lets through is stored.
+    await store.append([sized(fits)]);
+    await vi.waitFor(() => expect(store.stats().get("orders")?.depth).toBe(1));
+    expect(4096 - fits).toBeLessThan(300);
+  });
+});

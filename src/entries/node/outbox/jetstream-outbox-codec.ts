@@ -51,8 +51,8 @@ export function subjectOf(prefix: string, record: NewOutboxRecord, shards: numbe
   return `${prefix}.${group}.${targetToken(record.target)}`;
 }
 
-export function encodeRecord(record: NewOutboxRecord): { headers: MsgHdrs; payload: Uint8Array } {
-  const fields: RecordFields = {
+function fieldsOf(record: NewOutboxRecord): RecordFields {
+  return {
     target: record.target,
     ...(record.route !== undefined && { route: record.route }),
     ...(record.orderingKey !== undefined && { orderingKey: record.orderingKey }),
@@ -60,8 +60,24 @@ export function encodeRecord(record: NewOutboxRecord): { headers: MsgHdrs; paylo
     acceptedAt: record.acceptedAt,
     eventBytes: record.event.length,
   };
+}
+
+/**
+ * What a record's message counts against the server's max_payload (headers
+ * and payload together): the header block `NATS/1.0\r\n`, the record's header
+ * and the Nats-Msg-Id header (a UUID) as `Name: value\r\n` lines, the blank
+ * line, then the payload.
+ */
+export function recordMessageBytes(record: NewOutboxRecord): number {
+  const fields = encoder.encode(JSON.stringify(fieldsOf(record))).length;
+  const headerBlock =
+    "NATS/1.0\r\n".length + `${RECORD_HEADER}: \r\n`.length + fields + "Nats-Msg-Id: \r\n".length + 36 + 2;
+  return headerBlock + record.event.length + (record.original?.length ?? 0);
+}
+
+export function encodeRecord(record: NewOutboxRecord): { headers: MsgHdrs; payload: Uint8Array } {
   const headers = natsHeaders();
-  headers.set(RECORD_HEADER, JSON.stringify(fields));
+  headers.set(RECORD_HEADER, JSON.stringify(fieldsOf(record)));
   const original = record.original ?? new Uint8Array(0);
   const payload = new Uint8Array(record.event.length + original.length);
   payload.set(record.event, 0);

@@ -44,7 +44,7 @@ import {
   type OutboxTargetStats,
   type Rescheduled,
 } from "../../../deliver/outbox/outbox-store.js";
-import { decodeRecord, encodeRecord, subjectOf } from "./jetstream-outbox-codec.js";
+import { decodeRecord, encodeRecord, recordMessageBytes, subjectOf } from "./jetstream-outbox-codec.js";
 import { JetStreamOutboxStats } from "./jetstream-outbox-stats.js";
 import {
   type OutboxStreamLayout,
@@ -147,6 +147,15 @@ class JetStreamOutboxStore implements OutboxStore {
     ];
     for (const timer of this.#timers) timer.unref();
   }
+
+  /** A record larger than the server carries (max_payload) could never be stored: refused at ingress. */
+  readonly whyTooLarge = (record: NewOutboxRecord): string | undefined => {
+    const max = this.#nc.info?.max_payload;
+    if (max === undefined) return undefined;
+    const needed = recordMessageBytes(record);
+    if (needed <= max) return undefined;
+    return `As a JetStream outbox message the event needs ${needed} bytes; the NATS server carries at most ${max} (max_payload)`;
+  };
 
   async append(records: readonly NewOutboxRecord[]): Promise<void> {
     this.#assertOpen();
