@@ -13,7 +13,8 @@ import { type RunningCli, startCli } from "../support/cli-process.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
 import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
 import { runBuiltWorker, wranglerBuild } from "../support/wrangler-build.js";
-import { googleKey, SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases.js";
+import { googleKey } from "./cloud-end-to-end-cases.js";
+import { SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases.js";
 
 interface Runtime {
   readonly name: string;
