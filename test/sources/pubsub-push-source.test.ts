@@ -194,6 +194,24 @@ describe("pubsub-push: messages that carry a CloudEvent", () => {
     expect(t.received()[0]?.attributes).toMatchObject({ id: "e-1", type: "com.example.x", source: "/s" });
   });
 
+  it("refuses a batch in a message, naming its content type: the binding has no batched mode", async () => {
+    t = sourceGateway(pushSource(), NOW_MS);
+    const envelope = {
+      message: {
+        attributes: { "Content-Type": "application/cloudevents-batch+json" },
+        data: Buffer.from("[]").toString("base64"),
+        messageId: "4714",
+        publishTime: "2026-11-30T09:59:58Z",
+      },
+      subscription: "projects/test-project/subscriptions/orders-push",
+    };
+    const response = await t.post("/push/orders", JSON.stringify(envelope), await bearer());
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).errors).toEqual([
+      expect.objectContaining({ pointer: "/message/attributes/Content-Type", code: "batch-in-message" }),
+    ]);
+  });
+
   it("refuses a message whose ce-* attributes make no valid CloudEvent, naming the attribute", async () => {
     t = sourceGateway(pushSource(), NOW_MS);
     const envelope = {

@@ -7,10 +7,11 @@
  * `google.cloud.pubsub.topic.v1.messagePublished`, whose data is
  * `{message, subscription}` with the data still base64.
  */
-import { decodeHttpRequest } from "../../bindings/http/decode.js";
+import { contentModeOf, decodeHttpRequest } from "../../bindings/http/decode.js";
 import { pointerToken } from "../../bindings/json-event.js";
 import { encodeBase64 } from "../../codec/base64.js";
 import type { JsonLimits } from "../../codec/json-limits.js";
+import { GatewayError } from "../../errors/errors.js";
 import type { RawAttribute, RawEvent } from "../../event/raw-event.js";
 import type { PushMessage } from "./push-message.js";
 
@@ -29,6 +30,14 @@ function origin(message: PushMessage, name: string): Pick<RawAttribute, "pointer
     : { pointer: `/${name.slice(3)}`, header: name };
 }
 
+/** Where the message's content type came from. */
+function contentTypeOrigin(message: PushMessage): Pick<RawAttribute, "pointer" | "header"> {
+  const name = CONTENT_TYPE_NAMES.find((n) => message.attributes[n] !== undefined) ?? "content-type";
+  return message.form === "wrapped"
+    ? { pointer: `/message/attributes/${name}` }
+    : { pointer: "/datacontenttype", header: name };
+}
+
 export function isCloudEventMessage(message: PushMessage): boolean {
   if (contentTypeOf(message.attributes)?.trimStart().toLowerCase().startsWith("application/cloudevents"))
     return true;
@@ -39,6 +48,16 @@ export function isCloudEventMessage(message: PushMessage): boolean {
 export function cloudEventOfMessage(message: PushMessage, jsonLimits: JsonLimits): RawEvent {
   const contentType = contentTypeOf(message.attributes);
   if (contentType?.trimStart().toLowerCase().startsWith("application/cloudevents")) {
+    if (contentModeOf(contentType) === "batch")
+      throw new GatewayError("unmappable-request", "The message is not a CloudEvent", {
+        failures: [
+          {
+            ...contentTypeOrigin(message),
+            code: "batch-in-message",
+            detail: "The Pub/Sub binding carries one event per message; it has no batched mode",
+          },
+        ],
+      });
     const decoded = decodeHttpRequest(new Headers({ "content-type": contentType }), message.data, {
       json: jsonLimits,
       maxBatchEvents: 1,
@@ -52,16 +71,12 @@ export function cloudEventOfMessage(message: PushMessage, jsonLimits: JsonLimits
       value: { kind: "string", value },
       ...origin(message, name),
     }));
-  if (contentType !== undefined) {
-    const name = CONTENT_TYPE_NAMES.find((n) => message.attributes[n] !== undefined) as string;
+  if (contentType !== undefined)
     attributes.push({
       name: "datacontenttype",
       value: { kind: "string", value: contentType },
-      ...(message.form === "wrapped"
-        ? { pointer: `/message/attributes/${name}` }
-        : { pointer: "/datacontenttype", header: name }),
+      ...contentTypeOrigin(message),
     });
-  }
   return {
     index: 0,
     pointerPrefix: "",
