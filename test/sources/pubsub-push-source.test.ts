@@ -4,6 +4,7 @@
  * carried by the binding, and the OIDC token check against a local RSA key
  * served as a JWKS. Pushes from the real emulator are in pubsub-push-emulator.test.ts.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -337,6 +338,24 @@ describe.skipIf(!sharedAvailable)("pubsub-push: the OIDC token", () => {
   it("with allowUnauthenticated, checks no token (the gateway's auth applies instead)", async () => {
     t = sourceGateway(pushSource({ oidc: undefined, allowUnauthenticated: true }), NOW_MS);
     expect((await t.post("/push/orders", BODY)).status).toBe(202);
+    await t.gateway.close();
+    const key = "push-relay-key";
+    const sha256 = createHash("sha256").update(key).digest("hex");
+    t = sourceGateway(
+      {
+        ...pushSource({ oidc: undefined, allowUnauthenticated: true }),
+        auth: { apiKeys: [{ id: "relay", sha256 }] },
+      },
+      NOW_MS,
+    );
+    expect((await t.post("/push/orders", BODY)).status).toBe(401);
+    expect((await t.post("/push/orders", BODY, { authorization: `Bearer ${key}` })).status).toBe(202);
+  });
+
+  it("with oidc, the push's token is its authentication: the gateway's API keys are not asked for", async () => {
+    const sha256 = createHash("sha256").update("some-key").digest("hex");
+    t = sourceGateway({ ...pushSource(), auth: { apiKeys: [{ id: "k", sha256 }] } }, NOW_MS);
+    expect((await t.post("/push/orders", BODY, await bearer())).status).toBe(202);
   });
 });
 
