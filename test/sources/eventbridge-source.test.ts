@@ -143,6 +143,26 @@ describe("eventbridge: authorization", () => {
       /aud/,
     );
   });
+
+  it("OAuth: requiredClaims pins the token to the connection's client", async () => {
+    const oauth = {
+      issuer: "https://login.example.com/",
+      audience: "https://gateway.example.com",
+      jwksUrl: jwks.url,
+      requiredClaims: { client_id: "eventbridge-connection" },
+    };
+    t = sourceGateway(bridge({ oauth }), NOW_MS);
+    const token = (client_id: string) =>
+      signToken(idp, { iss: oauth.issuer, aud: oauth.audience, sub: client_id, client_id });
+    const answer = await t.post("/hooks/aws", EC2_EVENT, {
+      authorization: `Bearer ${await token("eventbridge-connection")}`,
+    });
+    expect(answer.status).toBe(202);
+    await expectRefused(
+      await t.post("/hooks/aws", EC2_EVENT, { authorization: `Bearer ${await token("another-client")}` }),
+      /"client_id" claim is not "eventbridge-connection"/,
+    );
+  });
 });
 
 describe("eventbridge options", () => {

@@ -21,6 +21,8 @@ const NOW_MS = Date.UTC(2026, 10, 30, 10, 0, 0);
 const SECRET = "eg-delivery-secret-2026";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const APP = "api://ce-gateway-eventgrid";
+/** Event Grid's own app id: the client its webhook tokens are issued to. */
+const EVENT_GRID = "4962773b-9cdb-44cf-a8bf-237846a00ab7";
 const TOPIC =
   "/subscriptions/5b4b650e-28b9-4790-b3ab-ddbd88d727c4/resourceGroups/shop/providers/Microsoft.Storage/storageAccounts/shopdata";
 
@@ -178,21 +180,28 @@ describe("eventgrid: authentication", () => {
       iss: `https://sts.windows.net/${TENANT}/`,
       aud: APP,
       sub: "e6a1c2ad-4f7b-4f0e-8a1e-9d2f1c0b7a11",
-      appid: "4962773b-9cdb-44cf-a8bf-237846a00ab7",
+      appid: EVENT_GRID,
       ...claims,
     });
 
-  it("accepts an Entra ID token of the tenant (v1 and v2 issuers) for the app", async () => {
+  it("accepts an Entra ID token of the tenant for the app, v1 (appid) and v2 (azp)", async () => {
     t = sourceGateway(entraSource(), NOW_MS);
-    for (const iss of [
-      `https://sts.windows.net/${TENANT}/`,
-      `https://login.microsoftonline.com/${TENANT}/v2.0`,
-    ]) {
+    const v2 = { iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, appid: undefined, azp: EVENT_GRID };
+    for (const claims of [{}, v2]) {
       const response = await t.post("/hooks/eventgrid", BLOB_CREATED, {
-        authorization: `Bearer ${await entraToken({ iss })}`,
+        authorization: `Bearer ${await entraToken(claims)}`,
       });
       expect(response.status).toBe(202);
     }
+  });
+
+  it("refuses a token of the tenant for the app that was issued to another app than Event Grid", async () => {
+    t = sourceGateway(entraSource(), NOW_MS);
+    const token = await entraToken({ appid: "0f1e2d3c-0000-4000-8000-000000000001" });
+    await expectRefused(
+      await t.post("/hooks/eventgrid", BLOB_CREATED, { authorization: `Bearer ${token}` }),
+      /issued to the app "0f1e2d3c-0000-4000-8000-000000000001", not 4962773b/,
+    );
   });
 
   it.each([

@@ -41,12 +41,24 @@ export class BearerTokenVerifier {
    * when it holds. Throws 503 auth-unavailable when the keys cannot be fetched.
    */
   async refusal(headers: HeaderReader): Promise<string | undefined> {
+    const checked = await this.check(headers);
+    return checked.valid ? undefined : checked.refusal;
+  }
+
+  /** The token's claims when it holds, else why it is refused. Throws 503 auth-unavailable likewise. */
+  async check(
+    headers: HeaderReader,
+  ): Promise<{ valid: true; claims: Readonly<Record<string, unknown>> } | { valid: false; refusal: string }> {
     const header = headers.get("authorization");
     const bearer = header === null ? undefined : BEARER.exec(header)?.[1];
-    if (bearer === undefined) return "the request has no Authorization: Bearer token";
+    if (bearer === undefined)
+      return { valid: false, refusal: "the request has no Authorization: Bearer token" };
     const credential = await this.#check({ headers, bearer });
-    if (credential.kind === "valid") return undefined;
-    return credential.kind === "absent" ? "the bearer token is not a JWT" : credential.reason;
+    if (credential.kind === "valid") return { valid: true, claims: credential.principal.claims ?? {} };
+    return {
+      valid: false,
+      refusal: credential.kind === "absent" ? "the bearer token is not a JWT" : credential.reason,
+    };
   }
 }
 

@@ -24,6 +24,8 @@ export interface EventBridgeAuthConfig {
     readonly issuer: string | readonly string[];
     readonly audience: string | readonly string[];
     readonly jwksUrl: string;
+    /** Claims the token must carry with these values (the connection's client id, a scope). */
+    readonly requiredClaims?: Readonly<Record<string, string | number | boolean>>;
   };
   readonly allowUnauthenticated?: boolean;
 }

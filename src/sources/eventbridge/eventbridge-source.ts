@@ -76,7 +76,17 @@ export const eventBridgeSourceType: SourceType = {
         additionalProperties: false,
         description:
           "The connection's OAuth client credentials: the access token it gets is checked as a JWT of that authorization server.",
-        properties: { jwksUrl, issuer, audience },
+        properties: {
+          jwksUrl,
+          issuer,
+          audience,
+          requiredClaims: {
+            type: "object",
+            additionalProperties: { type: ["string", "number", "boolean"] },
+            description:
+              "Claims the token must carry with exactly these values, such as the connection's client id (client_id, azp or appid, as the server names it): any client of the server may otherwise get a token for the audience.",
+          },
+        },
       },
       allowUnauthenticated: {
         type: "boolean",

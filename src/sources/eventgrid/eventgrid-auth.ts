@@ -3,8 +3,8 @@
  * offers it for webhooks: a secret in the endpoint URL's query (`?code=...`,
  * kept in the subscription and sent on every request, the validation
  * handshake included), and/or an Entra ID token Event Grid obtains for the
- * subscription's app (`Authorization: Bearer`). Every check that is
- * configured must pass.
+ * subscription's app (`Authorization: Bearer`), which must also have been
+ * issued to Event Grid's own app. Every check that is configured must pass.
  */
 import { BearerTokenVerifier } from "../cloud/bearer-token.js";
 import { credentialRefused } from "../cloud/credential-refused.js";
@@ -19,11 +19,15 @@ export interface EventGridAuthConfig {
     readonly audience: string | readonly string[];
     readonly issuer?: string | readonly string[];
     readonly jwksUrl?: string;
+    /** The app the token must be issued to (`appid` in v1 tokens, `azp` in v2); default Event Grid's. */
+    readonly senderAppId?: string;
   };
   readonly allowUnauthenticated?: boolean;
 }
 
 export const DEFAULT_QUERY_NAME = "code";
+/** Event Grid's own application in Entra ID: the client its tokens for a webhook are issued to. */
+export const EVENT_GRID_APP_ID = "4962773b-9cdb-44cf-a8bf-237846a00ab7";
 
 /** Entra ID's issuers for a tenant: v2.0 tokens, and v1 tokens (the default for an app that asks for none). */
 export const entraIssuers = (tenant: string) => [
@@ -36,6 +40,7 @@ export const entraJwksUrl = (tenant: string) =>
 export class EventGridAuth {
   readonly #query: { readonly name: string; readonly secrets: SharedSecrets } | undefined;
   readonly #token: BearerTokenVerifier | undefined;
+  readonly #senderAppId: string;
 
   constructor(config: EventGridAuthConfig) {
     const problems = new OptionProblems();
@@ -52,6 +57,7 @@ export class EventGridAuth {
       querySecret === undefined
         ? undefined
         : { name: querySecret.name ?? DEFAULT_QUERY_NAME, secrets: new SharedSecrets(querySecret.values) };
+    this.#senderAppId = entraId?.senderAppId ?? EVENT_GRID_APP_ID;
     this.#token =
       entraId === undefined
         ? undefined
@@ -85,8 +91,15 @@ export class EventGridAuth {
         throw credentialRefused(`eventgrid: ?${name}= matches none of the ${secrets.count} secrets`);
     }
     if (this.#token !== undefined) {
-      const refusal = await this.#token.refusal(request.headers);
-      if (refusal !== undefined) throw credentialRefused(`eventgrid: Entra ID token: ${refusal}`);
+      const checked = await this.#token.check(request.headers);
+      if (!checked.valid) throw credentialRefused(`eventgrid: Entra ID token: ${checked.refusal}`);
+      // Any app in the tenant may get a token for this audience (unless the app requires assignment):
+      // the token must have been issued to the sender, as the email is checked for Pub/Sub.
+      const client = checked.claims.appid ?? checked.claims.azp;
+      if (client !== this.#senderAppId)
+        throw credentialRefused(
+          `eventgrid: Entra ID token: issued to the app ${JSON.stringify(client ?? null)}, not ${this.#senderAppId}`,
+        );
     }
   }
 }

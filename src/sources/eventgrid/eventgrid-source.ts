@@ -18,6 +18,7 @@ import type { Source, SourceConfig, SourceOutcome, SourceRequest, SourceType } f
 import { secretsSchema } from "../source-schemas.js";
 import {
   DEFAULT_QUERY_NAME,
+  EVENT_GRID_APP_ID,
   EventGridAuth,
   type EventGridAuthConfig,
   entraIssuers,
@@ -127,6 +128,11 @@ export const eventGridSourceType: SourceType = {
         description: "An Entra ID token Event Grid gets for the subscription's app, checked as a JWT.",
         properties: {
           tenantId: { type: "string", minLength: 1, description: "The directory (tenant) id." },
+          senderAppId: {
+            type: "string",
+            minLength: 1,
+            description: `The app the token must be issued to (its appid or azp claim); default Event Grid's, ${EVENT_GRID_APP_ID}.`,
+          },
           ...tokenCheckProperties({
             jwksUrl: entraJwksUrl("<tenantId>"),
             issuer: entraIssuers("<tenantId>").join(" or "),
