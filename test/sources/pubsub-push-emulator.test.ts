@@ -142,7 +142,12 @@ async function delivered(key: string, value: string): Promise<Record<string, unk
   }
 }
 
-describe.skipIf(pubsubEmulatorMissing !== undefined)("pubsub-push: pushes from Google's emulator", () => {
+if (pubsubEmulatorMissing !== undefined)
+  console.warn(`skipping the Pub/Sub push tests: ${pubsubEmulatorMissing}`);
+
+const suiteName = `pubsub-push: pushes from Google's emulator${pubsubEmulatorMissing === undefined ? "" : ` (skipped: ${pubsubEmulatorMissing})`}`;
+
+describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
   beforeAll(async () => {
     google = await signingKey("google-1", "RS256");
     [emulator, receiver, jwks] = await Promise.all([
