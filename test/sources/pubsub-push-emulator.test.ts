@@ -1,7 +1,9 @@
 /**
  * Real pushes: Google's Pub/Sub emulator pushes messages through push
  * subscriptions (wrapped, and unwrapped with `noWrapper.writeMetadata`) into
- * `ce-gateway serve`, which delivers what it made to an HTTP receiver.
+ * `ce-gateway serve` and into the Worker wrangler builds (in workerd), each
+ * delivering what it made to an HTTP receiver. Every topic has one push
+ * subscription per runtime, so each message published reaches both.
  *
  * The emulator sends no OIDC token (it accepts `pushConfig.oidcToken` but
  * signs nothing), so its pushes pass through a small proxy standing in for
@@ -15,6 +17,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCli, startCli } from "../support/cli-process.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
@@ -30,6 +33,7 @@ import {
   pubsubEmulatorMissing,
   startPubsubEmulator,
 } from "../support/pubsub-emulator.js";
+import { runBuiltWorker, wranglerBuild } from "../support/wrangler-build.js";
 
 const PROJECT = "emulated-shop";
 const SA = "pusher@emulated-shop.iam.gserviceaccount.com";
@@ -57,16 +61,24 @@ ingest:
       allowUnauthenticated: true
 `;
 
+const RUNTIMES = ["node", "workers"] as const;
+type Runtime = (typeof RUNTIMES)[number];
+
 let emulator: PubsubEmulator;
 let gateway: RunningCli;
+let worker: Miniflare;
+const gatewayUrl = {} as Record<Runtime, string>;
 let receiver: HttpReceiver;
 let jwks: JwksServer;
 let google: SigningKey;
 let proxy: Server;
 let proxyUrl: string;
 
-/** Forwards a push to the gateway with the OIDC token Google's push service would add. */
-async function startTokenProxy(target: string): Promise<Server> {
+/**
+ * Forwards a push to `/<runtime>/<path>` to that runtime's gateway, with the
+ * OIDC token Google's push service would add.
+ */
+async function startTokenProxy(): Promise<Server> {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -82,7 +94,8 @@ async function startTokenProxy(target: string): Promise<Server> {
       email_verified: true,
     });
     headers.set("authorization", `Bearer ${token}`);
-    const answer = await fetch(`${target}${request.url}`, {
+    const [, runtime, ...rest] = (request.url ?? "").split("/");
+    const answer = await fetch(`${gatewayUrl[runtime as Runtime]}/${rest.join("/")}`, {
       method: "POST",
       headers,
       body: Buffer.concat(chunks),
@@ -105,13 +118,20 @@ async function rest(path: string, method: string, body?: unknown): Promise<unkno
   return JSON.parse(text);
 }
 
-async function pushSubscription(topic: string, pushConfig: Record<string, unknown>, ordering = false) {
+/** The topic, and one push subscription to it per runtime, at `endpoint(runtime)`. */
+async function pushSubscriptions(
+  topic: string,
+  endpoint: (runtime: Runtime) => string,
+  pushConfig: Record<string, unknown> = {},
+  ordering = false,
+) {
   await rest(`topics/${topic}`, "PUT");
-  await rest(`subscriptions/${topic}-push`, "PUT", {
-    topic: `projects/${PROJECT}/topics/${topic}`,
-    pushConfig,
-    enableMessageOrdering: ordering,
-  });
+  for (const runtime of RUNTIMES)
+    await rest(`subscriptions/${topic}-push-${runtime}`, "PUT", {
+      topic: `projects/${PROJECT}/topics/${topic}`,
+      pushConfig: { pushEndpoint: endpoint(runtime), ...pushConfig },
+      enableMessageOrdering: ordering,
+    });
 }
 
 async function publish(
@@ -128,16 +148,25 @@ async function publish(
   return messageIds[0] as string;
 }
 
-/** The event the receiver got whose `key` is `value`, waiting for the push to arrive. */
-async function delivered(key: string, value: string): Promise<Record<string, unknown>> {
+/** The event each runtime delivered whose `key` is `value`, waiting for the pushes to arrive. */
+async function deliveredByEach(
+  key: string,
+  value: string,
+): Promise<Record<Runtime, Record<string, unknown>>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const found = receiver.requests
-      .map((r) => JSON.parse(new TextDecoder().decode(r.body)) as Record<string, unknown>)
-      .find((event) => event[key] === value);
-    if (found !== undefined) return found;
+    const found = RUNTIMES.map((runtime) =>
+      receiver.requests
+        .filter((r) => r.path === `/${runtime}/pushed`)
+        .map((r) => JSON.parse(new TextDecoder().decode(r.body)) as Record<string, unknown>)
+        .find((event) => event[key] === value),
+    );
+    const [node, workers] = found;
+    if (node !== undefined && workers !== undefined) return { node, workers };
     if (Date.now() > deadline)
-      throw new Error(`no event with ${key} ${value}; gateway log: ${gateway.stderr().slice(-2000)}`);
+      throw new Error(
+        `no event with ${key} ${value} from ${RUNTIMES.filter((_, i) => found[i] === undefined).join(", ")}; node log: ${gateway.stderr().slice(-2000)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -156,27 +185,38 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
       startJwksServer([google]),
     ]);
     const dir = mkdtempSync(join(tmpdir(), "ce-gateway-push-"));
-    writeFileSync(join(dir, "gateway.yaml"), CONFIG);
-    gateway = await startCli(["serve", "--config", join(dir, "gateway.yaml"), "--port", "0"], {
-      HOOK_URL: receiver.url,
-      JWKS_URL: jwks.url,
-    });
-    proxy = await startTokenProxy(gateway.url);
+    const configPath = join(dir, "gateway.yaml");
+    writeFileSync(configPath, CONFIG);
+    const settings = (runtime: Runtime) => ({ HOOK_URL: `${receiver.url}/${runtime}`, JWKS_URL: jwks.url });
+    const [served, build] = await Promise.all([
+      startCli(["serve", "--config", configPath, "--port", "0"], settings("node")),
+      wranglerBuild({ gatewayConfig: configPath }),
+    ]);
+    gateway = served;
+    worker = await runBuiltWorker(build.outdir, { bindings: settings("workers") });
+    gatewayUrl.node = gateway.url;
+    gatewayUrl.workers = (await worker.ready).origin;
+    proxy = await startTokenProxy();
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const oidcToken = { serviceAccountEmail: SA, audience: AUDIENCE };
-    await pushSubscription("wrapped", { pushEndpoint: `${proxyUrl}/push/wrapped`, oidcToken }, true);
-    await pushSubscription("unwrapped", {
-      pushEndpoint: `${proxyUrl}/push/unwrapped`,
+    await pushSubscriptions(
+      "wrapped",
+      (runtime) => `${proxyUrl}/${runtime}/push/wrapped`,
+      { oidcToken },
+      true,
+    );
+    await pushSubscriptions("unwrapped", (runtime) => `${proxyUrl}/${runtime}/push/unwrapped`, {
       oidcToken,
       noWrapper: { writeMetadata: true },
     });
-    await pushSubscription("open", { pushEndpoint: `${gateway.url}/push/open` });
-  }, 60_000);
+    await pushSubscriptions("open", (runtime) => `${gatewayUrl[runtime]}/push/open`);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([
       emulator?.stop(),
       gateway?.stop(),
+      worker?.dispose(),
       receiver?.close(),
       jwks?.close(),
       new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined))),
@@ -189,24 +229,25 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
       attributes: { region: "eu" },
       orderingKey: "customer-7",
     });
-    const event = await delivered("id", id);
-    expect(event).toMatchObject({
-      type: "google.cloud.pubsub.topic.v1.messagePublished",
-      source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/wrapped`,
-      datacontenttype: "application/json",
-    });
-    expect(event.data).toMatchObject({
-      message: {
-        data: Buffer.from('{"orderId": 1001}').toString("base64"),
-        attributes: { region: "eu" },
-        messageId: id,
-      },
-      subscription: `projects/${PROJECT}/subscriptions/wrapped-push`,
-    });
-    // The emulator leaves orderingKey out of a wrapped push even with ordering on (Google's push
-    // service sends it); the envelope tests in pubsub-push-source.test.ts cover it being kept.
-    expect((event.data as { message: object }).message).not.toHaveProperty("orderingKey");
-    expect(typeof event.time).toBe("string");
+    for (const [runtime, event] of Object.entries(await deliveredByEach("id", id))) {
+      expect(event, runtime).toMatchObject({
+        type: "google.cloud.pubsub.topic.v1.messagePublished",
+        source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/wrapped`,
+        datacontenttype: "application/json",
+      });
+      expect(event.data, runtime).toMatchObject({
+        message: {
+          data: Buffer.from('{"orderId": 1001}').toString("base64"),
+          attributes: { region: "eu" },
+          messageId: id,
+          publishTime: event.time,
+        },
+        subscription: `projects/${PROJECT}/subscriptions/wrapped-push-${runtime}`,
+      });
+      // The emulator leaves orderingKey out of a wrapped push even with ordering on (Google's push
+      // service sends it); the envelope tests in pubsub-push-source.test.ts cover it being kept.
+      expect((event.data as { message: object }).message).not.toHaveProperty("orderingKey");
+    }
   });
 
   it("wrapped: a message with ce-* attributes becomes that CloudEvent", async () => {
@@ -220,32 +261,36 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
         "content-type": "application/json",
       },
     });
-    const event = await delivered("id", "order-2002");
-    expect(event).toMatchObject({
-      type: "com.example.order.created",
-      source: "/shop",
-      data: { total: 12.5 },
-    });
+    for (const [runtime, event] of Object.entries(await deliveredByEach("id", "order-2002")))
+      expect(event, runtime).toMatchObject({
+        type: "com.example.order.created",
+        source: "/shop",
+        data: { total: 12.5 },
+      });
   });
 
   it("unwrapped: the body is the data, the metadata comes from x-goog-pubsub-* headers", async () => {
     const id = await publish("unwrapped", {
       data: '{"status": "Hello there"}',
       attributes: { region: "eu" },
+      orderingKey: "customer-7",
     });
-    const event = await delivered("id", id);
-    expect(event).toMatchObject({
-      type: "google.cloud.pubsub.topic.v1.messagePublished",
-      source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/unwrapped`,
-    });
-    expect(event.data).toEqual({
-      message: {
-        data: Buffer.from('{"status": "Hello there"}').toString("base64"),
-        messageId: id,
-        publishTime: event.time,
-      },
-      subscription: `projects/${PROJECT}/subscriptions/unwrapped-push`,
-    });
+    for (const [runtime, event] of Object.entries(await deliveredByEach("id", id))) {
+      expect(event, runtime).toMatchObject({
+        type: "google.cloud.pubsub.topic.v1.messagePublished",
+        source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/unwrapped`,
+      });
+      // Unwrapped, attributes arrive as headers among the request's own, so they are not in the data.
+      expect(event.data, runtime).toEqual({
+        message: {
+          data: Buffer.from('{"status": "Hello there"}').toString("base64"),
+          messageId: id,
+          publishTime: event.time,
+          orderingKey: "customer-7",
+        },
+        subscription: `projects/${PROJECT}/subscriptions/unwrapped-push-${runtime}`,
+      });
+    }
   });
 
   it("unwrapped: ce-* attributes, written as headers, make that CloudEvent", async () => {
@@ -260,13 +305,17 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)(suiteName, () => {
         "content-type": "application/json",
       },
     });
-    const event = await delivered("id", "order-3003");
-    expect(event).toMatchObject({ type: "com.example.order.paid", tenant: "acme", data: { total: 7 } });
+    for (const [runtime, event] of Object.entries(await deliveredByEach("id", "order-3003")))
+      expect(event, runtime).toMatchObject({
+        type: "com.example.order.paid",
+        tenant: "acme",
+        data: { total: 7 },
+      });
   });
 
   it("a path with allowUnauthenticated takes the emulator's push as it comes", async () => {
     const id = await publish("open", { data: "plain text" });
-    const event = await delivered("id", id);
-    expect(event.source).toBe(`//pubsub.googleapis.com/projects/${PROJECT}/topics/open`);
+    for (const [runtime, event] of Object.entries(await deliveredByEach("id", id)))
+      expect(event.source, runtime).toBe(`//pubsub.googleapis.com/projects/${PROJECT}/topics/open`);
   });
 });
