@@ -6,7 +6,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
-import { configIssues } from "../support/config-issues.js";
 import { problemOf, text } from "../support/gateway.js";
 import {
   type JwksServer,
@@ -161,40 +160,6 @@ describe("eventbridge: authorization", () => {
     await expectRefused(
       await t.post("/hooks/aws", EC2_EVENT, { authorization: `Bearer ${await token("another-client")}` }),
       /"client_id" claim is not "eventbridge-connection"/,
-    );
-  });
-});
-
-describe("eventbridge options", () => {
-  const config = (...source: string[]) =>
-    [
-      "targets: { out: { type: stdout } }",
-      "routes: [{ name: all, to: [out] }]",
-      "ingest:",
-      "  sources:",
-      "    - path: /hooks/aws",
-      "      type: eventbridge",
-      ...source.map((line) => `      ${line}`),
-      "",
-    ].join("\n");
-
-  it.each([
-    [[], "ingest.sources[0].basic", /apiKey or oauth is required/],
-    [["basic: { username: u }"], "ingest.sources[0].basic", /password/],
-    [
-      ["basic: { username: u, password: p }", "apiKey: { header: X-Key, values: [k] }"],
-      "ingest.sources[0].apiKey",
-      /one kind/,
-    ],
-    [["apiKey: { header: 'X Key', values: [k] }"], "ingest.sources[0].apiKey.header", /pattern/],
-    [
-      ["oauth: { issuer: i, audience: a, jwksUrl: 'http://idp.example.com/keys' }"],
-      "ingest.sources[0].oauth.jwksUrl",
-      /https/,
-    ],
-  ])("refuses %j at %s", (lines, path, message) => {
-    expect(configIssues(config(...lines))).toContainEqual(
-      expect.objectContaining({ path, message: expect.stringMatching(message) }),
     );
   });
 });

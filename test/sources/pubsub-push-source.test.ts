@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
-import { configIssues } from "../support/config-issues.js";
 import { problemOf, text } from "../support/gateway.js";
 import {
   type JwksServer,
@@ -356,46 +355,5 @@ describe.skipIf(!sharedAvailable)("pubsub-push: the OIDC token", () => {
     const sha256 = createHash("sha256").update("some-key").digest("hex");
     t = sourceGateway({ ...pushSource(), auth: { apiKeys: [{ id: "k", sha256 }] } }, NOW_MS);
     expect((await t.post("/push/orders", BODY, await bearer())).status).toBe(202);
-  });
-});
-
-describe("pubsub-push options", () => {
-  const config = (...source: string[]) =>
-    [
-      "targets: { out: { type: stdout } }",
-      "routes: [{ name: all, to: [out] }]",
-      "ingest:",
-      "  sources:",
-      "    - path: /push/orders",
-      "      type: pubsub-push",
-      ...source.map((line) => `      ${line}`),
-      "",
-    ].join("\n");
-
-  it.each([
-    [["topic: projects/p/topics/t"], "ingest.sources[0].oidc", /allowUnauthenticated/],
-    [["topic: my-topic", "allowUnauthenticated: true"], "ingest.sources[0].topic", /pattern/],
-    [["topic: projects/p/topics/t", "oidc: { audience: a }"], "ingest.sources[0].oidc", /serviceAccount/],
-    [
-      [
-        "topic: projects/p/topics/t",
-        "oidc: { audience: a, serviceAccount: s@p.iam.gserviceaccount.com, jwksUrl: 'http://keys.example.com/certs' }",
-      ],
-      "ingest.sources[0].oidc.jwksUrl",
-      /https/,
-    ],
-    [
-      [
-        "topic: projects/p/topics/t",
-        "allowUnauthenticated: true",
-        "oidc: { audience: a, serviceAccount: s@p.iam.gserviceaccount.com }",
-      ],
-      "ingest.sources[0].allowUnauthenticated",
-      /choose one/,
-    ],
-  ])("refuses %j at %s", (lines, path, message) => {
-    expect(configIssues(config(...lines))).toContainEqual(
-      expect.objectContaining({ path, message: expect.stringMatching(message) }),
-    );
   });
 });
