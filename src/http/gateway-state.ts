@@ -76,7 +76,7 @@ export interface GatewayState {
   readonly handleHandshake: (request: Request) => Response;
   /** Each event path's CORS policy (/events and sources' paths); absent for a path without one. */
   readonly cors: CorsByPath;
-  /** OPTIONS on an event path: a CORS preflight, the webhook handshake (/events), or both. */
+  /** OPTIONS on an event path: a CORS preflight, the webhook handshake (/events, a source that asks), or both. */
   readonly handleOptions: (path: string, request: Request) => Response;
 }
 
@@ -180,7 +180,10 @@ export function buildState(
     handleOptions: (path, request) =>
       answerOptions(request, {
         cors: cors.get(path),
-        handshake: path === "/events" ? handleHandshake : undefined,
+        handshake:
+          path === "/events" || sources.get(path)?.answersWebhookHandshake === true
+            ? handleHandshake
+            : undefined,
       }),
   };
 }

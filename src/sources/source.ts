@@ -47,6 +47,12 @@ export interface Source {
    */
   readonly verifiesSender: boolean;
   /**
+   * Whether OPTIONS on its path answers the CloudEvents webhook handshake, as
+   * on /events: a sender that validates an endpoint that way (Event Grid with
+   * the CloudEvents schema) can then deliver to the source's path.
+   */
+  readonly answersWebhookHandshake?: boolean;
+  /**
    * Decodes one request. Throws a GatewayError: 401 (`source-unauthenticated`)
    * when the sender is not proven, 400 naming the field when the request
    * cannot become a valid event.

@@ -5,6 +5,7 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { expect } from "vitest";
+import { CLOUD_SOURCE_CASES, EVENTBRIDGE_API_KEY, EVENTGRID_SECRET } from "./cloud-end-to-end-cases.js";
 
 export const SOURCES_CONFIG = `version: 1
 targets:
@@ -39,6 +40,19 @@ ingest:
       type: hmac
       preset: shopify
       secrets: ["\${env:SHOPIFY_CLIENT_SECRET}"]
+    - path: /push/orders
+      type: pubsub-push
+      topic: projects/shop-prod/topics/orders
+      oidc:
+        audience: https://gateway.example.com/push/orders
+        serviceAccount: pusher@shop-prod.iam.gserviceaccount.com
+        jwksUrl: "\${env:GOOGLE_JWKS_URL}"
+    - path: /hooks/eventgrid
+      type: eventgrid
+      querySecret: { values: ["\${env:EVENTGRID_SECRET}"] }
+    - path: /hooks/aws
+      type: eventbridge
+      apiKey: { header: X-Api-Key, values: ["\${env:EVENTBRIDGE_API_KEY}"] }
 `;
 
 const GITHUB_SECRET = "github-secret-for-tests";
@@ -46,8 +60,11 @@ const BILLING_SECRET = `whsec_${Buffer.from("billing-signing-key-for-tests").toS
 const STRIPE_SECRET = "whsec_stripe-endpoint-secret-for-tests";
 const SHOPIFY_SECRET = "shpss_shopify-client-secret-for-tests";
 
-export const sourceSettings = (hookUrl: string): Record<string, string> => ({
+export const sourceSettings = (hookUrl: string, googleJwksUrl: string): Record<string, string> => ({
   HOOK_URL: hookUrl,
+  GOOGLE_JWKS_URL: googleJwksUrl,
+  EVENTGRID_SECRET,
+  EVENTBRIDGE_API_KEY,
   GITHUB_SECRET,
   GITHUB_OLD_SECRET: "github-old-secret",
   BILLING_WEBHOOK_SECRET: BILLING_SECRET,
@@ -59,7 +76,9 @@ const hmacHex = (secret: string, body: string) => createHmac("sha256", secret).u
 
 export interface SourceCase {
   readonly name: string;
-  request(): { path: string; headers: Record<string, string>; body: string };
+  request():
+    | { path: string; headers: Record<string, string>; body: string }
+    | Promise<{ path: string; headers: Record<string, string>; body: string }>;
   readonly status: number;
   /** Where the receiver gets the event; absent: nothing may be delivered. */
   readonly deliveredTo?: string;
@@ -274,4 +293,5 @@ export const SOURCE_CASES: readonly SourceCase[] = [
       });
     },
   },
+  ...CLOUD_SOURCE_CASES,
 ];

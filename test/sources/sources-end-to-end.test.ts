@@ -11,7 +11,9 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCli, startCli } from "../support/cli-process.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
+import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
 import { runBuiltWorker, wranglerBuild } from "../support/wrangler-build.js";
+import { googleKey } from "./cloud-end-to-end-cases.js";
 import { SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases.js";
 
 interface Runtime {
@@ -23,16 +25,18 @@ interface Runtime {
 }
 
 let receiver: HttpReceiver;
+let googleKeys: JwksServer;
 let server: RunningCli;
 let worker: Miniflare;
 const runtimes: Runtime[] = [];
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
+  googleKeys = await startJwksServer([await googleKey]);
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-sources-"));
   const configPath = join(dir, "gateway.yaml");
   writeFileSync(configPath, SOURCES_CONFIG);
-  const settings = sourceSettings(receiver.url);
+  const settings = sourceSettings(receiver.url, googleKeys.url);
   const [served, build] = await Promise.all([
     startCli(["serve", "--config", configPath, "--port", "0"], settings),
     wranglerBuild({ gatewayConfig: configPath }),
@@ -58,7 +62,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([server?.stop(), worker?.dispose(), receiver?.close()]);
+  await Promise.all([server?.stop(), worker?.dispose(), receiver?.close(), googleKeys?.close()]);
 });
 
 /** The structured-mode events the receiver got at `path` since `from`. */
@@ -73,7 +77,7 @@ describe.each(["node", "workers"])("sources on %s", (runtimeName) => {
   const runtime = () => runtimes.find((r) => r.name === runtimeName) as Runtime;
 
   it.each(SOURCE_CASES)("$name", async (c) => {
-    const request = c.request();
+    const request = await c.request();
     const before = receiver.requests.length;
     const answer = await runtime().send(request.path, request);
     expect(answer.status, answer.text).toBe(c.status);
