@@ -2,6 +2,7 @@
  * The source types a gateway knows unless it is given others. Every one is
  * portable (WebCrypto, JSONata), so Node and Workers share this catalog.
  */
+import { eventGridPublishSourceType } from "./eventgrid-publish/eventgrid-publish-source.js";
 import { githubSourceType } from "./github/github-source.js";
 import { hmacSourceType } from "./hmac/hmac-source.js";
 import { jsonSourceType } from "./json/json-source.js";
@@ -13,4 +14,5 @@ export const builtInSources: SourceCatalog = {
   [githubSourceType.type]: githubSourceType,
   [standardWebhooksSourceType.type]: standardWebhooksSourceType,
   [hmacSourceType.type]: hmacSourceType,
+  [eventGridPublishSourceType.type]: eventGridPublishSourceType,
 };

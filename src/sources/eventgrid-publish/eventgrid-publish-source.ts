@@ -1,0 +1,119 @@
+/**
+ * `type: eventgrid-publish`: the Event Grid topic publish API, so a producer
+ * using an Event Grid SDK (`EventGridPublisherClient`) publishes through the
+ * gateway by changing only its endpoint and key. `POST <path>?api-version=...`
+ * with
+ *
+ * - the CloudEvents schema: `application/cloudevents-batch+json` (a list, what
+ *   the SDKs send) or `application/cloudevents+json` (one event), decoded
+ *   exactly as POST /events decodes them;
+ * - the Event Grid schema: `application/json`, a list of Event Grid events
+ *   (one object is taken too), mapped as eventgrid-schema-events.ts says.
+ *
+ * Answered `200` with an empty body, as Event Grid answers (the SDK treats
+ * anything else as a failure, and its caller retries).
+ */
+import type { JwtConfig } from "../../auth/auth-config.js";
+import { decodeHttpRequest, scanJsonBody } from "../../bindings/http/decode.js";
+import { scanJsonArrayDocument, scanJsonObjectDocument } from "../../codec/json-scan.js";
+import { parseMediaType } from "../../codec/media-type.js";
+import { GatewayError, malformedBody, unsupportedMediaType } from "../../errors/errors.js";
+import type {
+  Source,
+  SourceAcceptedReply,
+  SourceConfig,
+  SourceOutcome,
+  SourceRequest,
+  SourceType,
+} from "../source.js";
+import { EventGridCredentials } from "./eventgrid-credentials.js";
+import { checkEntraOptions, eventGridSourceOptionsSchema } from "./eventgrid-publish-schema.js";
+import { eventGridSchemaEvent } from "./eventgrid-schema-events.js";
+
+export interface EventGridPublishSourceConfig extends SourceConfig {
+  readonly keys?: readonly string[];
+  readonly sasResources?: readonly string[];
+  readonly entra?: JwtConfig;
+  /** `source` for Event Grid schema events without a `topic`. */
+  readonly topic?: string;
+}
+
+const EMPTY_200: SourceAcceptedReply = { status: 200, body: "" };
+
+/** 400 for a request without `api-version`, which Event Grid refuses too. */
+function missingApiVersion(): GatewayError {
+  return new GatewayError("unmappable-request", "The api-version query parameter is required", {
+    failures: [
+      {
+        pointer: "",
+        code: "missing-api-version",
+        detail: "query parameter api-version is missing (the Event Grid SDKs send api-version=2018-01-01)",
+      },
+    ],
+  });
+}
+
+class EventGridPublishSource implements Source {
+  readonly type = "eventgrid-publish";
+  readonly path: string;
+  readonly maxBodyBytes: number | undefined;
+  readonly verifiesSender = true;
+  readonly #credentials: EventGridCredentials;
+  readonly #topic: string | undefined;
+
+  constructor(config: EventGridPublishSourceConfig) {
+    this.path = config.path;
+    this.maxBodyBytes = config.maxBodyBytes;
+    this.#topic = config.topic;
+    checkEntraOptions(config.entra);
+    this.#credentials = new EventGridCredentials(config);
+  }
+
+  async decode(request: SourceRequest): Promise<SourceOutcome> {
+    await this.#credentials.verify(request.headers, request.receivedAt);
+    const apiVersion = request.query["api-version"];
+    if (typeof apiVersion !== "string" || apiVersion === "") throw missingApiVersion();
+    const contentType = request.headers.get("content-type") ?? "";
+    if (contentType.trimStart().toLowerCase().startsWith("application/cloudevents")) {
+      const decoded = decodeHttpRequest(request.headers, request.body, {
+        maxBatchEvents: request.maxEvents,
+        json: request.jsonLimits,
+      });
+      return { kind: "events", batch: decoded.mode === "batch", events: [...decoded.events] };
+    }
+    const essence = parseMediaType(contentType)?.essence;
+    if (essence !== "application/json")
+      throw unsupportedMediaType(
+        `Send application/json (Event Grid schema) or application/cloudevents-batch+json, not "${contentType}"`,
+      );
+    return this.#eventGridSchema(request);
+  }
+
+  #eventGridSchema(request: SourceRequest): SourceOutcome {
+    const { body, jsonLimits } = request;
+    const scanned = scanJsonBody(body, () => scanJsonArrayDocument(body, request.maxEvents, jsonLimits));
+    if (scanned.elements !== undefined) {
+      const events = scanned.elements.map((element, i) =>
+        eventGridSchemaEvent(body, element, i, `/${i}`, this.#topic),
+      );
+      return { kind: "events", batch: true, events };
+    }
+    if (scanned.span.kind !== "object")
+      throw malformedBody("An Event Grid schema body is a JSON array of events (or one event object)");
+    // Scanned again for its members: one object is the rare form (the SDKs always send a list).
+    const object = scanJsonBody(body, () => scanJsonObjectDocument(body, jsonLimits));
+    return { kind: "events", batch: false, events: [eventGridSchemaEvent(body, object, 0, "", this.#topic)] };
+  }
+
+  acceptedReply(): SourceAcceptedReply {
+    return EMPTY_200;
+  }
+}
+
+export const eventGridPublishSourceType: SourceType = {
+  type: "eventgrid-publish",
+  description:
+    "The Event Grid topic publish API (CloudEvents or Event Grid schema; aeg-sas-key, aeg-sas-token or Entra ID bearer), answered 200 as Event Grid answers",
+  optionsSchema: eventGridSourceOptionsSchema,
+  create: (config) => new EventGridPublishSource(config as EventGridPublishSourceConfig),
+};
