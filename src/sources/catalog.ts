@@ -6,6 +6,7 @@ import { eventGridPublishSourceType } from "./eventgrid-publish/eventgrid-publis
 import { githubSourceType } from "./github/github-source.js";
 import { hmacSourceType } from "./hmac/hmac-source.js";
 import { jsonSourceType } from "./json/json-source.js";
+import { pubsubPublishSourceType } from "./pubsub-publish/pubsub-publish-source.js";
 import type { SourceCatalog } from "./source.js";
 import { standardWebhooksSourceType } from "./standard-webhooks/standard-webhooks-source.js";
 
@@ -15,4 +16,5 @@ export const builtInSources: SourceCatalog = {
   [standardWebhooksSourceType.type]: standardWebhooksSourceType,
   [hmacSourceType.type]: hmacSourceType,
   [eventGridPublishSourceType.type]: eventGridPublishSourceType,
+  [pubsubPublishSourceType.type]: pubsubPublishSourceType,
 };

@@ -3,8 +3,7 @@
  * checks them:
  *
  * - `aeg-sas-key: <key>`: one of the topic's keys, compared in constant time
- *   (both sides hashed first, so neither the length nor the content of a
- *   configured key shows in the timing);
+ *   (PresentedKeys);
  * - `aeg-sas-token: r=<resource>&e=<expiry>&s=<signature>`: a shared access
  *   signature. `s` is the base64 HMAC-SHA256, keyed with a topic key's
  *   base64-decoded bytes, of the token's `r=...&e=...` exactly as sent
@@ -20,11 +19,11 @@
 import type { JwtConfig } from "../../auth/auth-config.js";
 import type { Authenticator } from "../../auth/authenticator.js";
 import { bearerOf } from "../../auth/authenticator.js";
-import { digestSecret, sameBytes } from "../../auth/hashed-secrets.js";
 import { jwtAuthenticator } from "../../auth/jwt/jwt-authenticator.js";
 import type { HeaderReader } from "../../bindings/http/header-reader.js";
 import { decodeBase64 } from "../../codec/base64.js";
 import { concatBytes, HmacSecrets, unauthenticated } from "../signature/hmac-secrets.js";
+import { PresentedKeys } from "../signature/presented-keys.js";
 
 export interface EventGridCredentialOptions {
   /** The topic's access keys (base64, as Azure issues them). */
@@ -64,18 +63,16 @@ function decodeComponent(text: string): string | undefined {
 }
 
 export class EventGridCredentials {
-  readonly #keys: readonly string[];
-  /** The keys' SHA-256, computed on first use (a Worker may not use crypto while its module loads). */
-  #keyDigests: Promise<Uint8Array[]> | undefined;
+  readonly #keys: PresentedKeys;
   readonly #signingKeys: HmacSecrets;
   readonly #resources: ReadonlySet<string>;
   readonly #entra: Authenticator | undefined;
 
   constructor(options: EventGridCredentialOptions) {
-    this.#keys = options.keys ?? [];
-    // A key that is not base64 still serves aeg-sas-key; only its SAS tokens never verify.
+    this.#keys = new PresentedKeys(options.keys ?? []);
+    // The schema lets only base64 keys in; one that is not could never sign a token.
     this.#signingKeys = new HmacSecrets(
-      this.#keys.flatMap((key) => decodeBase64(key) ?? []),
+      (options.keys ?? []).flatMap((key) => decodeBase64(key) ?? []),
       "SHA-256",
     );
     this.#resources = new Set((options.sasResources ?? []).map(resourceKey));
@@ -95,14 +92,10 @@ export class EventGridCredentials {
   }
 
   async #verifyKey(presented: string): Promise<void> {
-    if (this.#keys.length === 0)
+    if (this.#keys.count === 0)
       throw unauthenticated("eventgrid-publish: aeg-sas-key given, no keys configured");
-    this.#keyDigests ??= Promise.all(this.#keys.map(digestSecret));
-    const digest = await digestSecret(presented);
-    let matched = false;
-    // Every key is compared, match or not.
-    for (const stored of await this.#keyDigests) matched = sameBytes(digest, stored) || matched;
-    if (!matched) throw unauthenticated("eventgrid-publish: aeg-sas-key matches none of the keys");
+    if (!(await this.#keys.matches(presented)))
+      throw unauthenticated("eventgrid-publish: aeg-sas-key matches none of the keys");
   }
 
   async #verifySas(token: string, now: number): Promise<void> {
