@@ -13,9 +13,18 @@ import { type RunningCli, startCli } from "../support/cli-process.js";
 import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
 import { runBuiltWorker, wranglerBuild } from "../support/wrangler-build.js";
 import { SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases.js";
+import { publishWithOfficialClients } from "./publish-clients-end-to-end.js";
+import {
+  PUBLISH_CASES,
+  PUBLISH_SOURCES_YAML,
+  preparePublishCases,
+  publishSettings,
+} from "./publish-end-to-end-cases.js";
 
 interface Runtime {
   readonly name: string;
+  /** Where clients reach it over HTTP. */
+  readonly url: string;
   send(
     path: string,
     init: { headers: Record<string, string>; body: string },
@@ -31,17 +40,20 @@ beforeAll(async () => {
   receiver = await startHttpReceiver();
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-sources-"));
   const configPath = join(dir, "gateway.yaml");
-  writeFileSync(configPath, SOURCES_CONFIG);
-  const settings = sourceSettings(receiver.url);
+  writeFileSync(configPath, SOURCES_CONFIG + PUBLISH_SOURCES_YAML);
+  const settings = { ...sourceSettings(receiver.url), ...publishSettings };
+  await preparePublishCases();
   const [served, build] = await Promise.all([
     startCli(["serve", "--config", configPath, "--port", "0"], settings),
     wranglerBuild({ gatewayConfig: configPath }),
   ]);
   server = served;
   worker = await runBuiltWorker(build.outdir, { bindings: settings });
+  const workerUrl = (await worker.ready).origin;
   runtimes.push(
     {
       name: "node",
+      url: server.url,
       async send(path, init) {
         const response = await fetch(`${server.url}${path}`, { method: "POST", ...init });
         return { status: response.status, text: await response.text() };
@@ -49,6 +61,7 @@ beforeAll(async () => {
     },
     {
       name: "workers",
+      url: workerUrl,
       async send(path, init) {
         const response = await worker.dispatchFetch(`http://gateway${path}`, { method: "POST", ...init });
         return { status: response.status, text: await response.text() };
@@ -72,7 +85,7 @@ function receivedSince(from: number, path: string): Record<string, unknown>[] {
 describe.each(["node", "workers"])("sources on %s", (runtimeName) => {
   const runtime = () => runtimes.find((r) => r.name === runtimeName) as Runtime;
 
-  it.each(SOURCE_CASES)("$name", async (c) => {
+  it.each([...SOURCE_CASES, ...PUBLISH_CASES])("$name", async (c) => {
     const request = c.request();
     const before = receiver.requests.length;
     const answer = await runtime().send(request.path, request);
@@ -81,4 +94,12 @@ describe.each(["node", "workers"])("sources on %s", (runtimeName) => {
     c.check?.(delivered, answer.text);
     if (c.deliveredTo === undefined) expect(receiver.requests.length).toBe(before);
   });
+});
+
+describe.each(["node", "workers"])("cloud publish APIs on %s, with the official clients", (runtimeName) => {
+  publishWithOfficialClients(() => ({
+    url: (runtimes.find((r) => r.name === runtimeName) as Runtime).url,
+    receivedSince: (from) => receivedSince(from, "/sources"),
+    requestCount: () => receiver.requests.length,
+  }));
 });

@@ -52,8 +52,11 @@ function readMessage(value: unknown, index: number, failures: FailureList): Publ
   let dataBase64: string | undefined;
   if (value.data !== undefined && value.data !== null) {
     const canonical = typeof value.data === "string" ? canonicalBase64(value.data) : undefined;
-    if (canonical === undefined) fail("/data", "invalid-base64", "data must be a base64 string");
-    else if (canonical !== "") {
+    if (canonical === undefined) {
+      fail("/data", "invalid-base64", "data must be a base64 string");
+      return undefined;
+    }
+    if (canonical !== "") {
       dataBase64 = canonical;
       data = decodeBase64(canonical) as Uint8Array;
     }

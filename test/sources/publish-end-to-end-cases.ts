@@ -1,0 +1,175 @@
+/**
+ * The cloud publish APIs in the end-to-end test: their entries in the shared
+ * config, their settings, and the requests every runtime gets, shaped as the
+ * official clients send them (the test also runs the clients themselves).
+ */
+import { AzureKeyCredential, generateSharedAccessSignature } from "@azure/eventgrid";
+import { expect } from "vitest";
+import type { SourceCase } from "./end-to-end-cases.js";
+
+/** Entries of `ingest.sources`, indented to follow the shared config's. */
+export const PUBLISH_SOURCES_YAML = `    - path: /api/events
+      type: eventgrid-publish
+      keys: ["\${env:EVENTGRID_KEY}"]
+      sasResources: ["https://gateway.example.com/api/events"]
+      topic: /subscriptions/0000/resourceGroups/shop/providers/Microsoft.EventGrid/topics/orders
+    - path: "/v1/projects/{project}/topics/{topic}:publish"
+      type: pubsub-publish
+      apiKeys: ["\${env:PUBSUB_API_KEY}"]
+`;
+
+export const EVENTGRID_KEY = Buffer.from("eventgrid-topic-key-for-the-tests").toString("base64");
+export const PUBSUB_API_KEY = "pubsub-api-key-for-the-tests";
+
+export const publishSettings: Record<string, string> = { EVENTGRID_KEY, PUBSUB_API_KEY };
+
+const EG_PATH = "/api/events?api-version=2018-01-01";
+const PUBSUB_PATH = "/v1/projects/shop/topics/orders:publish?$alt=json%3Benum-encoding=int";
+
+let sasToken = "";
+/** Made once before the cases run: the client's generator is asynchronous. */
+export async function preparePublishCases(): Promise<void> {
+  sasToken = await generateSharedAccessSignature(
+    "https://gateway.example.com/api/events",
+    new AzureKeyCredential(EVENTGRID_KEY),
+    new Date(Date.now() + 3_600_000),
+  );
+}
+
+const CE_BATCH = JSON.stringify([
+  { specversion: "1.0", id: "eg-ce-1", type: "com.example.order.created", source: "/shop", data: { n: 1 } },
+]);
+
+const EG_BATCH = JSON.stringify([
+  {
+    id: "eg-1",
+    eventType: "Shop.Order.Created",
+    subject: "orders/1",
+    eventTime: "2026-12-02T10:00:00.000Z",
+    dataVersion: "1.0",
+    data: { n: 1 },
+  },
+]);
+
+const pubsubHeaders = { "content-type": "application/json", "x-goog-api-key": PUBSUB_API_KEY };
+
+export const PUBLISH_CASES: readonly SourceCase[] = [
+  {
+    name: "eventgrid-publish: a CloudEvents batch with aeg-sas-key is answered 200, empty, as Event Grid answers",
+    request: () => ({
+      path: EG_PATH,
+      headers: {
+        "content-type": "application/cloudevents-batch+json; charset=utf-8",
+        "aeg-sas-key": EVENTGRID_KEY,
+      },
+      body: CE_BATCH,
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered, answer) {
+      expect(answer).toBe("");
+      expect(delivered).toEqual([expect.objectContaining({ id: "eg-ce-1", data: { n: 1 } })]);
+    },
+  },
+  {
+    name: "eventgrid-publish: Event Grid schema with an aeg-sas-token, mapped to a CloudEvent",
+    request: () => ({
+      path: EG_PATH,
+      headers: { "content-type": "application/json; charset=utf-8", "aeg-sas-token": sasToken },
+      body: EG_BATCH,
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered) {
+      expect(delivered).toEqual([
+        {
+          specversion: "1.0",
+          id: "eg-1",
+          type: "Shop.Order.Created",
+          source: "/subscriptions/0000/resourceGroups/shop/providers/Microsoft.EventGrid/topics/orders",
+          subject: "orders/1",
+          time: "2026-12-02T10:00:00.000Z",
+          dataversion: "1.0",
+          datacontenttype: "application/json",
+          data: { n: 1 },
+        },
+      ]);
+    },
+  },
+  {
+    name: "eventgrid-publish: a wrong aeg-sas-key is a 401 problem",
+    request: () => ({
+      path: EG_PATH,
+      headers: { "content-type": "application/cloudevents-batch+json", "aeg-sas-key": "d3Jvbmc=" },
+      body: CE_BATCH,
+    }),
+    status: 401,
+    check(_delivered, answer) {
+      expect(JSON.parse(answer).code).toBe("source-unauthenticated");
+    },
+  },
+  {
+    name: "pubsub-publish: a plain message becomes messagePublished, its id in messageIds",
+    request: () => ({
+      path: PUBSUB_PATH,
+      headers: pubsubHeaders,
+      body: JSON.stringify({ messages: [{ data: "eyJuIjoxfQ==", attributes: { origin: "web" } }] }),
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered, answer) {
+      const { messageIds } = JSON.parse(answer) as { messageIds: string[] };
+      expect(delivered).toEqual([
+        expect.objectContaining({
+          id: messageIds[0],
+          type: "google.cloud.pubsub.topic.v1.messagePublished",
+          source: "//pubsub.googleapis.com/projects/shop/topics/orders",
+          data: {
+            message: expect.objectContaining({
+              data: "eyJuIjoxfQ==",
+              attributes: { origin: "web" },
+              messageId: messageIds[0],
+            }),
+          },
+        }),
+      ]);
+    },
+  },
+  {
+    name: "pubsub-publish: a message with ce- attributes is that CloudEvent",
+    request: () => ({
+      path: PUBSUB_PATH,
+      headers: pubsubHeaders,
+      body: JSON.stringify({
+        messages: [
+          {
+            data: "eyJuIjoxfQ==",
+            attributes: {
+              "ce-specversion": "1.0",
+              "ce-id": "ps-ce-1",
+              "ce-type": "com.example.t",
+              "ce-source": "/s",
+              "content-type": "application/json",
+            },
+          },
+        ],
+      }),
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered, answer) {
+      expect(JSON.parse(answer)).toEqual({ messageIds: ["ps-ce-1"] });
+      expect(delivered).toEqual([
+        expect.objectContaining({ id: "ps-ce-1", type: "com.example.t", data: { n: 1 } }),
+      ]);
+    },
+  },
+  {
+    name: "pubsub-publish: data that is not base64 is a 400 naming /messages/0/data",
+    request: () => ({ path: PUBSUB_PATH, headers: pubsubHeaders, body: '{"messages":[{"data":"%%%"}]}' }),
+    status: 400,
+    check(_delivered, answer) {
+      expect(JSON.parse(answer).errors).toEqual([expect.objectContaining({ pointer: "/messages/0/data" })]);
+    },
+  },
+];
