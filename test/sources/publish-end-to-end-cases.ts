@@ -13,6 +13,10 @@ export const PUBLISH_SOURCES_YAML = `    - path: /api/events
       keys: ["\${env:EVENTGRID_KEY}"]
       sasResources: ["https://gateway.example.com/api/events"]
       topic: /subscriptions/0000/resourceGroups/shop/providers/Microsoft.EventGrid/topics/orders
+    - path: "/topics/{topic}:publish"
+      type: eventgrid-publish
+      namespace: true
+      keys: ["\${env:EVENTGRID_KEY}"]
     - path: "/v1/projects/{project}/topics/{topic}:publish"
       type: pubsub-publish
       apiKeys: ["\${env:PUBSUB_API_KEY}"]
@@ -106,6 +110,23 @@ export const PUBLISH_CASES: readonly SourceCase[] = [
     status: 401,
     check(_delivered, answer) {
       expect(JSON.parse(answer).code).toBe("source-unauthenticated");
+    },
+  },
+  {
+    name: "eventgrid-publish, namespace: a CloudEvents batch with SharedAccessKey is answered 200 {}",
+    request: () => ({
+      path: "/topics/orders:publish?api-version=2024-06-01",
+      headers: {
+        "content-type": "application/cloudevents-batch+json; charset=utf-8",
+        authorization: `SharedAccessKey ${EVENTGRID_KEY}`,
+      },
+      body: CE_BATCH.replace("eg-ce-1", "ns-ce-1"),
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered, answer) {
+      expect(JSON.parse(answer)).toEqual({});
+      expect(delivered).toEqual([expect.objectContaining({ id: "ns-ce-1" })]);
     },
   },
   {

@@ -79,8 +79,21 @@ export class EventGridCredentials {
     this.#entra = options.entra === undefined ? undefined : jwtAuthenticator(options.entra);
   }
 
-  /** Resolves when the request carries a valid credential; throws 401 (or 503 when Entra's keys cannot be fetched). */
-  async verify(headers: HeaderReader, now: number): Promise<void> {
+  /**
+   * Resolves when the request carries a valid credential; throws 401 (or 503
+   * when Entra's keys cannot be fetched). A namespace takes a key as
+   * `Authorization: SharedAccessKey <key>` and no SAS token; a topic takes
+   * the aeg-* headers.
+   */
+  async verify(headers: HeaderReader, now: number, namespace: boolean): Promise<void> {
+    const authorization = headers.get("authorization");
+    if (namespace) {
+      const shared = /^SharedAccessKey[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "")?.[1];
+      if (shared !== undefined) return this.#verifyKey(shared);
+      const bearer = bearerOf(headers, undefined);
+      if (bearer !== undefined) return this.#verifyBearer(headers, bearer);
+      throw unauthenticated("eventgrid-publish (namespace): no SharedAccessKey or bearer token");
+    }
     const key = headers.get("aeg-sas-key");
     if (key !== null) return this.#verifyKey(key);
     const token = headers.get("aeg-sas-token");
@@ -92,10 +105,9 @@ export class EventGridCredentials {
   }
 
   async #verifyKey(presented: string): Promise<void> {
-    if (this.#keys.count === 0)
-      throw unauthenticated("eventgrid-publish: aeg-sas-key given, no keys configured");
+    if (this.#keys.count === 0) throw unauthenticated("eventgrid-publish: a key given, no keys configured");
     if (!(await this.#keys.matches(presented)))
-      throw unauthenticated("eventgrid-publish: aeg-sas-key matches none of the keys");
+      throw unauthenticated("eventgrid-publish: the key matches none of the keys");
   }
 
   async #verifySas(token: string, now: number): Promise<void> {

@@ -38,6 +38,12 @@ export const eventGridSourceOptionsSchema: JsonSchema = {
       description:
         "Microsoft Entra ID bearer tokens: issuer (https://login.microsoftonline.com/<tenant>/v2.0), audience (https://eventgrid.azure.net) and jwksUrl or keys, checked like auth.jwt.",
     },
+    namespace: {
+      type: "boolean",
+      default: false,
+      description:
+        "true: serve a namespace topic's publish API (path .../topics/{topic}:publish, CloudEvents only, Authorization: SharedAccessKey <key> or Entra ID), answered 200 {}.",
+    },
     topic: {
       type: "string",
       minLength: 1,

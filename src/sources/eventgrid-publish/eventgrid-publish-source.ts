@@ -12,6 +12,11 @@
  *
  * Answered `200` with an empty body, as Event Grid answers (the SDK treats
  * anything else as a failure, and its caller retries).
+ *
+ * With `namespace: true`, the namespace topic publish API instead:
+ * `POST .../topics/{topic}:publish?api-version=...`, CloudEvents only,
+ * `Authorization: SharedAccessKey <key>` or an Entra ID bearer, answered
+ * `200 {}`.
  */
 import type { JwtConfig } from "../../auth/auth-config.js";
 import { decodeHttpRequest, scanJsonBody } from "../../bindings/http/decode.js";
@@ -26,6 +31,7 @@ import type {
   SourceRequest,
   SourceType,
 } from "../source.js";
+import { SourceOptionError } from "../source.js";
 import { EventGridCredentials } from "./eventgrid-credentials.js";
 import { checkEntraOptions, eventGridSourceOptionsSchema } from "./eventgrid-publish-schema.js";
 import { eventGridSchemaEvent } from "./eventgrid-schema-events.js";
@@ -36,9 +42,13 @@ export interface EventGridPublishSourceConfig extends SourceConfig {
   readonly entra?: JwtConfig;
   /** `source` for Event Grid schema events without a `topic`. */
   readonly topic?: string;
+  /** Serve a namespace topic's publish API (`:publish`) rather than a topic's. */
+  readonly namespace?: boolean;
 }
 
-const EMPTY_200: SourceAcceptedReply = { status: 200, body: "" };
+const TOPIC_REPLY: SourceAcceptedReply = { status: 200, body: "" };
+const NAMESPACE_REPLY: SourceAcceptedReply = { status: 200, body: "{}" };
+const NAMESPACE_PATH = /\/topics\/[^/]+:publish$/;
 
 /** 400 for a request without `api-version`, which Event Grid refuses too. */
 function missingApiVersion(): GatewayError {
@@ -60,17 +70,24 @@ class EventGridPublishSource implements Source {
   readonly verifiesSender = true;
   readonly #credentials: EventGridCredentials;
   readonly #topic: string | undefined;
+  readonly #namespace: boolean;
 
   constructor(config: EventGridPublishSourceConfig) {
     this.path = config.path;
     this.maxBodyBytes = config.maxBodyBytes;
     this.#topic = config.topic;
+    this.#namespace = config.namespace === true;
+    if (this.#namespace && !NAMESPACE_PATH.test(config.path))
+      throw new SourceOptionError(
+        ["path"],
+        "a namespace topic's publish path ends in /topics/{topic}:publish",
+      );
     checkEntraOptions(config.entra);
     this.#credentials = new EventGridCredentials(config);
   }
 
   async decode(request: SourceRequest): Promise<SourceOutcome> {
-    await this.#credentials.verify(request.headers, request.receivedAt);
+    await this.#credentials.verify(request.headers, request.receivedAt, this.#namespace);
     const apiVersion = request.query["api-version"];
     if (typeof apiVersion !== "string" || apiVersion === "") throw missingApiVersion();
     const contentType = request.headers.get("content-type") ?? "";
@@ -82,6 +99,10 @@ class EventGridPublishSource implements Source {
       return { kind: "events", batch: decoded.mode === "batch", events: [...decoded.events] };
     }
     const essence = parseMediaType(contentType)?.essence;
+    if (this.#namespace)
+      throw unsupportedMediaType(
+        `A namespace topic takes application/cloudevents-batch+json or application/cloudevents+json, not "${contentType}"`,
+      );
     if (essence !== "application/json")
       throw unsupportedMediaType(
         `Send application/json (Event Grid schema) or application/cloudevents-batch+json, not "${contentType}"`,
@@ -106,14 +127,14 @@ class EventGridPublishSource implements Source {
   }
 
   acceptedReply(): SourceAcceptedReply {
-    return EMPTY_200;
+    return this.#namespace ? NAMESPACE_REPLY : TOPIC_REPLY;
   }
 }
 
 export const eventGridPublishSourceType: SourceType = {
   type: "eventgrid-publish",
   description:
-    "The Event Grid topic publish API (CloudEvents or Event Grid schema; aeg-sas-key, aeg-sas-token or Entra ID bearer), answered 200 as Event Grid answers",
+    "The Event Grid publish API of a topic (CloudEvents or Event Grid schema; aeg-sas-key, aeg-sas-token or Entra ID bearer) or of a namespace topic (namespace: true), answered 200 as Event Grid answers",
   optionsSchema: eventGridSourceOptionsSchema,
   create: (config) => new EventGridPublishSource(config as EventGridPublishSourceConfig),
 };
