@@ -20,8 +20,8 @@ beforeAll(async () => {
   receiving = await listeningGateway({
     ingest: {
       sources: [
-        { path: "/topics/{topic}:publish", type: "eventgrid-publish", namespace: true, keys: [KEY] },
-        { path: "/api/events", type: "eventgrid-publish", keys: [KEY] },
+        { path: "/topics/{topic}:publish", type: "eventgrid-publish", namespace: true, accessKeys: [KEY] },
+        { path: "/api/events", type: "eventgrid-publish", accessKeys: [KEY] },
       ],
     },
   });

@@ -49,7 +49,7 @@ const config = (resource: string, jwksUrl: string): GatewayConfig => ({
       {
         path: "/api/events",
         type: "eventgrid-publish",
-        keys: [OTHER_KEY, KEY],
+        accessKeys: [OTHER_KEY, KEY],
         sasResources: [resource],
         topic: TOPIC,
         entra: { issuer: ISSUER, audience: AUDIENCE, jwksUrl },

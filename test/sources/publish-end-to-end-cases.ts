@@ -10,13 +10,13 @@ import type { SourceCase } from "./end-to-end-cases.js";
 /** Entries of `ingest.sources`, indented to follow the shared config's. */
 export const PUBLISH_SOURCES_YAML = `    - path: /api/events
       type: eventgrid-publish
-      keys: ["\${env:EVENTGRID_KEY}"]
+      accessKeys: ["\${env:EVENTGRID_KEY}"]
       sasResources: ["https://gateway.example.com/api/events"]
       topic: /subscriptions/0000/resourceGroups/shop/providers/Microsoft.EventGrid/topics/orders
     - path: "/topics/{topic}:publish"
       type: eventgrid-publish
       namespace: true
-      keys: ["\${env:EVENTGRID_KEY}"]
+      accessKeys: ["\${env:EVENTGRID_KEY}"]
     - path: "/v1/projects/{project}/topics/{topic}:publish"
       type: pubsub-publish
       apiKeys: ["\${env:PUBSUB_API_KEY}"]

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigIssue } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { nodeTargets } from "../../src/entries/node/targets.js";
+import { SecretRedactor } from "../../src/observe/redact.js";
 import { compileSourcePath } from "../../src/sources/source-path.js";
 import { configIssues } from "../support/config-issues.js";
 
@@ -53,7 +54,7 @@ describe("publish sources' options", () => {
       withSource(
         "    - path: /api/events",
         "      type: eventgrid-publish",
-        '      keys: ["c2VjcmV0LWtleS1ieXRlcw=="]',
+        '      accessKeys: ["c2VjcmV0LWtleS1ieXRlcw=="]',
         "      sasResources: [https://gateway.example.com/api/events]",
         "      topic: /subscriptions/0/topics/orders",
         '    - path: "/v1/projects/{project}/topics/{topic}:publish"',
@@ -83,10 +84,14 @@ describe("publish sources' options", () => {
 
   it("eventgrid-publish: a key that is not base64 is refused at its position", () => {
     const issues = issuesOf(
-      withSource("    - path: /api/events", "      type: eventgrid-publish", '      keys: ["not base64!"]'),
+      withSource(
+        "    - path: /api/events",
+        "      type: eventgrid-publish",
+        '      accessKeys: ["not base64!"]',
+      ),
     );
     expect(issues).toEqual([
-      expect.objectContaining({ path: expect.stringContaining("ingest.sources[0].keys[0]") }),
+      expect.objectContaining({ path: expect.stringContaining("ingest.sources[0].accessKeys[0]") }),
     ]);
   });
 
@@ -103,5 +108,25 @@ describe("publish sources' options", () => {
       ),
     );
     expect(issues).toEqual([expect.objectContaining({ path: "ingest.sources[0].entra.jwksUrl" })]);
+  });
+});
+
+describe("publish sources' keys are secrets", () => {
+  it("the gateway redacts accessKeys and apiKeys wherever they would be written", () => {
+    const redactor = new SecretRedactor().learn({
+      ingest: {
+        sources: [
+          { path: "/api/events", type: "eventgrid-publish", accessKeys: ["c2VjcmV0LWtleS1ieXRlcw=="] },
+          {
+            path: "/v1/projects/p/topics/t:publish",
+            type: "pubsub-publish",
+            apiKeys: ["pubsub-key-0123456789"],
+          },
+        ],
+      },
+    });
+    const text = redactor.text("got c2VjcmV0LWtleS1ieXRlcw== and pubsub-key-0123456789");
+    expect(text).not.toContain("c2VjcmV0LWtleS1ieXRlcw==");
+    expect(text).not.toContain("pubsub-key-0123456789");
   });
 });

@@ -27,7 +27,7 @@ import { PresentedKeys } from "../signature/presented-keys.js";
 
 export interface EventGridCredentialOptions {
   /** The topic's access keys (base64, as Azure issues them). */
-  readonly keys?: readonly string[];
+  readonly accessKeys?: readonly string[];
   /** The URLs an aeg-sas-token's `r` may name. */
   readonly sasResources?: readonly string[];
   readonly entra?: JwtConfig;
@@ -69,10 +69,10 @@ export class EventGridCredentials {
   readonly #entra: Authenticator | undefined;
 
   constructor(options: EventGridCredentialOptions) {
-    this.#keys = new PresentedKeys(options.keys ?? []);
+    this.#keys = new PresentedKeys(options.accessKeys ?? []);
     // The schema lets only base64 keys in; one that is not could never sign a token.
     this.#signingKeys = new HmacSecrets(
-      (options.keys ?? []).flatMap((key) => decodeBase64(key) ?? []),
+      (options.accessKeys ?? []).flatMap((key) => decodeBase64(key) ?? []),
       "SHA-256",
     );
     this.#resources = new Set((options.sasResources ?? []).map(resourceKey));
@@ -105,9 +105,10 @@ export class EventGridCredentials {
   }
 
   async #verifyKey(presented: string): Promise<void> {
-    if (this.#keys.count === 0) throw unauthenticated("eventgrid-publish: a key given, no keys configured");
+    if (this.#keys.count === 0)
+      throw unauthenticated("eventgrid-publish: a key given, no accessKeys configured");
     if (!(await this.#keys.matches(presented)))
-      throw unauthenticated("eventgrid-publish: the key matches none of the keys");
+      throw unauthenticated("eventgrid-publish: the key matches none of the accessKeys");
   }
 
   async #verifySas(token: string, now: number): Promise<void> {
@@ -133,7 +134,7 @@ export class EventGridCredentials {
       signatureBytes === undefined ||
       !(await this.#signingKeys.verifiesAny([signatureBytes], concatBytes(unsigned)))
     )
-      throw unauthenticated("eventgrid-publish: aeg-sas-token's signature matches none of the keys");
+      throw unauthenticated("eventgrid-publish: aeg-sas-token's signature matches none of the accessKeys");
   }
 
   async #verifyBearer(headers: HeaderReader, bearer: string): Promise<void> {

@@ -14,9 +14,9 @@ const {
 
 export const eventGridSourceOptionsSchema: JsonSchema = {
   type: "object",
-  anyOf: [{ required: ["keys"] }, { required: ["entra"] }],
+  anyOf: [{ required: ["accessKeys"] }, { required: ["entra"] }],
   properties: {
-    keys: {
+    accessKeys: {
       type: "array",
       minItems: 1,
       items: { type: "string", pattern: BASE64_PATTERN, minLength: 4 },

@@ -37,7 +37,7 @@ import { checkEntraOptions, eventGridSourceOptionsSchema } from "./eventgrid-pub
 import { eventGridSchemaEvent } from "./eventgrid-schema-events.js";
 
 export interface EventGridPublishSourceConfig extends SourceConfig {
-  readonly keys?: readonly string[];
+  readonly accessKeys?: readonly string[];
   readonly sasResources?: readonly string[];
   readonly entra?: JwtConfig;
   /** `source` for Event Grid schema events without a `topic`. */
