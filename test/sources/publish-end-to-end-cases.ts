@@ -5,14 +5,22 @@
  */
 import { AzureKeyCredential, generateSharedAccessSignature } from "@azure/eventgrid";
 import { expect } from "vitest";
+import { type SigningKey, signingKey, signToken } from "../support/jwks-server.js";
 import type { SourceCase } from "./end-to-end-cases.js";
 
-/** Entries of `ingest.sources`, indented to follow the shared config's. */
-export const PUBLISH_SOURCES_YAML = `    - path: /api/events
+const ENTRA_ISSUER = "https://login.microsoftonline.com/tenant-1/v2.0";
+const ENTRA_AUDIENCE = "https://eventgrid.azure.net";
+
+/** Entries of `ingest.sources`, indented to follow the shared config's (after preparePublishCases). */
+export const publishSourcesYaml = () => `    - path: /api/events
       type: eventgrid-publish
       accessKeys: ["\${env:EVENTGRID_KEY}"]
       sasResources: ["https://gateway.example.com/api/events"]
       topic: /subscriptions/0000/resourceGroups/shop/providers/Microsoft.EventGrid/topics/orders
+      entra:
+        issuer: ${ENTRA_ISSUER}
+        audience: ${ENTRA_AUDIENCE}
+        keys: [${JSON.stringify(entraKey?.jwk)}]
     - path: "/topics/{topic}:publish"
       type: eventgrid-publish
       namespace: true
@@ -31,8 +39,17 @@ const EG_PATH = "/api/events?api-version=2018-01-01";
 const PUBSUB_PATH = "/v1/projects/shop/topics/orders:publish?$alt=json%3Benum-encoding=int";
 
 let sasToken = "";
-/** Made once before the cases run: the client's generator is asynchronous. */
+let entraKey: SigningKey | undefined;
+const bearer: Record<string, string> = {};
+/** Made once before the config is written and the cases run: the key and tokens are made asynchronously. */
 export async function preparePublishCases(): Promise<void> {
+  entraKey = await signingKey("entra-e2e", "ES256");
+  bearer.valid = await signToken(entraKey, { iss: ENTRA_ISSUER, aud: ENTRA_AUDIENCE, sub: "app-1" });
+  bearer.otherAudience = await signToken(entraKey, {
+    iss: ENTRA_ISSUER,
+    aud: "https://management.azure.com",
+    sub: "app-1",
+  });
   sasToken = await generateSharedAccessSignature(
     "https://gateway.example.com/api/events",
     new AzureKeyCredential(EVENTGRID_KEY),
@@ -99,6 +116,34 @@ export const PUBLISH_CASES: readonly SourceCase[] = [
         },
       ]);
     },
+  },
+  {
+    name: "eventgrid-publish: an Entra ID bearer token (jose, static key) is accepted",
+    request: () => ({
+      path: EG_PATH,
+      headers: {
+        "content-type": "application/cloudevents-batch+json",
+        authorization: `Bearer ${bearer.valid}`,
+      },
+      body: CE_BATCH.replace("eg-ce-1", "entra-ce-1"),
+    }),
+    status: 200,
+    deliveredTo: "/sources",
+    check(delivered) {
+      expect(delivered).toEqual([expect.objectContaining({ id: "entra-ce-1" })]);
+    },
+  },
+  {
+    name: "eventgrid-publish: a bearer token for another audience is a 401",
+    request: () => ({
+      path: EG_PATH,
+      headers: {
+        "content-type": "application/cloudevents-batch+json",
+        authorization: `Bearer ${bearer.otherAudience}`,
+      },
+      body: CE_BATCH,
+    }),
+    status: 401,
   },
   {
     name: "eventgrid-publish: a wrong aeg-sas-key is a 401 problem",

@@ -16,9 +16,9 @@ import { SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases
 import { publishWithOfficialClients } from "./publish-clients-end-to-end.js";
 import {
   PUBLISH_CASES,
-  PUBLISH_SOURCES_YAML,
   preparePublishCases,
   publishSettings,
+  publishSourcesYaml,
 } from "./publish-end-to-end-cases.js";
 
 interface Runtime {
@@ -40,9 +40,9 @@ beforeAll(async () => {
   receiver = await startHttpReceiver();
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-sources-"));
   const configPath = join(dir, "gateway.yaml");
-  writeFileSync(configPath, SOURCES_CONFIG + PUBLISH_SOURCES_YAML);
-  const settings = { ...sourceSettings(receiver.url), ...publishSettings };
   await preparePublishCases();
+  writeFileSync(configPath, SOURCES_CONFIG + publishSourcesYaml());
+  const settings = { ...sourceSettings(receiver.url), ...publishSettings };
   const [served, build] = await Promise.all([
     startCli(["serve", "--config", configPath, "--port", "0"], settings),
     wranglerBuild({ gatewayConfig: configPath }),
