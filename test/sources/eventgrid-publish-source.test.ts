@@ -257,7 +257,9 @@ describe("eventgrid-publish over plain HTTP", () => {
   it("no api-version is a 400 that names it", async () => {
     const response = await post("", "application/cloudevents-batch+json", "[]");
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ errors: [{ code: "missing-api-version" }] });
+    expect(await response.json()).toMatchObject({
+      errors: [{ query: "api-version", code: "missing-api-version" }],
+    });
   });
 
   it("an Event Grid event without eventTime is a 400 naming /0/eventTime", async () => {

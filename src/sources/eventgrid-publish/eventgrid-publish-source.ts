@@ -55,7 +55,7 @@ function missingApiVersion(): GatewayError {
   return new GatewayError("unmappable-request", "The api-version query parameter is required", {
     failures: [
       {
-        pointer: "",
+        query: "api-version",
         code: "missing-api-version",
         detail: "query parameter api-version is missing (the Event Grid SDKs send api-version=2018-01-01)",
       },
