@@ -22,6 +22,37 @@ export const grantsSchema: JsonSchema = {
   },
 };
 
+/** The `auth.jwt` scheme's options (a JWT-checking source reuses them). */
+export const jwtSchema: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    jwksUrl: {
+      type: "string",
+      description:
+        "The issuer's JWKS (https; http only for localhost); keys cached up to 10 minutes, fetched again on an unknown kid at most every 30 seconds.",
+    },
+    keys: {
+      type: "array",
+      items: { type: "object", required: ["kty"] },
+      description: "Static public keys (JWK), tried before the JWKS.",
+    },
+    issuer: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+    audience: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+    algorithms: {
+      type: "array",
+      minItems: 1,
+      uniqueItems: true,
+      items: { enum: [...JWT_ALGORITHMS] },
+      description: "Signature algorithms accepted (public-key only; default all); none and HS* never are.",
+    },
+    clockSkewSeconds: { type: "integer", minimum: 0, default: 30 },
+    requiredClaims: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+    principalClaim: { type: "string", default: "sub" },
+    grants: grantsSchema,
+  },
+};
+
 const rateLimit: JsonSchema = {
   type: "object",
   additionalProperties: false,
@@ -59,36 +90,7 @@ export const authSchema: JsonSchema = {
         },
       },
     },
-    jwt: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        jwksUrl: {
-          type: "string",
-          description:
-            "The issuer's JWKS (https; http only for localhost); keys cached up to 10 minutes, fetched again on an unknown kid at most every 30 seconds.",
-        },
-        keys: {
-          type: "array",
-          items: { type: "object", required: ["kty"] },
-          description: "Static public keys (JWK), tried before the JWKS.",
-        },
-        issuer: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
-        audience: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
-        algorithms: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          items: { enum: [...JWT_ALGORITHMS] },
-          description:
-            "Signature algorithms accepted (public-key only; default all); none and HS* never are.",
-        },
-        clockSkewSeconds: { type: "integer", minimum: 0, default: 30 },
-        requiredClaims: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
-        principalClaim: { type: "string", default: "sub" },
-        grants: grantsSchema,
-      },
-    },
+    jwt: jwtSchema,
     rateLimits: {
       type: "object",
       additionalProperties: false,

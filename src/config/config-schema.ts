@@ -162,6 +162,17 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "On SIGTERM: how long the outbox dispatcher's deliveries in flight may take to finish before the log is closed (what was not delivered stays in the outbox).",
           },
+          tls: {
+            type: "object",
+            additionalProperties: false,
+            required: ["certFile", "keyFile"],
+            properties: {
+              certFile: { type: "string", minLength: 1, description: "The certificate chain, PEM." },
+              keyFile: { type: "string", minLength: 1, description: "Its private key, PEM." },
+            },
+            description:
+              "Node: serve https instead of http (relative paths from the config's folder; read at start, not on reload). Workers: ignored, the platform terminates TLS.",
+          },
           bodyTimeoutMs: {
             type: "integer",
             minimum: 100,

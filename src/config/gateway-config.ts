@@ -78,6 +78,8 @@ export interface GatewayConfig {
     readonly maxInFlight?: number;
     /** On shutdown: how long the outbox dispatcher's deliveries in flight may take (default 10 s). */
     readonly shutdownGraceMs?: number;
+    /** Node: serve https with this certificate and key (PEM files); Workers: the platform's TLS. */
+    readonly tls?: { readonly certFile: string; readonly keyFile: string };
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

@@ -10,9 +10,9 @@ export function sourceSchema(sources: SourceCatalog): JsonSchema {
   const common = {
     path: {
       type: "string",
-      pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
+      pattern: "^/(?:[A-Za-z0-9._~!$&'()*+,;=:@%/-]|\\{[a-z][A-Za-z0-9]*\\})*$",
       description:
-        "The path the source answers POST on (no query); not /events, /healthz, /readyz or /status.",
+        "The path the source answers POST on (no query); not /events, /healthz, /readyz or /status. A {name} part matches one or more characters other than / and : and is given to the source (/v1/projects/{project}/topics/{topic}:publish).",
     },
     type: {
       enum: types,

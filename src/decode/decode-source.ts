@@ -11,10 +11,11 @@ import type { RequestDecoder } from "./decoded.js";
 
 export function sourceDecoder(source: Source, limits: IngressLimits): RequestDecoder {
   const label = `source:${source.type}`;
-  return async (request, ctx) => {
+  return async (request, ctx, pathParams) => {
     const body = await request.readBody(source.maxBodyBytes ?? limits.maxBodyBytes);
     const outcome = await source.decode({
       path: source.path,
+      pathParams,
       headers: request.headers,
       query: queryObject(request.url === undefined ? "" : new URL(request.url).search),
       body,

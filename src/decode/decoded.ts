@@ -5,6 +5,7 @@
 import type { RequestContext } from "../context/request-context.js";
 import type { RawEvents } from "../event/raw-event.js";
 import type { GatewayReply } from "../respond/reply.js";
+import type { PathParams } from "../sources/source-path.js";
 import type { IngressRequest } from "./ingress-request.js";
 
 export type Decoded =
@@ -18,4 +19,9 @@ export type Decoded =
     }
   | { readonly kind: "reply"; readonly reply: GatewayReply };
 
-export type RequestDecoder = (request: IngressRequest, ctx: RequestContext) => Promise<Decoded>;
+/** `pathParams`: the `{name}` parts of a source's templated path, as this request filled them in. */
+export type RequestDecoder = (
+  request: IngressRequest,
+  ctx: RequestContext,
+  pathParams: PathParams,
+) => Promise<Decoded>;

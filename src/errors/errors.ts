@@ -14,6 +14,8 @@ export interface FieldFailure {
   readonly pointer?: string;
   /** The HTTP header at fault, in binary mode. */
   readonly header?: string;
+  /** The query parameter at fault (a cloud publish API's `api-version`). */
+  readonly query?: string;
   /** The delivery target at fault, for routing and delivery failures. */
   readonly target?: string;
   /** The route at fault, for a failed transform: the pointer is then into the event it made. */

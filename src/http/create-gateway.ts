@@ -303,12 +303,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   // Sources' paths change with the config, so one route looks them up in the current generation.
   app.all("*", async (c) => {
     const path = pathWithinGateway(c.req.path, c.req.routePath);
-    if (!current.sourceHandlers.has(path))
+    const found = current.findSource(path);
+    if (found === undefined)
       return problemResponse(new GatewayError("not-found", `No resource at ${c.req.path}`));
-    if (c.req.method === "OPTIONS") return current.handleOptions(path, c.req.raw);
+    if (c.req.method === "OPTIONS") return current.handleOptions(found.template, c.req.raw);
     if (c.req.method !== "POST") {
       return withCorsResponse(
-        current.cors.get(path),
+        current.cors.get(found.template),
         c.req.raw,
         problemResponse(
           new GatewayError("method-not-allowed", "Send webhooks with POST", { headers: { allow: "POST" } }),
@@ -350,11 +351,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     handleSource(path, request) {
       const state = current;
-      const handleSource = state.sourceHandlers.get(path);
-      if (handleSource === undefined) return undefined;
+      const found = state.findSource(path);
+      const handleSource = found === undefined ? undefined : state.sourceHandlers.get(found.template);
+      if (found === undefined || handleSource === undefined) return undefined;
       const counter = inFlight;
       counter.enter();
-      return handleSource(request)
+      return handleSource(request, found.params)
         .then((reply) => redactReply(reply, secrets))
         .finally(() => counter.leave());
     },

@@ -18,10 +18,12 @@ import type { CloudEvent } from "../event/cloud-event.js";
 import type { RateLimitStage } from "../limits/rate-limit-stage.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
-import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
+import { type AcceptedBody, acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
 import type { GatewayReply } from "../respond/reply.js";
 import { type DeliveryPlan, planDeliveries } from "../route/plan-deliveries.js";
 import type { RoutingTable } from "../route/routing-table.js";
+import type { SourceAcceptedReply } from "../sources/source.js";
+import { NO_PATH_PARAMS, type PathParams } from "../sources/source-path.js";
 import { routeAndTransform } from "../transform/transform-stage.js";
 import { type ContractVerdict, type EventValidator, validateEvents } from "../validate/event-validator.js";
 
@@ -106,6 +108,15 @@ export interface PathOptions {
   readonly senderProvenInDecode?: boolean;
   /** The path's events are accepted once in the outbox (`ack: async` on its source), whatever their routes say. */
   readonly acceptAsync?: boolean;
+  /** The path's own success answer (a cloud publish API's), in place of the 202; failures stay problem+json. */
+  readonly acceptedReply?: (accepted: AcceptedBody) => SourceAcceptedReply;
+}
+
+/** A source's success answer as a reply, with the request id like every other answer. */
+function sourceReply(reply: SourceAcceptedReply, requestId: string): GatewayReply {
+  const headers: Record<string, string> = { "x-request-id": requestId };
+  if (reply.body !== "") headers["content-type"] = reply.contentType ?? "application/json";
+  return { status: reply.status, headers, body: reply.body };
 }
 
 /** The pipeline for one path, its decode stage given. */
@@ -116,7 +127,10 @@ export function pipelineHandler(
   options: PathOptions = {},
 ) {
   const limitBeforeDecode = options.senderProvenInDecode !== true;
-  return async function handleRequest(request: IngressRequest): Promise<GatewayReply> {
+  return async function handleRequest(
+    request: IngressRequest,
+    pathParams: PathParams = NO_PATH_PARAMS,
+  ): Promise<GatewayReply> {
     const ctx = createRequestContext(request, {
       clock: deps.clock,
       timeoutMs: deps.deliveryTimeoutMs,
@@ -128,7 +142,7 @@ export function pipelineHandler(
       const principal = deps.admission === undefined ? undefined : await deps.admission(request, path);
       ctx.principal = principal;
       if (deps.rateLimit !== undefined && limitBeforeDecode) await deps.rateLimit(request, path, principal);
-      const decoded = await decode(request, ctx);
+      const decoded = await decode(request, ctx, pathParams);
       if (deps.rateLimit !== undefined && !limitBeforeDecode) await deps.rateLimit(request, path, principal);
       if (decoded.kind === "reply")
         return { ...decoded.reply, headers: { ...decoded.reply.headers, "x-request-id": ctx.requestId } };
@@ -160,7 +174,11 @@ export function pipelineHandler(
       });
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
-      if (verdict.accepted) return acceptedReply(verdict.body, ctx.requestId);
+      if (verdict.accepted) {
+        return options.acceptedReply === undefined
+          ? acceptedReply(verdict.body, ctx.requestId)
+          : sourceReply(options.acceptedReply(verdict.body), ctx.requestId);
+      }
       const { problem } = verdict;
       if (ctx.signal.aborted) {
         // Nobody is waiting for the answer, and no target failed: not a delivery failure.

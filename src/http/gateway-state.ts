@@ -34,12 +34,12 @@ import { rateLimitsOf } from "../limits/rate-limits.js";
 import type { Observer } from "../observe/observer.js";
 import type { GatewayReply } from "../respond/reply.js";
 import type { RoutingTable } from "../route/routing-table.js";
-import { compileSources } from "../sources/compile-sources.js";
+import { compileSources, type SourceLookup, sourceLookup } from "../sources/compile-sources.js";
 import type { SourceCatalog } from "../sources/source.js";
 import type { EventValidator } from "../validate/event-validator.js";
 import { type CorsByPath, compileCors } from "./cors/compile-cors.js";
 import { answerOptions } from "./cors/options-answer.js";
-import { withCors } from "./cors/with-cors.js";
+import { type PathHandler, withCors } from "./cors/with-cors.js";
 import { eventsHandler, type PipelineDeps, pipelineHandler } from "./events-handler.js";
 import { webhookHandshake } from "./webhook-handshake.js";
 
@@ -71,8 +71,10 @@ export interface GatewayState {
   /** The deliver stage without dedup: what replaying dead letters delivers through. */
   readonly delivery: DeliveryLayer;
   readonly handleEvents: (request: IngressRequest) => Promise<GatewayReply>;
-  /** Each source's pipeline, by its path (`/hooks/github`). */
-  readonly sourceHandlers: ReadonlyMap<string, (request: IngressRequest) => Promise<GatewayReply>>;
+  /** Each source's pipeline, by its configured path (`/hooks/github`, or a template). */
+  readonly sourceHandlers: ReadonlyMap<string, PathHandler>;
+  /** The source a request path is for (its configured path, and the template's parts); undefined: none. */
+  readonly findSource: SourceLookup;
   readonly handleHandshake: (request: Request) => Response;
   /** Each event path's CORS policy (/events and sources' paths); absent for a path without one. */
   readonly cors: CorsByPath;
@@ -161,6 +163,7 @@ export function buildState(
         pipelineHandler(pipeline, path, sourceDecoder(source, pipeline), {
           senderProvenInDecode: source.verifiesSender,
           acceptAsync: asyncSources.has(path),
+          acceptedReply: source.acceptedReply?.bind(source),
         }),
         deps.observer,
       ),
@@ -175,6 +178,7 @@ export function buildState(
     delivery,
     handleEvents: withCors(cors.get("/events"), eventsHandler(pipeline), deps.observer),
     sourceHandlers,
+    findSource: sourceLookup(sources),
     handleHandshake,
     cors,
     handleOptions: (path, request) =>

@@ -28,6 +28,9 @@ const SECRET_NAMES: ReadonlySet<string> = new Set([
   "passwd",
   "pwd",
   "secrets",
+  // Sources' lists of keys presented as they are (eventgrid-publish, pubsub-publish).
+  "accesskeys",
+  "apikeys",
   "creds",
   "credential",
   "credentials",

@@ -13,6 +13,7 @@ import {
   SourceOptionError,
   sourceTypeOf,
 } from "./source.js";
+import { compileSourcePath, NO_PATH_PARAMS, type PathParams, type SourcePath } from "./source-path.js";
 
 /** Paths the gateway answers itself. */
 export const RESERVED_PATHS: ReadonlySet<string> = new Set(["/events", "/healthz", "/readyz", "/status"]);
@@ -44,6 +45,12 @@ export function compileSources(
       });
       return;
     }
+    try {
+      compileSourcePath(config.path);
+    } catch (error) {
+      issues.push({ path: formatPath([...at, "path"]), message: describeError(error) });
+      return;
+    }
     const type = sourceTypeOf(catalog, config.type);
     if (type === undefined) {
       issues.push({
@@ -69,4 +76,31 @@ export function compileSources(
   });
   if (issues.length > 0) throw new ConfigError(issues);
   return sources;
+}
+
+/** Which source a request path is for, and the values of its template's parts. */
+export type SourceLookup = (
+  path: string,
+) => { readonly template: string; readonly params: PathParams } | undefined;
+
+/**
+ * Finds a request path's source: a literal path first (a map lookup, as
+ * before templates existed), then each templated path in config order.
+ */
+export function sourceLookup(sources: SourcesByPath): SourceLookup {
+  const templated: SourcePath[] = [];
+  const literal = new Set<string>();
+  for (const template of sources.keys()) {
+    const compiled = compileSourcePath(template);
+    if (compiled.names.length === 0) literal.add(template);
+    else templated.push(compiled);
+  }
+  return (path) => {
+    if (literal.has(path)) return { template: path, params: NO_PATH_PARAMS };
+    for (const compiled of templated) {
+      const params = compiled.match(path);
+      if (params !== undefined) return { template: compiled.template, params };
+    }
+    return undefined;
+  };
 }

@@ -11,11 +11,15 @@ import type { HeaderReader } from "../bindings/http/header-reader.js";
 import type { JsonLimits } from "../codec/json-limits.js";
 import type { RawEvent } from "../event/raw-event.js";
 import type { CorsConfig } from "../http/cors/cors-config.js";
+import type { AcceptedBody } from "../respond/accepted-response.js";
+import type { PathParams } from "./source-path.js";
 
 /** One request to a source's path, its body read within the source's limit. */
 export interface SourceRequest {
-  /** The source's configured path (`/hooks/github`). */
+  /** The source's configured path (`/hooks/github`), or its template (`/v1/projects/{project}/topics/{topic}:publish`). */
   readonly path: string;
+  /** The values of the template's `{name}` parts in this request's path; empty for a literal path. */
+  readonly pathParams: PathParams;
   readonly headers: HeaderReader;
   /** Query parameters; a name given more than once keeps every value. */
   readonly query: Readonly<Record<string, string | readonly string[]>>;
@@ -34,6 +38,20 @@ export type SourceOutcome =
   | { readonly kind: "events"; readonly batch: boolean; readonly events: readonly RawEvent[] }
   /** Answered without routing anything (GitHub's `ping`). */
   | { readonly kind: "reply"; readonly status: number; readonly body: Readonly<Record<string, unknown>> };
+
+/**
+ * The success answer of a source that stands in for an API whose clients
+ * expect that API's answer (Event Grid's empty 200, Pub/Sub's message ids),
+ * not the gateway's 202. Only the answer once every event was delivered (or
+ * accepted into the outbox) is the source's: refusals and delivery failures
+ * stay application/problem+json.
+ */
+export interface SourceAcceptedReply {
+  readonly status: number;
+  /** The body as sent; "" for none (then no content-type either). */
+  readonly body: string;
+  readonly contentType?: string;
+}
 
 export interface Source {
   readonly type: string;
@@ -58,6 +76,8 @@ export interface Source {
    * cannot become a valid event.
    */
   decode(request: SourceRequest): Promise<SourceOutcome>;
+  /** Shapes the success answer from the gateway's (events in request order); absent: the gateway's 202. */
+  acceptedReply?(accepted: AcceptedBody): SourceAcceptedReply;
 }
 
 /** The options every source takes, whatever its type. */

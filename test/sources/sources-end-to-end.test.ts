@@ -15,9 +15,18 @@ import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
 import { runBuiltWorker, wranglerBuild } from "../support/wrangler-build.js";
 import { googleKey } from "./cloud-end-to-end-cases.js";
 import { SOURCE_CASES, SOURCES_CONFIG, sourceSettings } from "./end-to-end-cases.js";
+import { publishWithOfficialClients } from "./publish-clients-end-to-end.js";
+import {
+  PUBLISH_CASES,
+  preparePublishCases,
+  publishSettings,
+  publishSourcesYaml,
+} from "./publish-end-to-end-cases.js";
 
 interface Runtime {
   readonly name: string;
+  /** Where clients reach it over HTTP. */
+  readonly url: string;
   send(
     path: string,
     init: { headers: Record<string, string>; body: string },
@@ -35,17 +44,20 @@ beforeAll(async () => {
   googleKeys = await startJwksServer([await googleKey]);
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-sources-"));
   const configPath = join(dir, "gateway.yaml");
-  writeFileSync(configPath, SOURCES_CONFIG);
-  const settings = sourceSettings(receiver.url, googleKeys.url);
+  await preparePublishCases();
+  writeFileSync(configPath, SOURCES_CONFIG + publishSourcesYaml());
+  const settings = { ...sourceSettings(receiver.url, googleKeys.url), ...publishSettings };
   const [served, build] = await Promise.all([
     startCli(["serve", "--config", configPath, "--port", "0"], settings),
     wranglerBuild({ gatewayConfig: configPath }),
   ]);
   server = served;
   worker = await runBuiltWorker(build.outdir, { bindings: settings });
+  const workerUrl = (await worker.ready).origin;
   runtimes.push(
     {
       name: "node",
+      url: server.url,
       async send(path, init) {
         const response = await fetch(`${server.url}${path}`, { method: "POST", ...init });
         return { status: response.status, text: await response.text() };
@@ -53,6 +65,7 @@ beforeAll(async () => {
     },
     {
       name: "workers",
+      url: workerUrl,
       async send(path, init) {
         const response = await worker.dispatchFetch(`http://gateway${path}`, { method: "POST", ...init });
         return { status: response.status, text: await response.text() };
@@ -76,7 +89,7 @@ function receivedSince(from: number, path: string): Record<string, unknown>[] {
 describe.each(["node", "workers"])("sources on %s", (runtimeName) => {
   const runtime = () => runtimes.find((r) => r.name === runtimeName) as Runtime;
 
-  it.each(SOURCE_CASES)("$name", async (c) => {
+  it.each([...SOURCE_CASES, ...PUBLISH_CASES])("$name", async (c) => {
     const request = await c.request();
     const before = receiver.requests.length;
     const answer = await runtime().send(request.path, request);
@@ -85,4 +98,12 @@ describe.each(["node", "workers"])("sources on %s", (runtimeName) => {
     c.check?.(delivered, answer.text);
     if (c.deliveredTo === undefined) expect(receiver.requests.length).toBe(before);
   });
+});
+
+describe.each(["node", "workers"])("cloud publish APIs on %s, with the official clients", (runtimeName) => {
+  publishWithOfficialClients(() => ({
+    url: (runtimes.find((r) => r.name === runtimeName) as Runtime).url,
+    receivedSince: (from) => receivedSince(from, "/sources"),
+    requestCount: () => receiver.requests.length,
+  }));
 });

@@ -62,7 +62,7 @@ export async function startCli(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line: ${run.output().stderr}`)), 15_000);
     const check = () => {
-      const match = /"url":"(http:[^"]+)"/.exec(run.output().stderr);
+      const match = /"url":"(https?:[^"]+)"/.exec(run.output().stderr);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

@@ -63,7 +63,7 @@ function validSasToken(token: string, key: string, resource: string, now: number
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function selfSignedCertificate(): { key: string; cert: string } {
+export function selfSignedCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-cert-"));
   execFileSync(
     "openssl",

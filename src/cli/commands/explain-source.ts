@@ -23,7 +23,7 @@ import { normalizeEvents } from "../../normalize/normalize-event.js";
 import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
 import type { RoutingTable } from "../../route/routing-table.js";
 import { builtInSources } from "../../sources/catalog.js";
-import { compileSources } from "../../sources/compile-sources.js";
+import { compileSources, sourceLookup } from "../../sources/compile-sources.js";
 import { CliExit } from "../config-file.js";
 
 export interface SourceRequestArgs {
@@ -54,8 +54,9 @@ export async function explainSourceRequest(
   json: boolean,
 ): Promise<string> {
   const sources = compileSources(config.ingest?.sources, builtInSources);
-  const source = sources.get(args.path);
-  if (source === undefined) {
+  const found = sourceLookup(sources)(args.path);
+  const source = found === undefined ? undefined : sources.get(found.template);
+  if (found === undefined || source === undefined) {
     const known = [...sources.keys()];
     throw new CliExit(
       1,
@@ -90,7 +91,7 @@ export async function explainSourceRequest(
 
   let explanation: SourceExplanation;
   try {
-    const decoded = await decode(request, ctx);
+    const decoded = await decode(request, ctx, found.params);
     if (decoded.kind === "reply") {
       explanation = {
         source: source.type,

@@ -23,6 +23,7 @@ import {
   type Server,
   STATUS_CODES,
 } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { GatewayError } from "../../errors/errors.js";
 import { problemReply } from "../../errors/problem-response.js";
@@ -102,24 +103,38 @@ function onClientError(limits: NodeServerLimits) {
   };
 }
 
-export function createLimitedServer(listener: RequestListener, limits: NodeServerLimits): Server {
+/** A certificate and its key (PEM): the server speaks https. */
+export interface ServerTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+export function createLimitedServer(
+  listener: RequestListener,
+  limits: NodeServerLimits,
+  tls?: ServerTls,
+): Server {
   const refused = new WeakSet<Socket>();
-  const server = createServer(
-    {
-      maxHeaderSize: limits.maxHeaderBytes,
-      requestTimeout: limits.bodyTimeoutMs,
-      // node:http refuses a headers timeout longer than the request timeout.
-      headersTimeout: Math.min(60_000, limits.bodyTimeoutMs),
-      // How often node:http looks for requests past their timeout (default 30 s).
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.bodyTimeoutMs / 4))),
-    },
-    limitedListener(listener, limits, refused),
-  );
+  const options = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.bodyTimeoutMs,
+    // node:http refuses a headers timeout longer than the request timeout.
+    headersTimeout: Math.min(60_000, limits.bodyTimeoutMs),
+    // How often node:http looks for requests past their timeout (default 30 s).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.bodyTimeoutMs / 4))),
+  };
+  const limited = limitedListener(listener, limits, refused);
+  // node:https's server is node:http's over TLS: the same options, events and limits.
+  const server: Server =
+    tls === undefined
+      ? createServer(options, limited)
+      : (createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, limited) as unknown as Server);
   // One more than the limit, so that a request over it still shows one field too many.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
   server.on("clientError", onClientError(limits));
   let open = 0;
-  server.on("connection", (socket: Socket) => {
+  // Over TLS, a request's socket is the TLS socket, which the server announces once the handshake is done.
+  server.on(tls === undefined ? "connection" : "secureConnection", (socket: Socket) => {
     if (open >= limits.maxConnections) {
       refused.add(socket);
       socket.setTimeout(REFUSED_CONNECTION_IDLE_MS, () => socket.destroy());

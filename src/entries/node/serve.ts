@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { pino } from "pino";
 import { ConfigError } from "../../config/config-error.js";
@@ -74,7 +75,7 @@ export function stderrLogger(): NodeLogger {
   );
 }
 
-async function listen(server: ServerType, port: number, host: string) {
+async function listen(server: ServerType, port: number, host: string, scheme: "http" | "https" = "http") {
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -82,7 +83,7 @@ async function listen(server: ServerType, port: number, host: string) {
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return { server, url: `http://${shown}:${address.port}` };
+  return { server, url: `${scheme}://${shown}:${address.port}` };
 }
 
 /** Stops accepting; each keep-alive socket is closed as soon as it is idle, so busy ones finish first. */
@@ -168,10 +169,19 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
 
   // Everything is compiled: start serving from a compact heap (see collect-startup-garbage.ts).
   collectStartupGarbage();
+  const tls = options.config.server?.tls;
   const main = await listen(
-    createLimitedServer(gatewayListener(gateway), nodeServerLimitsOf(options.config)),
+    createLimitedServer(
+      gatewayListener(gateway),
+      nodeServerLimitsOf(options.config),
+      tls && {
+        cert: readFileSync(resolve(baseDir, tls.certFile)),
+        key: readFileSync(resolve(baseDir, tls.keyFile)),
+      },
+    ),
     options.port,
     options.host,
+    tls === undefined ? "http" : "https",
   );
   const admin = options.config.admin
     ? await listen(

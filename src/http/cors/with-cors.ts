@@ -9,9 +9,11 @@ import { GatewayError } from "../../errors/errors.js";
 import { problemReply } from "../../errors/problem-response.js";
 import type { Observer } from "../../observe/observer.js";
 import type { GatewayReply } from "../../respond/reply.js";
+import type { PathParams } from "../../sources/source-path.js";
 import type { CorsPolicy } from "./cors-policy.js";
 
-export type PathHandler = (request: IngressRequest) => Promise<GatewayReply>;
+/** `pathParams`: a templated source path's parts, as the request filled them in. */
+export type PathHandler = (request: IngressRequest, pathParams?: PathParams) => Promise<GatewayReply>;
 
 export function originRefused(origin: string): GatewayError {
   return new GatewayError("origin-not-allowed", `Origin "${origin}" may not post here`, {
@@ -35,7 +37,7 @@ export function withCors(
   observer: Observer,
 ): PathHandler {
   if (policy === undefined) return handler;
-  return async (request) => {
+  return async (request, pathParams) => {
     const verdict = policy.forRequest(request.headers);
     if (verdict.kind === "refused") {
       const error = originRefused(verdict.origin);
@@ -50,7 +52,7 @@ export function withCors(
       });
       return withHeaders(problemReply(error), verdict.headers);
     }
-    return withHeaders(await handler(request), verdict.headers);
+    return withHeaders(await handler(request, pathParams), verdict.headers);
   };
 }
 
