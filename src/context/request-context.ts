@@ -39,6 +39,12 @@ export interface RequestContext {
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The request's `x-request-id` when it sent a usable one (it is logged and echoed), else a new id. */
+export function requestIdOf(headers: { get(name: string): string | null }, newId: () => string): string {
+  const offered = headers.get("x-request-id");
+  return offered !== null && REQUEST_ID.test(offered) ? offered : newId();
+}
+
 /**
  * Never aborts: for requests whose client cannot go away (or whose server
  * cannot tell). Made on first use: workerd refuses an AbortController made
@@ -77,8 +83,7 @@ class IncomingRequestContext implements RequestContext {
     request: Pick<IngressRequest, "headers" | "signal">,
     options: { clock: Clock; timeoutMs: number; newId: () => string },
   ) {
-    const offered = request.headers.get("x-request-id");
-    this.requestId = offered !== null && REQUEST_ID.test(offered) ? offered : options.newId();
+    this.requestId = requestIdOf(request.headers, options.newId);
     this.receivedAt = options.clock.now();
     this.deadline = this.receivedAt + options.timeoutMs;
     this.clock = options.clock;

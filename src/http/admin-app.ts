@@ -23,9 +23,11 @@ import { normalizeEvents } from "../normalize/normalize-event.js";
 import { type AuditSink, isAdminWrite } from "../observe/audit-log.js";
 import { redactQuery } from "../observe/redact.js";
 import { explainRouting } from "../route/explain.js";
+import { type LogLevelControl, logLevelApi } from "./admin-log-level.js";
 import { type Gateway, redactedStatus, withDeliveryStatus } from "./create-gateway.js";
 import { redactResponse } from "./redacted-replies.js";
 import { type RegistryApiOptions, registryApi } from "./registry-api.js";
+import { requestIdHeader } from "./request-id-header.js";
 import { requestIngress } from "./web-ingress.js";
 
 export interface AdminOptions {
@@ -38,6 +40,8 @@ export interface AdminOptions {
   readonly reload?: () => Promise<number>;
   /** The schema registry API, when a registry is configured. */
   readonly registry?: RegistryApiOptions;
+  /** GET and PUT /log-level, when the entry's logger can change level while running. */
+  readonly logLevel?: LogLevelControl;
 }
 
 /** The principal the deprecated plain-text `admin.token` is audited as. */
@@ -61,6 +65,10 @@ function resourceOf(path: string): string {
 
 export function createAdminApp(options: AdminOptions): Hono {
   const app = new Hono();
+  app.use(
+    "*",
+    requestIdHeader(() => crypto.randomUUID()),
+  );
   const tokens = adminTokens(options.credentials);
   const secrets = options.gateway.secrets;
   app.use("*", async (c, next) => {
@@ -126,6 +134,7 @@ export function createAdminApp(options: AdminOptions): Hono {
   });
 
   if (options.registry !== undefined) app.route("/", registryApi(options.registry));
+  if (options.logLevel !== undefined) app.route("/", logLevelApi(options.logLevel));
 
   // Re-drives a dead-letter target's events to the targets that refused them (src/deliver/dead-letter/replay.ts).
   app.post("/deadletters/:target/replay", async (c) => {

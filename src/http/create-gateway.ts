@@ -31,6 +31,7 @@ import { acceptAllEvents, type EventValidator } from "../validate/event-validato
 import { withCorsResponse } from "./cors/with-cors.js";
 import { buildState, type GatewayState, type StableDeps } from "./gateway-state.js";
 import { redactReply, redactResponse } from "./redacted-replies.js";
+import { requestIdHeader } from "./request-id-header.js";
 import { replyResponse, requestIngress } from "./web-ingress.js";
 
 export interface GatewayOptions {
@@ -268,6 +269,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   };
 
   const app = new Hono();
+  app.use("*", requestIdHeader(deps.newId));
   app.use("*", async (c, next) => {
     await next();
     c.res = await redactResponse(c.res, secrets);
@@ -286,7 +288,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ),
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready" })));
+  // Ready means able to accept: not draining, and the outbox (when there is one) can store.
+  // A target being down does not make the gateway unready: it shows in /status.
+  app.get("/readyz", (c) => {
+    if (draining) return c.json({ status: "draining" }, 503);
+    const outboxDown = deps.outbox?.unavailable?.();
+    if (outboxDown !== undefined) return c.json({ status: "unavailable", reason: outboxDown }, 503);
+    return c.json({ status: "ready" });
+  });
   app.get("/status", async (c) => {
     const state = current;
     return c.json({

@@ -72,6 +72,12 @@ export interface OutboxAppender {
    * Absent: every record fits.
    */
   readonly whyTooLarge?: (record: NewOutboxRecord) => string | undefined;
+  /**
+   * Why the store cannot take records now (its server is unreachable), or
+   * undefined when it can: /readyz then answers 503, since the gateway
+   * cannot accept what must go through the outbox. Absent: always available.
+   */
+  unavailable?(): string | undefined;
   close(): Promise<void>;
 }
 

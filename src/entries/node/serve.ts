@@ -23,6 +23,7 @@ import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
 import { createLimitedServer } from "./limited-server.js";
+import { pinoLevelControl } from "./log-level-control.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { openOutbox } from "./outbox/open-outbox.js";
 import { resolveSchemas } from "./schemas-config.js";
@@ -113,7 +114,9 @@ function digest(path: string): string | undefined {
 export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   // Every line goes through the redactor, which learns each config's secrets.
   const secrets = new SecretRedactor().learn(options.config);
-  const logger = redactingLogger(options.logger ?? stderrLogger(), secrets);
+  const baseLogger = options.logger ?? stderrLogger();
+  const logger = redactingLogger(baseLogger, secrets);
+  const logLevel = pinoLevelControl(baseLogger);
   for (const warning of configWarnings(options.config, nodeTargets))
     logger.warn({ path: warning.path }, warning.message);
   const baseDir = options.source?.dir ?? process.cwd();
@@ -190,6 +193,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             gateway,
             credentials: options.config.admin,
             audit: auditLog(logger),
+            ...(logLevel && { logLevel }),
             ...(source && { reload }),
             ...(schemas && {
               registry: {

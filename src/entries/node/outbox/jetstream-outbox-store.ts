@@ -129,6 +129,8 @@ class JetStreamOutboxStore implements OutboxStore {
   /** Where the next claim starts among the shards, so a small `max` does not always favour shard 0. */
   #nextShard = 0;
   #closed = false;
+  /** Set while the connection to the server is lost (it reconnects by itself). */
+  #disconnected = false;
 
   constructor(
     nc: NatsConnection,
@@ -146,6 +148,19 @@ class JetStreamOutboxStore implements OutboxStore {
       setInterval(() => void this.#refreshStats(), timing.statsMs),
     ];
     for (const timer of this.#timers) timer.unref();
+    void this.#watchConnection();
+  }
+
+  async #watchConnection(): Promise<void> {
+    for await (const status of this.#nc.status()) {
+      if (status.type === "disconnect" || status.type === "staleConnection") this.#disconnected = true;
+      else if (status.type === "reconnect") this.#disconnected = false;
+    }
+  }
+
+  unavailable(): string | undefined {
+    if (this.#closed) return "the JetStream outbox is closed";
+    return this.#disconnected ? "the JetStream outbox's NATS server is unreachable" : undefined;
   }
 
   /** A record larger than the server carries (max_payload) could never be stored: refused at ingress. */
