@@ -9,26 +9,20 @@ import { Hono } from "hono";
 import { digestSecret, HashedSecrets } from "../auth/hashed-secrets.js";
 import { encodeHex } from "../codec/hex.js";
 import { ConfigError, formatIssue } from "../config/config-error.js";
-import {
-  type AdminConfig,
-  DEFAULT_MAX_BATCH_EVENTS,
-  DEFAULT_MAX_BODY_BYTES,
-} from "../config/gateway-config.js";
-import { jsonLimitsOf } from "../config/json-limits-config.js";
-import { decodeRequest } from "../decode/decode-request.js";
+import type { AdminConfig } from "../config/gateway-config.js";
+import { createConsoleApp } from "../console/console-app.js";
+import type { LiveTail } from "../console/live-tail.js";
 import { DEFAULT_REPLAY_LIMIT, MAX_REPLAY_LIMIT, replayDeadLetters } from "../deliver/dead-letter/replay.js";
 import { GatewayError } from "../errors/errors.js";
 import { asGatewayError, problemResponse } from "../errors/problem-response.js";
-import { normalizeEvents } from "../normalize/normalize-event.js";
 import { type AuditSink, isAdminWrite } from "../observe/audit-log.js";
 import { redactQuery } from "../observe/redact.js";
-import { explainRouting } from "../route/explain.js";
 import { type LogLevelControl, logLevelApi } from "./admin-log-level.js";
 import { type Gateway, redactedStatus, withDeliveryStatus } from "./create-gateway.js";
+import { explainRequest } from "./explain-request.js";
 import { redactResponse } from "./redacted-replies.js";
 import { type RegistryApiOptions, registryApi } from "./registry-api.js";
 import { requestIdHeader } from "./request-id-header.js";
-import { requestIngress } from "./web-ingress.js";
 
 export interface AdminOptions {
   readonly gateway: Gateway;
@@ -42,6 +36,8 @@ export interface AdminOptions {
   readonly registry?: RegistryApiOptions;
   /** GET and PUT /log-level, when the entry's logger can change level while running. */
   readonly logLevel?: LogLevelControl;
+  /** The web console under /console (src/console), fed by this live tail; absent: no console. */
+  readonly console?: { readonly tail: LiveTail };
 }
 
 /** The principal the deprecated plain-text `admin.token` is audited as. */
@@ -71,6 +67,19 @@ export function createAdminApp(options: AdminOptions): Hono {
   );
   const tokens = adminTokens(options.credentials);
   const secrets = options.gateway.secrets;
+  // The console signs in with the same tokens, then uses its own session cookie: mounted before the bearer check.
+  if (options.console !== undefined) {
+    app.route(
+      "/console",
+      createConsoleApp({
+        gateway: options.gateway,
+        tail: options.console.tail,
+        matchToken: async (token) => (await tokens).match(token),
+        ...(options.audit && { audit: options.audit }),
+        ...(options.registry && { registry: options.registry }),
+      }),
+    );
+  }
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? "";
@@ -100,19 +109,7 @@ export function createAdminApp(options: AdminOptions): Hono {
     return c.res;
   });
 
-  app.post("/routes/explain", async (c) => {
-    const state = options.gateway.state;
-    const decoded = await decodeRequest(requestIngress(c.req.raw), {
-      maxBodyBytes: state.config.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      maxBatchEvents: state.config.server?.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
-      jsonLimits: jsonLimitsOf(state.config),
-    });
-    const events = normalizeEvents(decoded.events);
-    return c.json({
-      generation: state.generation,
-      explanations: secrets.value(await Promise.all(events.map((e) => explainRouting(e, state.routing)))),
-    });
-  });
+  app.post("/routes/explain", async (c) => c.json(await explainRequest(options.gateway, c.req.raw)));
 
   app.post("/reload", async (c) => {
     if (options.reload === undefined) {

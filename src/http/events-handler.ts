@@ -170,7 +170,10 @@ export function pipelineHandler(
         deliveries: plan.deliveries.map((d) => ({
           eventId: d.message.event.attributes.id,
           target: d.target,
+          eventIndex: d.eventIndex,
         })),
+        events,
+        verdicts,
       });
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);

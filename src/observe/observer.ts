@@ -6,6 +6,8 @@ import type { PublishOutcome } from "../adapter/adapter.js";
 import type { RequestContext } from "../context/request-context.js";
 import type { FieldFailure } from "../errors/errors.js";
 import type { ProblemCode } from "../errors/problem-types.js";
+import type { CloudEvent } from "../event/cloud-event.js";
+import type { ContractVerdict } from "../validate/event-validator.js";
 
 export type GatewayReport =
   | {
@@ -37,7 +39,16 @@ export type GatewayReport =
   | {
       readonly stage: "routed";
       readonly ctx: RequestContext;
-      readonly deliveries: readonly { readonly eventId: string; readonly target: string }[];
+      readonly deliveries: readonly {
+        readonly eventId: string;
+        readonly target: string;
+        /** Which of `events` it delivers (a transform may have renamed its id). */
+        readonly eventIndex?: number;
+      }[];
+      /** The request's events, normalized, as routed (for the console's live tail). */
+      readonly events?: readonly CloudEvent[];
+      /** Each event's schema verdict, in the order of `events`. */
+      readonly verdicts?: readonly ContractVerdict[];
     }
   | {
       readonly stage: "delivered";

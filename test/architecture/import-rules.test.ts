@@ -33,7 +33,7 @@ const COMPOSERS = [/^src\/entries\//, /^src\/cli\//, /^src\/index\.ts$/];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(projectRoot, dir), { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+    .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
     .map((entry) => relative(projectRoot, join(entry.parentPath, entry.name)));
 }
 

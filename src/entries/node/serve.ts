@@ -12,10 +12,12 @@ import { pino } from "pino";
 import { ConfigError } from "../../config/config-error.js";
 import { configWarnings } from "../../config/config-warnings.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
+import { LiveTail } from "../../console/live-tail.js";
 import { createAdminApp } from "../../http/admin-app.js";
 import type { Gateway } from "../../http/create-gateway.js";
 import { auditLog } from "../../observe/audit-log.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
+import { combineObservers } from "../../observe/observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
 import { collectStartupGarbage } from "./collect-startup-garbage.js";
@@ -127,12 +129,14 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       )
     : undefined;
   const outbox = await openOutbox(options.config, baseDir);
+  // The console's live tail (admin listener only): it costs nothing while nobody watches.
+  const tail = options.config.admin ? new LiveTail(() => gateway.state.routing) : undefined;
   const gateway = createGateway(options.config, {
     ...(outbox && { outbox }),
     ...(options.config.server?.shutdownGraceMs !== undefined && {
       shutdownGraceMs: options.config.server.shutdownGraceMs,
     }),
-    observer: logObserver(logger),
+    observer: tail ? combineObservers(logObserver(logger), tail) : logObserver(logger),
     secrets,
     runtime: { writeStdout: writeProcessStdout },
     ...(schemas && { validator: schemas.validator }),
@@ -194,6 +198,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             credentials: options.config.admin,
             audit: auditLog(logger),
             ...(logLevel && { logLevel }),
+            ...(tail && { console: { tail } }),
             ...(source && { reload }),
             ...(schemas && {
               registry: {
@@ -219,6 +224,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       stopWatching();
       process.off("SIGHUP", onHangup);
       gateway.drain();
+      tail?.end(); // open live-tail streams would otherwise hold the admin listener open
       await Promise.all([closeGracefully(main.server), admin && closeGracefully(admin.server)]);
       await gateway.close();
       await schemas?.close();
