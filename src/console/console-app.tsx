@@ -39,6 +39,14 @@ export interface ConsoleOptions {
   readonly audit?: AuditSink;
   readonly registry?: RegistryApiOptions;
   readonly sessions?: ConsoleSessions;
+  /** A type's example events, where the registry keeps them (a folder's `<type>/examples`). */
+  readonly examples?: (type: string) => Promise<readonly SchemaExample[]>;
+}
+
+export interface SchemaExample {
+  readonly name: string;
+  /** The file's JSON, or its text when it does not parse. */
+  readonly content: unknown;
 }
 
 export const SESSION_COOKIE = "ce_console";
@@ -186,12 +194,16 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
 
   app.get("/", (c) => page(c, "tail", <TailPage />));
   app.get("/explain", (c) => page(c, "explain", <ExplainPage />));
-  app.get("/schemas", (c) =>
-    page(
+  app.get("/schemas", async (c) => {
+    const type = c.req.query("type");
+    const known = type !== undefined && (options.registry?.registry.versions(type).length ?? 0) > 0;
+    const examples = known && options.examples ? await options.examples(type) : [];
+    return page(
       c,
       "schemas",
       <SchemasPage
         registry={options.registry?.registry}
+        examples={examples}
         query={{
           type: c.req.query("type"),
           version: optionalNumber(c.req.query("version")),
@@ -199,8 +211,8 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
           to: optionalNumber(c.req.query("to")),
         }}
       />,
-    ),
-  );
+    );
+  });
   app.get("/targets", async (c) => {
     const state = gateway.state;
     const targets = withDeliveryStatus(

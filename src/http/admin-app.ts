@@ -10,7 +10,7 @@ import { digestSecret, HashedSecrets } from "../auth/hashed-secrets.js";
 import { encodeHex } from "../codec/hex.js";
 import { ConfigError, formatIssue } from "../config/config-error.js";
 import type { AdminConfig } from "../config/gateway-config.js";
-import { createConsoleApp } from "../console/console-app.js";
+import { createConsoleApp, type SchemaExample } from "../console/console-app.js";
 import type { LiveTail } from "../console/live-tail.js";
 import { DEFAULT_REPLAY_LIMIT, MAX_REPLAY_LIMIT, replayDeadLetters } from "../deliver/dead-letter/replay.js";
 import { GatewayError } from "../errors/errors.js";
@@ -37,7 +37,10 @@ export interface AdminOptions {
   /** GET and PUT /log-level, when the entry's logger can change level while running. */
   readonly logLevel?: LogLevelControl;
   /** The web console under /console (src/console), fed by this live tail; absent: no console. */
-  readonly console?: { readonly tail: LiveTail };
+  readonly console?: {
+    readonly tail: LiveTail;
+    readonly examples?: (type: string) => Promise<readonly SchemaExample[]>;
+  };
 }
 
 /** The principal the deprecated plain-text `admin.token` is audited as. */
@@ -77,6 +80,7 @@ export function createAdminApp(options: AdminOptions): Hono {
         matchToken: async (token) => (await tokens).match(token),
         ...(options.audit && { audit: options.audit }),
         ...(options.registry && { registry: options.registry }),
+        ...(options.console.examples && { examples: options.console.examples }),
       }),
     );
   }

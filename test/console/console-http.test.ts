@@ -153,6 +153,7 @@ describe("console sign-in and session", () => {
     ).text();
     expect(schemas).toContain("Backward compatible");
     expect(schemas).toContain('class="added"');
+    expect(schemas).toContain("small-order.json");
   });
 
   it("signs out only with the CSRF token, and the session then stops working", async () => {

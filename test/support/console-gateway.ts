@@ -48,7 +48,13 @@ export async function startConsoleGateway(): Promise<ConsoleGateway> {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const dir = mkdtempSync(join(tmpdir(), "ce-gateway-console-"));
-  mkdirSync(join(dir, "schemas", ORDER_TYPE), { recursive: true });
+  mkdirSync(join(dir, "schemas", ORDER_TYPE, "examples"), { recursive: true });
+  writeFileSync(
+    join(dir, "schemas", ORDER_TYPE, "examples", "small-order.json"),
+    JSON.stringify({
+      event: { specversion: "1.0", id: "ex-1", source: "/shop", type: ORDER_TYPE, data: { orderId: 3 } },
+    }),
+  );
   writeFileSync(join(dir, "schemas", ORDER_TYPE, "1.json"), JSON.stringify(schema(1)));
   writeFileSync(
     join(dir, "schemas", ORDER_TYPE, "2.json"),

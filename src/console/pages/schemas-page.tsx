@@ -7,6 +7,7 @@
  */
 import type { SchemaRegistry } from "../../schemas/schema-registry.js";
 import { checkCompatibility } from "../../tooling/compatibility/index.js";
+import type { SchemaExample } from "../console-app.js";
 import { lineDiff } from "../line-diff.js";
 
 export interface SchemasQuery {
@@ -20,7 +21,12 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const link = (query: Record<string, string | number>) =>
   `/console/schemas?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
 
-function Versions(props: { registry: SchemaRegistry; type: string; query: SchemasQuery }) {
+function Versions(props: {
+  registry: SchemaRegistry;
+  type: string;
+  query: SchemasQuery;
+  examples: readonly SchemaExample[];
+}) {
   const { registry, type, query } = props;
   const versions = registry.versions(type);
   if (versions.length === 0) return <p class="error">No schema for type {type} in the registry.</p>;
@@ -50,6 +56,15 @@ function Versions(props: { registry: SchemaRegistry; type: string; query: Schema
           ) : (
             <p class="muted">This version's schema has no `examples`.</p>
           )}
+          {props.examples.length > 0 ? <h3>Example events ({type}/examples)</h3> : null}
+          {props.examples.map((example) => (
+            <details class="example">
+              <summary>{example.name}</summary>
+              <pre class="json">
+                {typeof example.content === "string" ? example.content : pretty(example.content)}
+              </pre>
+            </details>
+          ))}
         </div>
       ) : null}
       {versions.length > 1 ? (
@@ -123,7 +138,11 @@ function Diff(props: { registry: SchemaRegistry; type: string; from: number; to:
   );
 }
 
-export function SchemasPage(props: { registry: SchemaRegistry | undefined; query: SchemasQuery }) {
+export function SchemasPage(props: {
+  registry: SchemaRegistry | undefined;
+  query: SchemasQuery;
+  examples: readonly SchemaExample[];
+}) {
   const { registry, query } = props;
   if (registry === undefined) {
     return (
@@ -151,7 +170,7 @@ export function SchemasPage(props: { registry: SchemaRegistry | undefined; query
         </ul>
         <div>
           {query.type !== undefined ? (
-            <Versions registry={registry} type={query.type} query={query} />
+            <Versions registry={registry} type={query.type} query={query} examples={props.examples} />
           ) : (
             <p class="muted">Pick a type.</p>
           )}

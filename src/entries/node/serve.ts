@@ -28,6 +28,7 @@ import { createLimitedServer } from "./limited-server.js";
 import { pinoLevelControl } from "./log-level-control.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { openOutbox } from "./outbox/open-outbox.js";
+import { folderExamples } from "./schema-examples.js";
 import { resolveSchemas } from "./schemas-config.js";
 import { nodeServerLimitsOf } from "./server-limits.js";
 import { writeProcessStdout } from "./stdout-writer.js";
@@ -198,7 +199,16 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             credentials: options.config.admin,
             audit: auditLog(logger),
             ...(logLevel && { logLevel }),
-            ...(tail && { console: { tail } }),
+            ...(tail && {
+              console: {
+                tail,
+                // A folder registry keeps example events beside its schemas; a KV store has none.
+                ...(schemasConfig !== undefined &&
+                  schemasConfig.config.store?.type !== "nats-kv" && {
+                    examples: folderExamples(schemasConfig.location),
+                  }),
+              },
+            }),
             ...(source && { reload }),
             ...(schemas && {
               registry: {
