@@ -63,12 +63,27 @@ const PAGE_HEADERS = {
   "cache-control": "no-store",
 };
 
-const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
+/**
+ * The scheme and host the browser used: the request's own, or those a TLS
+ * proxy in front forwarded. Trusting the forwarded ones is safe here: they
+ * only make the cookie stricter (Secure), or name an origin a cross-site
+ * page cannot forge (a browser lets no other page set these headers).
+ */
+function browserOrigins(c: Context): { https: boolean; origins: string[] } {
+  const own = new URL(c.req.url);
+  const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = c.req.header("x-forwarded-host")?.split(",")[0]?.trim() ?? c.req.header("host");
+  const origins = [own.origin];
+  if (proto !== undefined && host !== undefined) origins.push(`${proto}://${host}`);
+  return { https: own.protocol === "https:" || proto === "https", origins };
+}
+
+const isHttps = (c: Context) => browserOrigins(c).https;
 
 /** Why a change request is refused as cross-site, or undefined when it comes from the console itself. */
 function crossSite(c: Context): string | undefined {
   const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.req.url).origin)
+  if (origin !== undefined && !browserOrigins(c).origins.includes(origin))
     return `Origin ${origin} is not the console's`;
   const site = c.req.header("sec-fetch-site");
   if (site !== undefined && site !== "same-origin" && site !== "none")

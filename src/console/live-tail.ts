@@ -73,6 +73,8 @@ export type TailMessage =
 export interface TailItem {
   readonly message: TailMessage;
   readonly event?: CloudEvent;
+  /** Its place in this tail's sequence (from 1): a reconnecting viewer skips what it has seen. */
+  readonly seq?: number;
 }
 
 export type TailListener = (item: TailItem) => void;
@@ -103,6 +105,9 @@ export class LiveTail implements Observer {
   readonly #pending = new Map<string, Map<string, number>>();
   readonly #routing: () => RoutingTable;
   readonly #now: () => number;
+  #seq = 0;
+  /** Names this tail's sequence: after a restart the numbers start again, under a new epoch. */
+  readonly epoch = crypto.randomUUID();
 
   /** `routing` is the current generation's table: matched routes are looked up when an event is shown. */
   constructor(routing: () => RoutingTable, now: () => number = Date.now) {
@@ -141,7 +146,8 @@ export class LiveTail implements Observer {
     for (const item of this.#itemsOf(report)) this.#publish(item);
   }
 
-  #publish(item: TailItem): void {
+  #publish(unnumbered: TailItem): void {
+    const item = { ...unnumbered, seq: ++this.#seq };
     this.#ring.push(item);
     if (this.#ring.length > RING_SIZE) this.#ring.shift();
     for (const listener of this.#listeners.keys()) {

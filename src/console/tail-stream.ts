@@ -44,9 +44,16 @@ export function tailStream(c: Context, options: TailStreamOptions): Response {
       wake();
     }, stop);
     const send = (item: TailItem) =>
-      stream.writeSSE({ event: item.message.kind, data: JSON.stringify(secrets.value(item.message)) });
+      stream.writeSSE({
+        event: item.message.kind,
+        data: JSON.stringify({ ...secrets.value(item.message), seq: item.seq }),
+        id: String(item.seq),
+      });
     try {
-      await stream.writeSSE({ event: "ready", data: JSON.stringify({ backlog: backlog.length }) });
+      await stream.writeSSE({
+        event: "ready",
+        data: JSON.stringify({ backlog: backlog.length, epoch: tail.epoch }),
+      });
       for (const item of backlog) await send(item);
       while (!ended && !stream.aborted) {
         const item = queue.shift();

@@ -6,6 +6,8 @@
  * 403, sign-out ends the session, and the bearer-token admin API is unchanged.
  */
 import { createHash } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveTail } from "../../src/console/live-tail.js";
 import { createAdminApp } from "../../src/http/admin-app.js";
@@ -237,6 +239,38 @@ describe("console live stream", () => {
   });
 });
 
+describe("a viewer leaving", () => {
+  it("unsubscribes its stream", async () => {
+    const gateway = createGateway({ routes: [] }, { targets: {} });
+    const tail = new LiveTail(() => gateway.state.routing);
+    const sha256 = createHash("sha256").update(CONSOLE_TOKEN).digest("hex");
+    const app = createAdminApp({
+      gateway,
+      credentials: { tokens: [{ id: "t", sha256 }] },
+      console: { tail },
+    });
+    const server = createAdaptorServer({ fetch: app.fetch });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const signedIn = await fetch(`${base}/console/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams({ token: CONSOLE_TOKEN }),
+      });
+      const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const stream = await fetch(`${base}/console/stream`, { headers: { cookie } });
+      expect((await readEvents(stream, (e) => e.event === "ready"))[0]?.event).toBe("ready");
+      // readEvents cancelled the body: the server hears the socket close and unsubscribes.
+      await expect.poll(() => tail.watching, { timeout: 5_000 }).toBe(0);
+    } finally {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.close();
+    }
+  });
+});
+
 describe("console actions", () => {
   it("refuses a re-drive without the CSRF token or from another origin, and runs it with both", async () => {
     const { cookie, csrf } = await signIn();
@@ -294,4 +328,20 @@ describe("console actions", () => {
     expect(Object.keys((await status.json()).targets)).toEqual(["out", "shop", "dlq"]);
     expect((await admin("/status", { headers: { cookie } })).status).toBe(401);
   });
+});
+
+// Last: it stops the gateway.
+describe("shutdown", () => {
+  it("is not held up by a viewer still connected", async () => {
+    const { cookie } = await signIn();
+    const stream = await admin("/console/stream", { headers: { cookie } });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("event: ready");
+    const started = Date.now();
+    expect(await gw.cli.stop()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The stream was ended by the gateway, not left hanging.
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+  }, 20_000);
 });

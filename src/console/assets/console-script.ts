@@ -140,19 +140,38 @@ export const CONSOLE_SCRIPT = String.raw`"use strict";
       list.prepend(node);
     }
 
+    // A reconnected stream starts with the recent backlog again: each message is shown once.
+    var epoch;
+    var lastSeq = 0;
+    function fresh(e) {
+      var m = JSON.parse(e.data);
+      if (m.seq <= lastSeq) return undefined;
+      lastSeq = m.seq;
+      return m;
+    }
+
     function connect(params) {
       if (source) source.close();
       list.replaceChildren();
       entries.clear();
+      lastSeq = 0;
       status.textContent = "Connecting…";
       source = new EventSource(streamUrl(params));
-      source.addEventListener("ready", function () {
+      source.addEventListener("ready", function (e) {
+        var ready = JSON.parse(e.data);
+        // A restarted gateway numbers from 1 again.
+        if (ready.epoch !== epoch) lastSeq = 0;
+        epoch = ready.epoch;
         status.textContent = "Live: events appear as they pass.";
         status.dataset.state = "live";
       });
-      source.addEventListener("event", function (e) { addEvent(JSON.parse(e.data)); });
+      source.addEventListener("event", function (e) {
+        var m = fresh(e);
+        if (m) addEvent(m);
+      });
       source.addEventListener("delivery", function (e) {
-        var m = JSON.parse(e.data);
+        var m = fresh(e);
+        if (!m) return;
         var entry = entryOf(m);
         if (!entry) return;
         if (entry.targets.indexOf(m.target) < 0) entry.targets.push(m.target);
@@ -160,7 +179,8 @@ export const CONSOLE_SCRIPT = String.raw`"use strict";
         redraw(entry);
       });
       source.addEventListener("dead-letter", function (e) {
-        var m = JSON.parse(e.data);
+        var m = fresh(e);
+        if (!m) return;
         var entry = entryOf(m);
         if (!entry) return;
         var d = entry.deliveries.get(m.target) || { target: m.target, status: "terminal" };
@@ -169,7 +189,10 @@ export const CONSOLE_SCRIPT = String.raw`"use strict";
         entry.deliveries.set(m.target, d);
         redraw(entry);
       });
-      source.addEventListener("rejected", function (e) { addRejected(JSON.parse(e.data)); });
+      source.addEventListener("rejected", function (e) {
+        var m = fresh(e);
+        if (m) addRejected(m);
+      });
       source.addEventListener("dropped", function (e) {
         status.textContent = "Live; " + JSON.parse(e.data).count + " events were skipped (too many to show).";
       });
