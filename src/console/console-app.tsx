@@ -8,6 +8,7 @@
  * session's CSRF token and come from the console's own origin.
  */
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import { readsBackDeadLetters } from "../adapter/dead-letter-store.js";
@@ -51,6 +52,7 @@ export interface SchemaExample {
 
 export const SESSION_COOKIE = "ce_console";
 export const CSRF_HEADER = "x-csrf-token";
+const MAX_FORM_BYTES = 8 * 1024;
 
 type Env = { Variables: { session: ConsoleSession } };
 
@@ -141,7 +143,15 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
   );
 
   app.get("/sign-in", (c) => render(c, <SignInPage failed={false} />));
-  app.post("/sign-in", async (c) => {
+  // Anyone who reaches the admin port can post here: a sign-in form is small, so larger bodies are refused unread.
+  const smallForm = bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () =>
+      problemResponse(
+        new GatewayError("payload-too-large", `A console form is at most ${MAX_FORM_BYTES} bytes`),
+      ),
+  });
+  app.post("/sign-in", smallForm, async (c) => {
     const why = crossSite(c);
     if (why !== undefined) return refused(why);
     const form = await c.req.parseBody();

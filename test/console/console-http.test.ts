@@ -129,7 +129,30 @@ describe("console sign-in and session", () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get("set-cookie")).toMatch(/; Secure/);
+    // Behind a TLS proxy: the app sees http, the browser's origin is the proxy's https one.
+    const proxied = await app.request("http://10.0.0.5:9090/console/sign-in", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        host: "console.example",
+        "x-forwarded-proto": "https",
+        origin: "https://console.example",
+      },
+      body: new URLSearchParams({ token: CONSOLE_TOKEN }),
+    });
+    expect(proxied.status).toBe(303);
+    expect(proxied.headers.get("set-cookie")).toMatch(/; Secure/);
     await gateway.close();
+  });
+
+  it("refuses a sign-in form larger than a form needs, unread", async () => {
+    const response = await admin("/console/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `token=${"a".repeat(64 * 1024)}`,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
 
   it("refuses a sign-in posted from another origin", async () => {
