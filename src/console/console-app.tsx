@@ -284,6 +284,7 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
       filter,
       secrets: gateway.secrets,
       signedIn: () => sessions.find(id) !== undefined,
+      backlog: c.req.query("recent") !== "0",
     });
   });
 

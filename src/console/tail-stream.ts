@@ -21,6 +21,8 @@ export interface TailStreamOptions {
   readonly secrets: SecretRedactor;
   /** Whether the viewer's session is still open. */
   readonly signedIn: () => boolean;
+  /** Start with the recent items (the tail page); false: only what passes from now (rates on the targets page). */
+  readonly backlog: boolean;
 }
 
 export function tailStream(c: Context, options: TailStreamOptions): Response {
@@ -36,7 +38,7 @@ export function tailStream(c: Context, options: TailStreamOptions): Response {
     };
     stream.onAbort(stop);
     // The backlog is read and the subscription made in one step: no item is missed or sent twice.
-    const backlog = tail.recent().filter(filter);
+    const backlog = options.backlog ? tail.recent().filter(filter) : [];
     const unsubscribe = tail.subscribe((item) => {
       if (!filter(item)) return;
       if (queue.length >= MAX_QUEUED) dropped++;

@@ -239,6 +239,20 @@ describe("console live stream", () => {
     expect(deadLetter).toMatchObject({ target: "shop", deadLetter: "dlq", status: "acked" });
   });
 
+  it("starts with the recent backlog, unless asked for only what passes from now", async () => {
+    const { cookie } = await signIn();
+    const readyOf = async (path: string) => {
+      const [ready] = await readEvents(
+        await admin(path, { headers: { cookie } }),
+        (e) => e.event === "ready",
+      );
+      return JSON.parse(ready?.data ?? "{}");
+    };
+    // The previous test's event passed while it watched: it is in the backlog.
+    expect((await readyOf("/console/stream")).backlog).toBeGreaterThan(0);
+    expect((await readyOf("/console/stream?recent=0")).backlog).toBe(0);
+  });
+
   it("filters by CESQL on the server, and answers 400 naming the sql parameter when it does not parse", async () => {
     const { cookie } = await signIn();
     const sql = encodeURIComponent("source = '/audit/shown'");

@@ -86,7 +86,9 @@ export const CONSOLE_SCRIPT = String.raw`"use strict";
         return [t, d.status, d.attempts, d.durationMs === undefined ? "" : d.durationMs + " ms",
           (d.error || "") + (d.deadLetter ? " (dead letter " + d.deadLetter + ": " + d.deadLetterStatus + ")" : "")];
       });
-      entry.deliveryTable.replaceChildren(table(["target", "result", "attempts", "latency", "error"], rows));
+      entry.deliveryTable.replaceChildren(rows.length
+        ? table(["target", "result", "attempts", "latency", "error"], rows)
+        : el("p", { class: "muted", text: "No target: no route matched, and unmatched events are accepted." }));
     }
 
     function addEvent(m) {
@@ -296,7 +298,8 @@ export const CONSOLE_SCRIPT = String.raw`"use strict";
     var WINDOW_MS = 60000;
     var opened = Date.now();
     var seen = new Map();
-    var stream = new EventSource("/console/stream");
+    // Only what passes from now: the recent backlog would count earlier deliveries as this second's.
+    var stream = new EventSource("/console/stream?recent=0");
     stream.addEventListener("delivery", function (e) {
       var m = JSON.parse(e.data);
       if (!seen.has(m.target)) seen.set(m.target, []);
