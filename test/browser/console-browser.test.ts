@@ -174,4 +174,11 @@ describe("the web console in Chromium", () => {
     await page.screenshot({ path: SCREENSHOT, type: "png" });
     expect(statSync(SCREENSHOT).size).toBeLessThan(200_000);
   });
+
+  browserIt("signs out, and the console then asks to sign in again", async () => {
+    await page.click("form.sign-out button");
+    await page.waitForURL(`${gw.adminUrl}/console/sign-in`);
+    await page.goto(`${gw.adminUrl}/console/targets`);
+    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
+  });
 });
