@@ -106,6 +106,13 @@ describe("the web console in Chromium", () => {
     await live();
   });
 
+  browserIt("opens a tailed event in route explain", async () => {
+    await entry("browser-shown").locator("summary").click();
+    await entry("browser-shown").locator("text=Explain this event").click();
+    await page.waitForURL(`${gw.adminUrl}/console/explain`);
+    expect(await page.inputValue("#explain-event")).toContain('"id": "browser-shown"');
+  });
+
   browserIt("explains which routes match an event and where it goes", async () => {
     await page.goto(`${gw.adminUrl}/console/explain`);
     await page.fill(
