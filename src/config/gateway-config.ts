@@ -78,6 +78,8 @@ export interface GatewayConfig {
     readonly maxInFlight?: number;
     /** On shutdown: how long the outbox dispatcher's deliveries in flight may take (default 10 s). */
     readonly shutdownGraceMs?: number;
+    /** Node: GET `path` (default /metrics) on this listener answers a Prometheus scrape, with this bearer token only. */
+    readonly metrics?: { readonly path?: string; readonly token: string };
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

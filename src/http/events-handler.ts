@@ -153,6 +153,7 @@ export function pipelineHandler(
       deps.observer.report({
         stage: "routed",
         ctx,
+        events,
         deliveries: plan.deliveries.map((d) => ({
           eventId: d.message.event.attributes.id,
           target: d.target,
@@ -160,7 +161,10 @@ export function pipelineHandler(
       });
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
-      if (verdict.accepted) return acceptedReply(verdict.body, ctx.requestId);
+      if (verdict.accepted) {
+        deps.observer.report({ stage: "accepted", ctx, count: events.length });
+        return acceptedReply(verdict.body, ctx.requestId);
+      }
       const { problem } = verdict;
       if (ctx.signal.aborted) {
         // Nobody is waiting for the answer, and no target failed: not a delivery failure.

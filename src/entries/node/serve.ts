@@ -15,6 +15,7 @@ import { createAdminApp } from "../../http/admin-app.js";
 import type { Gateway } from "../../http/create-gateway.js";
 import { auditLog } from "../../observe/audit-log.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
+import { combineObservers } from "../../observe/observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
 import { collectStartupGarbage } from "./collect-startup-garbage.js";
@@ -22,6 +23,8 @@ import { watchConfigFile } from "./config-watcher.js";
 import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
 import { createLimitedServer } from "./limited-server.js";
+import { withMetricsEndpoint } from "./metrics/metrics-endpoint.js";
+import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { openOutbox } from "./outbox/open-outbox.js";
 import { resolveSchemas } from "./schemas-config.js";
@@ -123,16 +126,22 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       )
     : undefined;
   const outbox = await openOutbox(options.config, baseDir);
+  // Metrics cost nothing unless something can scrape them: the admin listener or server.metrics.
+  const metrics =
+    options.config.admin !== undefined || options.config.server?.metrics !== undefined
+      ? new PrometheusMetrics()
+      : undefined;
   const gateway = createGateway(options.config, {
     ...(outbox && { outbox }),
     ...(options.config.server?.shutdownGraceMs !== undefined && {
       shutdownGraceMs: options.config.server.shutdownGraceMs,
     }),
-    observer: logObserver(logger),
+    observer: metrics ? combineObservers(logObserver(logger), metrics.observer()) : logObserver(logger),
     secrets,
     runtime: { writeStdout: writeProcessStdout },
     ...(schemas && { validator: schemas.validator }),
   });
+  metrics?.watch(gateway);
   const { source } = options;
   let loadedDigest = source === undefined ? undefined : digest(source.path);
 
@@ -140,9 +149,17 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     if (source === undefined)
       throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
     const fileDigest = digest(source.path);
-    const config = source.load(); // a file that cannot be read is a ConfigError too
-    secrets.learn(config);
-    const generation = gateway.reload(config);
+    let config: GatewayConfig;
+    let generation: number;
+    try {
+      config = source.load(); // a file that cannot be read is a ConfigError too
+      secrets.learn(config);
+      generation = gateway.reload(config);
+    } catch (error) {
+      metrics?.reloaded("failure");
+      throw error;
+    }
+    metrics?.reloaded("success");
     loadedDigest = fileDigest;
     if (
       JSON.stringify(config.admin) !== JSON.stringify(options.config.admin) ||
@@ -169,7 +186,12 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   // Everything is compiled: start serving from a compact heap (see collect-startup-garbage.ts).
   collectStartupGarbage();
   const main = await listen(
-    createLimitedServer(gatewayListener(gateway), nodeServerLimitsOf(options.config)),
+    createLimitedServer(
+      metrics && options.config.server?.metrics
+        ? withMetricsEndpoint(gatewayListener(gateway), metrics, options.config.server.metrics)
+        : gatewayListener(gateway),
+      nodeServerLimitsOf(options.config),
+    ),
     options.port,
     options.host,
   );
@@ -181,6 +203,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             credentials: options.config.admin,
             audit: auditLog(logger),
             ...(source && { reload }),
+            ...(metrics && { metrics: () => metrics.scrape() }),
             ...(schemas && {
               registry: {
                 registry: schemas.registry,
