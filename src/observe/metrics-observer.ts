@@ -25,8 +25,8 @@ export interface GatewayMetrics {
   clientGone(): void;
   /** An event matched a route (a route per match). */
   routeMatched(route: string): void;
-  /** One event's publish to a target: how it ended, how long the target's attempts took, how many were made. */
-  published(target: string, outcome: PublishOutcomeLabel, seconds: number, attempts: number): void;
+  /** One event's publish to a target: how it ended, how long the target's attempts took, how many of them were retries. */
+  published(target: string, outcome: PublishOutcomeLabel, seconds: number, retries: number): void;
   /** A refused event written to a dead letter target, and how that write ended. */
   deadLettered(target: string, deadLetter: string, outcome: PublishOutcomeLabel): void;
   /** An outbox record dropped: refused for good with no dead letter, or undecodable. */
@@ -76,7 +76,12 @@ export function metricsObserver(metrics: GatewayMetrics, options: MetricsObserve
           }
           return;
         case "delivered":
-          metrics.published(report.target, report.outcome.status, report.durationMs / 1000, report.attempts);
+          metrics.published(
+            report.target,
+            report.outcome.status,
+            report.durationMs / 1000,
+            report.retries ?? Math.max(0, report.attempts - 1),
+          );
           return;
         case "dead-lettered":
           metrics.deadLettered(report.target, report.deadLetter.target, report.deadLetter.outcome.status);

@@ -58,6 +58,12 @@ export type GatewayReport =
       readonly durationMs: number;
       /** Attempts made (retries included); 0 when the target's guard refused at once. */
       readonly attempts: number;
+      /**
+       * The retries among the attempts this report is about; absent: every
+       * attempt but the first. An outbox record's `attempts` count its whole
+       * life, while each dispatch reports only its own attempt.
+       */
+      readonly retries?: number;
     }
   | {
       /** The dedup store could not be read (the events were delivered in full) or written (a repeat may be delivered again). */

@@ -163,10 +163,10 @@ export class PrometheusMetrics implements GatewayMetrics {
   routeMatched(route: string): void {
     this.#routeMatches.inc({ route });
   }
-  published(target: string, outcome: PublishOutcomeLabel, seconds: number, attempts: number): void {
+  published(target: string, outcome: PublishOutcomeLabel, seconds: number, retries: number): void {
     this.#publishes.inc({ target, outcome });
     this.#publishSeconds.observe({ target, outcome }, seconds);
-    if (attempts > 1) this.#retries.inc({ target }, attempts - 1);
+    if (retries > 0) this.#retries.inc({ target }, retries);
   }
   deadLettered(target: string, deadLetter: string, outcome: PublishOutcomeLabel): void {
     this.#deadLetters.inc({ target, dead_letter: deadLetter, outcome });
