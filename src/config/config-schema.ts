@@ -193,8 +193,11 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
               path: {
                 type: "string",
                 pattern: "^/[A-Za-z0-9._~/-]*$",
+                // The gateway's own GET paths stay the gateway's.
+                not: { enum: ["/events", "/healthz", "/readyz", "/status"] },
                 default: "/metrics",
-                description: "Where GET answers the scrape; other methods on it go to the gateway.",
+                description:
+                  "Where GET answers the scrape (not /events, /healthz, /readyz or /status); other methods on it go to the gateway.",
               },
               token: {
                 type: "string",
