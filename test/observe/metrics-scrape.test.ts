@@ -38,6 +38,7 @@ function config(downPort: number, adminPort: number, extraRoute = ""): string {
   const sha256 = createHash("sha256").update(ADMIN_TOKEN).digest("hex");
   return `version: 1
 server:
+  maxHeaderCount: 20
   metrics: { token: "\${env:METRICS_TOKEN}" }
 admin:
   port: ${adminPort}
@@ -105,6 +106,14 @@ beforeAll(async () => {
   expect((await post(event("x-1", "com.example.unknown"))).status).toBe(422);
   expect((await post(event("p-1", "com.example.payment"))).status).toBe(503);
   expect((await post(event("r-1", "com.example.refund"))).status).toBe(202);
+  // Refused by the listener's own limits (server.maxHeaderCount), before the gateway sees it.
+  const manyHeaders = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`x-extra-${i}`, "1"]));
+  const tooMany = await fetch(`${cli.url}/events`, {
+    method: "POST",
+    headers: { "content-type": "application/cloudevents+json", ...manyHeaders },
+    body: event("h-1", "com.example.order.created"),
+  });
+  expect(tooMany.status).toBe(431);
 }, 60_000);
 
 afterAll(async () => {
@@ -129,6 +138,12 @@ describe("GET /metrics after real traffic", () => {
     ).toBe(1);
     expect(
       sampleValue(samples, "ce_gateway_requests_refused_total", { reason: "no-route", status_class: "4xx" }),
+    ).toBe(1);
+    expect(
+      sampleValue(samples, "ce_gateway_requests_refused_total", {
+        reason: "headers-too-large",
+        status_class: "4xx",
+      }),
     ).toBe(1);
     const failed = samples.filter((s) => s.name === "ce_gateway_requests_failed_total");
     expect(failed.map((s) => [s.labels.status_class, s.value])).toEqual([["5xx", 1]]);
@@ -217,6 +232,9 @@ describe("GET /metrics after real traffic", () => {
     expect(scraped.status).toBe(200);
     const samples = parseScrape(await scraped.text());
     expect(sampleValue(samples, "ce_gateway_publishes_total", { target: "up", outcome: "acked" })).toBe(3);
+    // The scrape is the one request the main listener is handling; the admin listener's scrapes are not its.
+    expect(sampleValue(samples, "ce_gateway_requests_in_flight")).toBe(1);
+    expect(sampleValue((await scrapeAdmin()).samples, "ce_gateway_requests_in_flight")).toBe(0);
     // The admin listener wants an admin token: the metrics token opens nothing there.
     const adminWithMetricsToken = await fetch(`${adminUrl}/metrics`, {
       headers: { authorization: `Bearer ${METRICS_TOKEN}` },

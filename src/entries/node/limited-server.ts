@@ -78,7 +78,7 @@ function ownError(code: string | undefined, limits: NodeServerLimits): GatewayEr
  * a response has been written, then destroy the socket (a body cut short, a
  * reset, malformed HTTP).
  */
-function onClientError(limits: NodeServerLimits) {
+function onClientError(limits: NodeServerLimits, observer: LimitsObserver | undefined) {
   return (error: Error & { code?: string }, socket: HttpSocket) => {
     const inFlight = socket._httpMessage;
     const canAnswer =
@@ -86,6 +86,7 @@ function onClientError(limits: NodeServerLimits) {
     const own = ownError(error.code, limits);
     if (canAnswer) {
       if (own !== undefined) {
+        observer?.refusedAtListener(own);
         socket.end(rawProblem(own));
         // Ended, not destroyed at once: the client may still be sending, and a reset could
         // discard the answer before it reads it.
@@ -102,7 +103,19 @@ function onClientError(limits: NodeServerLimits) {
   };
 }
 
-export function createLimitedServer(listener: RequestListener, limits: NodeServerLimits): Server {
+/** Hears what the limits do, for metrics: the requests refused here never reach the gateway's reports. */
+export interface LimitsObserver {
+  /** A request refused by a limit (431 headers-too-large, 408 request-timeout, 503 overloaded). */
+  refusedAtListener(error: GatewayError): void;
+  /** Called once: reads the requests being handled now (within maxInFlight). */
+  watchRequestsInFlight(read: () => number): void;
+}
+
+export function createLimitedServer(
+  listener: RequestListener,
+  limits: NodeServerLimits,
+  observer?: LimitsObserver,
+): Server {
   const refused = new WeakSet<Socket>();
   const server = createServer(
     {
@@ -113,11 +126,11 @@ export function createLimitedServer(listener: RequestListener, limits: NodeServe
       // How often node:http looks for requests past their timeout (default 30 s).
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.bodyTimeoutMs / 4))),
     },
-    limitedListener(listener, limits, refused),
+    limitedListener(listener, limits, refused, observer),
   );
   // One more than the limit, so that a request over it still shows one field too many.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
-  server.on("clientError", onClientError(limits));
+  server.on("clientError", onClientError(limits, observer));
   let open = 0;
   server.on("connection", (socket: Socket) => {
     if (open >= limits.maxConnections) {
@@ -137,10 +150,13 @@ function limitedListener(
   listener: RequestListener,
   limits: NodeServerLimits,
   refused: WeakSet<Socket>,
+  observer: LimitsObserver | undefined,
 ): RequestListener {
   let inFlight = 0;
+  observer?.watchRequestsInFlight(() => inFlight);
   return (request: IncomingMessage, response) => {
     const refuse = (error: GatewayError, close: boolean) => {
+      observer?.refusedAtListener(error);
       const reply = problemReply(error);
       // writeReply closes the connection itself when the body was left unread.
       writeReply(

@@ -191,6 +191,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
         ? withMetricsEndpoint(gatewayListener(gateway), metrics, options.config.server.metrics)
         : gatewayListener(gateway),
       nodeServerLimitsOf(options.config),
+      metrics,
     ),
     options.port,
     options.host,

@@ -8,13 +8,16 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CircuitState } from "../../../deliver/circuit-breaker.js";
+import type { GatewayError } from "../../../errors/errors.js";
 import { type Gateway, withDeliveryStatus } from "../../../http/create-gateway.js";
 import {
   type GatewayMetrics,
   metricsObserver,
   type PublishOutcomeLabel,
+  statusClassOf,
 } from "../../../observe/metrics-observer.js";
 import type { Observer } from "../../../observe/observer.js";
+import type { LimitsObserver } from "../limited-server.js";
 
 /** Publish latency buckets, in seconds: from a local broker's sub-millisecond ack to a slow target's timeout. */
 const PUBLISH_SECONDS_BUCKETS = [
@@ -31,9 +34,10 @@ export interface Scrape {
   readonly body: string;
 }
 
-export class PrometheusMetrics implements GatewayMetrics {
+export class PrometheusMetrics implements GatewayMetrics, LimitsObserver {
   readonly registry = new Registry();
   #gateway: Gateway | undefined;
+  #requestsInFlight: (() => number) | undefined;
 
   readonly #received = this.#counter("ce_gateway_events_received_total", "Events decoded from requests.", [
     "mode",
@@ -121,7 +125,25 @@ export class PrometheusMetrics implements GatewayMetrics {
         if (gateway !== undefined) this.set(gateway.state.generation);
       },
     });
+    const requestsInFlight = () => this.#requestsInFlight?.();
+    new Gauge({
+      name: "ce_gateway_requests_in_flight",
+      help: "Requests the main listener is handling now (server.maxInFlight bounds them).",
+      registers: [this.registry],
+      collect() {
+        this.set(requestsInFlight() ?? 0);
+      },
+    });
     this.#targetGauges();
+  }
+
+  /** Requests the listener refused itself (431, 503 overloaded) count as refused, by their problem code. */
+  refusedAtListener(error: GatewayError): void {
+    this.requestRefused(error.code, statusClassOf(error.status));
+  }
+
+  watchRequestsInFlight(read: () => number): void {
+    this.#requestsInFlight = read;
   }
 
   /** Reads the scrape-time gauges from this gateway from now on. */
