@@ -194,6 +194,30 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "Node: requests beyond this many being handled at once get 503 overloaded with Retry-After at once; nothing queues.",
           },
+          metrics: {
+            type: "object",
+            additionalProperties: false,
+            required: ["token"],
+            description:
+              "Node: a Prometheus scrape on this listener, behind its own bearer token (the admin listener serves GET /metrics with an admin token whenever it is configured).",
+            properties: {
+              path: {
+                type: "string",
+                pattern: "^/[A-Za-z0-9._~/-]*$",
+                // The gateway's own GET paths stay the gateway's.
+                not: { enum: ["/events", "/healthz", "/readyz", "/status"] },
+                default: "/metrics",
+                description:
+                  "Where GET answers the scrape (not /events, /healthz, /readyz or /status); other methods on it go to the gateway.",
+              },
+              token: {
+                type: "string",
+                minLength: 16,
+                description:
+                  "The bearer token Prometheus sends (authorization.credentials in its scrape config); write it as ${env:METRICS_TOKEN}.",
+              },
+            },
+          },
         },
       },
       admin: {

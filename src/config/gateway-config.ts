@@ -80,6 +80,8 @@ export interface GatewayConfig {
     readonly shutdownGraceMs?: number;
     /** Node: serve https with this certificate and key (PEM files); Workers: the platform's TLS. */
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
+    /** Node: GET `path` (default /metrics) on this listener answers a Prometheus scrape, with this bearer token only. */
+    readonly metrics?: { readonly path?: string; readonly token: string };
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

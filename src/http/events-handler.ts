@@ -167,6 +167,7 @@ export function pipelineHandler(
       deps.observer.report({
         stage: "routed",
         ctx,
+        events,
         deliveries: plan.deliveries.map((d) => ({
           eventId: d.message.event.attributes.id,
           target: d.target,
@@ -175,6 +176,7 @@ export function pipelineHandler(
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
       if (verdict.accepted) {
+        deps.observer.report({ stage: "accepted", ctx, count: events.length });
         return options.acceptedReply === undefined
           ? acceptedReply(verdict.body, ctx.requestId)
           : sourceReply(options.acceptedReply(verdict.body), ctx.requestId);

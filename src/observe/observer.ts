@@ -6,6 +6,7 @@ import type { PublishOutcome } from "../adapter/adapter.js";
 import type { RequestContext } from "../context/request-context.js";
 import type { FieldFailure } from "../errors/errors.js";
 import type { ProblemCode } from "../errors/problem-types.js";
+import type { CloudEvent } from "../event/cloud-event.js";
 
 export type GatewayReport =
   | {
@@ -37,7 +38,15 @@ export type GatewayReport =
   | {
       readonly stage: "routed";
       readonly ctx: RequestContext;
+      /** The request's events, as received (metrics count the routes they match). */
+      readonly events?: readonly CloudEvent[];
       readonly deliveries: readonly { readonly eventId: string; readonly target: string }[];
+    }
+  | {
+      /** The request is answered 2xx: its `count` events were taken by their targets (or the outbox). */
+      readonly stage: "accepted";
+      readonly ctx: RequestContext;
+      readonly count: number;
     }
   | {
       readonly stage: "delivered";
@@ -49,6 +58,12 @@ export type GatewayReport =
       readonly durationMs: number;
       /** Attempts made (retries included); 0 when the target's guard refused at once. */
       readonly attempts: number;
+      /**
+       * The retries among the attempts this report is about; absent: every
+       * attempt but the first. An outbox record's `attempts` count its whole
+       * life, while each dispatch reports only its own attempt.
+       */
+      readonly retries?: number;
     }
   | {
       /** The dedup store could not be read (the events were delivered in full) or written (a repeat may be delivered again). */

@@ -16,6 +16,7 @@ import { createAdminApp } from "../../http/admin-app.js";
 import type { Gateway } from "../../http/create-gateway.js";
 import { auditLog } from "../../observe/audit-log.js";
 import { type Logger, logObserver } from "../../observe/log-observer.js";
+import { combineObservers } from "../../observe/observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
 import { collectStartupGarbage } from "./collect-startup-garbage.js";
@@ -24,6 +25,8 @@ import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
 import { createLimitedServer } from "./limited-server.js";
 import { pinoLevelControl } from "./log-level-control.js";
+import { withMetricsEndpoint } from "./metrics/metrics-endpoint.js";
+import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { openOutbox } from "./outbox/open-outbox.js";
 import { resolveSchemas } from "./schemas-config.js";
@@ -127,16 +130,22 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       )
     : undefined;
   const outbox = await openOutbox(options.config, baseDir);
+  // Metrics cost nothing unless something can scrape them: the admin listener or server.metrics.
+  const metrics =
+    options.config.admin !== undefined || options.config.server?.metrics !== undefined
+      ? new PrometheusMetrics()
+      : undefined;
   const gateway = createGateway(options.config, {
     ...(outbox && { outbox }),
     ...(options.config.server?.shutdownGraceMs !== undefined && {
       shutdownGraceMs: options.config.server.shutdownGraceMs,
     }),
-    observer: logObserver(logger),
+    observer: metrics ? combineObservers(logObserver(logger), metrics.observer()) : logObserver(logger),
     secrets,
     runtime: { writeStdout: writeProcessStdout },
     ...(schemas && { validator: schemas.validator }),
   });
+  metrics?.watch(gateway);
   const { source } = options;
   let loadedDigest = source === undefined ? undefined : digest(source.path);
 
@@ -144,9 +153,17 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     if (source === undefined)
       throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
     const fileDigest = digest(source.path);
-    const config = source.load(); // a file that cannot be read is a ConfigError too
-    secrets.learn(config);
-    const generation = gateway.reload(config);
+    let config: GatewayConfig;
+    let generation: number;
+    try {
+      config = source.load(); // a file that cannot be read is a ConfigError too
+      secrets.learn(config);
+      generation = gateway.reload(config);
+    } catch (error) {
+      metrics?.reloaded("failure");
+      throw error;
+    }
+    metrics?.reloaded("success");
     loadedDigest = fileDigest;
     if (
       JSON.stringify(config.admin) !== JSON.stringify(options.config.admin) ||
@@ -175,12 +192,15 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const tls = options.config.server?.tls;
   const main = await listen(
     createLimitedServer(
-      gatewayListener(gateway),
+      metrics && options.config.server?.metrics
+        ? withMetricsEndpoint(gatewayListener(gateway), metrics, options.config.server.metrics)
+        : gatewayListener(gateway),
       nodeServerLimitsOf(options.config),
       tls && {
         cert: readFileSync(resolve(baseDir, tls.certFile)),
         key: readFileSync(resolve(baseDir, tls.keyFile)),
       },
+      metrics,
     ),
     options.port,
     options.host,
@@ -195,6 +215,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
             audit: auditLog(logger),
             ...(logLevel && { logLevel }),
             ...(source && { reload }),
+            ...(metrics && { metrics: () => metrics.scrape() }),
             ...(schemas && {
               registry: {
                 registry: schemas.registry,
