@@ -8,7 +8,12 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import type { Admission } from "../auth/admission.js";
 import { authorizeEvents } from "../auth/authorize-events.js";
 import type { JsonLimits } from "../codec/json-limits.js";
-import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
+import {
+  type AdmittingContext,
+  type Clock,
+  createRequestContext,
+  type RequestContext,
+} from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import type { Decoded, RequestDecoder } from "../decode/decoded.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
@@ -18,6 +23,8 @@ import type { CloudEvent } from "../event/cloud-event.js";
 import type { RateLimitStage } from "../limits/rate-limit-stage.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
+import { endRequestSpan, startRequestSpan } from "../observe/tracing/request-span.js";
+import { startingTraceOf } from "../observe/tracing/trace-extension.js";
 import { acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
 import type { GatewayReply } from "../respond/reply.js";
 import { type DeliveryPlan, planDeliveries } from "../route/plan-deliveries.js";
@@ -116,12 +123,21 @@ export function pipelineHandler(
   options: PathOptions = {},
 ) {
   const limitBeforeDecode = options.senderProvenInDecode !== true;
+  /** The request's SERVER span around the whole pipeline (../observe/tracing/request-span.ts). */
   return async function handleRequest(request: IngressRequest): Promise<GatewayReply> {
     const ctx = createRequestContext(request, {
       clock: deps.clock,
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
+    const span = startRequestSpan(path, request.headers);
+    ctx.telemetry = span.context;
+    const reply = await runPipeline(request, ctx);
+    endRequestSpan(span, reply.status, ctx.requestId);
+    return reply;
+  };
+
+  async function runPipeline(request: IngressRequest, ctx: AdmittingContext): Promise<GatewayReply> {
     try {
       // admit -> limit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
       // (on a signed source's path: admit -> decode -> limit -> normalize -> ...)
@@ -148,7 +164,9 @@ export function pipelineHandler(
         for (const { event, verdict } of routed.warnings)
           reportContractWarnings(deps.observer, ctx, event, verdict);
       }
-      const planned = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
+      // Only a route with `trace.addExtension` needs the trace an event started in.
+      const starting = deps.routing.addsTraceExtension === true ? startingTraceOf(ctx) : undefined;
+      const planned = planDeliveries(events, deps.routing, deps.targets, routed?.destinations, starting);
       const plan = options.acceptAsync === true ? acceptedAsync(planned) : planned;
       deps.observer.report({
         stage: "routed",
@@ -191,5 +209,5 @@ export function pipelineHandler(
       });
       return problemReply(error, ctx.requestId);
     }
-  };
+  }
 }
