@@ -41,3 +41,5 @@ export const URL_PATH = "url.path";
 // The gateway's own, under its name as the conventions ask of custom attributes.
 export const GATEWAY_TARGET = "ce_gateway.target";
 export const GATEWAY_REQUEST_ID = "ce_gateway.request_id";
+/** How many events (or records) a stage span handled. */
+export const GATEWAY_EVENT_COUNT = "ce_gateway.event_count";
