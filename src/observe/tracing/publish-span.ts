@@ -77,6 +77,8 @@ export function startPublishSpan(
     } else span.setAttribute(MESSAGING_BATCH_MESSAGE_COUNT, messages.length);
   }
   const context = withSpan(parent, span);
+  // No span to hand on (no SDK): no carrier to fill.
+  if (context === parent) return { span, context, headers: undefined };
   const carrier: Record<string, string> = {};
   propagation.inject(context, carrier);
   return { span, context, headers: Object.keys(carrier).length === 0 ? undefined : carrier };

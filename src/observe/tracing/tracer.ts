@@ -6,7 +6,7 @@
  * extract is a no-op, so the request path pays a few calls, no allocation
  * of attributes (each caller checks `isRecording()` first) and no header.
  */
-import { type Context, ROOT_CONTEXT, type Span, trace } from "@opentelemetry/api";
+import { type Context, isSpanContextValid, ROOT_CONTEXT, type Span, trace } from "@opentelemetry/api";
 import { SEMCONV_SCHEMA_URL } from "./semconv.js";
 
 /**
@@ -20,5 +20,10 @@ export const tracer = trace
 /** The context a stage's span is a child of: the request's, else a root (a record the outbox delivers). */
 export const parentOf = (telemetry: Context | undefined): Context => telemetry ?? ROOT_CONTEXT;
 
-/** The context whose active span is `span`, under `parent`. */
-export const withSpan = (parent: Context, span: Span): Context => trace.setSpan(parent, span);
+/**
+ * The context whose active span is `span`, under `parent`; the parent itself
+ * for the no-op span of an API without an SDK (nothing to carry), which
+ * spares a context per span on the path every request takes.
+ */
+export const withSpan = (parent: Context, span: Span): Context =>
+  span.isRecording() || isSpanContextValid(span.spanContext()) ? trace.setSpan(parent, span) : parent;
