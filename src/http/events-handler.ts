@@ -132,9 +132,14 @@ export function pipelineHandler(
     });
     const span = startRequestSpan(path, request.headers);
     ctx.telemetry = span.context;
-    const reply = await runPipeline(request, ctx);
-    endRequestSpan(span, reply.status, ctx.requestId);
-    return reply;
+    let status = 500; // what an exception past the pipeline's own handling becomes
+    try {
+      const reply = await runPipeline(request, ctx);
+      status = reply.status;
+      return reply;
+    } finally {
+      endRequestSpan(span, status, ctx.requestId);
+    }
   };
 
   async function runPipeline(request: IngressRequest, ctx: AdmittingContext): Promise<GatewayReply> {
