@@ -58,9 +58,9 @@ export function startPublishSpan(
 ): PublishSpan {
   const parent = parentOf(telemetry);
   const destination = destinationOf(target, messages, peer);
-  // The conventions' name: "{operation name} {destination}", the operation alone when the destination varies.
-  const name = destination === undefined ? OPERATION_TYPE_SEND : `${OPERATION_TYPE_SEND} ${destination}`;
-  const span = tracer.startSpan(name, { kind: SpanKind.PRODUCER }, parent);
+  // The conventions' "{operation name} {destination}", the destination low in cardinality: a subject
+  // expanded from a template ("events.{type}") is not, so the name takes the target's, which stands for it.
+  const span = tracer.startSpan(`${OPERATION_TYPE_SEND} ${target}`, { kind: SpanKind.PRODUCER }, parent);
   if (span.isRecording()) {
     span.setAttribute(MESSAGING_SYSTEM, peer?.system ?? type);
     span.setAttribute(MESSAGING_OPERATION_TYPE, OPERATION_TYPE_SEND);
