@@ -298,6 +298,18 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
               description: "When this route matches, later routes are skipped.",
             },
             transform,
+            trace: {
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                addExtension: {
+                  type: "boolean",
+                  default: false,
+                  description:
+                    "An event this route sends without a `traceparent` extension gains the CloudEvents distributed-tracing extension (`traceparent`, `tracestate`) naming the trace the gateway received it in: its request span when a tracing SDK is registered, else the request's own `traceparent` header (none: nothing is added). A producer's extension is never changed. Off by default, since it changes the event; the event with the extension is what is sized against each target.",
+                },
+              },
+            },
             ...routeDeliveryProperties,
           },
         },

@@ -23,6 +23,8 @@ export interface RouteConfig extends RouteDeliveryConfig {
   readonly stop?: boolean;
   /** How the route reshapes what it sends (JSONata over the event); absent: sent as received. */
   readonly transform?: TransformConfig;
+  /** `addExtension`: an event without the distributed-tracing extension gains one (off by default: it changes the event). */
+  readonly trace?: { readonly addExtension?: boolean };
 }
 
 export interface AdminConfig {
