@@ -41,7 +41,8 @@ export function startProgress(
     const filled = total > 0 ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
     let line = `${label} [${"#".repeat(filled)}${" ".repeat(BAR_WIDTH - filled)}] ${done}/${total}`;
     if (detail) line += `  ${detail}`;
-    const width = (stream.columns ?? 80) - 1;
+    // A terminal that reports no width (0) gets 80.
+    const width = (stream.columns || 80) - 1;
     // \r and "erase line": the line is rewritten where it stands, never scrolled.
     stream.write(`\r\x1b[2K${line.length > width ? line.slice(0, width) : line}`);
   };

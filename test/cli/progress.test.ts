@@ -1,8 +1,21 @@
 /**
  * The progress line: redrawn in place on a terminal, silent elsewhere.
  */
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startProgress } from "../../src/cli/progress.js";
+import { projectRoot } from "../support/cli-process.js";
+
+/** util-linux's `script` runs a command on a pseudo-terminal: the real command sees a TTY. */
+const noScript = (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "util-linux's script(1) is not installed, so no command can be run on a pseudo-terminal";
+  }
+})();
 
 function stream(isTTY: boolean) {
   const writes: string[] = [];
@@ -44,3 +57,31 @@ describe("startProgress", () => {
     expect(out.writes).toEqual([]);
   });
 });
+
+describe.skipIf(noScript !== undefined)(
+  `progress in a real command on a terminal${noScript ? ` (skipped: ${noScript})` : ""}`,
+  () => {
+    it("ce-gateway test draws the line on the terminal, then prints its summary; piped, only the summary", () => {
+      const command = `${JSON.stringify(process.execPath)} bin/ce-gateway.js test --config examples/shop/gateway.yaml`;
+      const tty = spawnSync("script", ["-qec", command, "/dev/null"], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        env: { ...process.env, COLUMNS: "100" },
+      });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout).toContain("\r\x1b[2Kexamples [########################] 4/4");
+      expect(tty.stdout).toContain("4 passed, 0 failed");
+      const piped = spawnSync(
+        process.execPath,
+        [join(projectRoot, "bin/ce-gateway.js"), "test", "--config", "examples/shop/gateway.yaml"],
+        {
+          cwd: projectRoot,
+          encoding: "utf8",
+        },
+      );
+      expect(piped.stderr).toBe("");
+      expect(piped.stdout).not.toContain("\x1b[");
+      expect(piped.stdout).toContain("4 passed, 0 failed");
+    });
+  },
+);
