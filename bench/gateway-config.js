@@ -39,9 +39,11 @@ function jsonSource() {
  * @param {boolean} options.validate false: `schemas: { mode: off }`
  * @param {number} [options.routes] total routes: routes - 1 exact filters on other types, then the one that matches
  * @param {string} [options.outboxDir] set: the route is `ack: async`, with the outbox log in this folder
+ * @param {boolean} [options.metrics] true: `server.metrics` is set, so the gateway keeps Prometheus metrics
  */
-export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir }) {
+export function gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir, metrics }) {
   const lines = ["version: 1", ...jsonSource()];
+  if (metrics) lines.push("server:", "  metrics: { token: bench-metrics-token-0123456789 }");
   lines.push(
     validate ? `schemas: { dir: ${JSON.stringify(schemasDir)}, mode: enforce }` : "schemas: { mode: off }",
   );

@@ -59,8 +59,16 @@ function baseline(server, file, target, mode) {
 }
 
 /** @returns {Configuration} */
-function gateway(target, mode, { routes, validate = true, async = false } = {}) {
-  const suffix = async ? "-async" : routes !== undefined ? `-routes-${routes}` : validate ? "" : "-noschema";
+function gateway(target, mode, { routes, validate = true, async = false, metrics = false } = {}) {
+  const suffix = metrics
+    ? "-metrics"
+    : async
+      ? "-async"
+      : routes !== undefined
+        ? `-routes-${routes}`
+        : validate
+          ? ""
+          : "-noschema";
   const name = `gateway-${target}-${mode}${suffix}`;
   return {
     name,
@@ -76,7 +84,7 @@ function gateway(target, mode, { routes, validate = true, async = false } = {}) 
       const outboxDir = async ? join(ctx.tmp, `${name}-outbox-${port}`) : undefined;
       writeFileSync(
         config,
-        gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir }),
+        gatewayYaml({ target, natsUrl, stream, schemasDir, validate, routes, outboxDir, metrics }),
       );
       return {
         args: [join(root, "bin", "ce-gateway.js"), "serve", "--config", config, "--port", String(port)],
@@ -100,6 +108,8 @@ export const CONFIGURATIONS = [
   ...["none", "core", "js"].map((t) => gateway(t, "json-source")),
   // ack: async: 202 once in the outbox log on local disk (fsync per group commit), delivered after.
   ...["core", "js"].map((t) => gateway(t, "structured", { async: true })),
+  // Metrics on (server.metrics): what the Prometheus counters cost per event, against gateway-core-structured.
+  gateway("core", "structured", { metrics: true }),
 ];
 
 /** `--quick`: one of each kind of server, structured mode. */

@@ -33,5 +33,11 @@ export { EventData, getAttribute } from "./event/cloud-event.js";
 export { toJsonBatch, toJsonFormat, toJsonLine } from "./event/json-format.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./http/create-gateway.js";
 export { type Logger, logObserver } from "./observe/log-observer.js";
+export {
+  type GatewayMetrics,
+  type MetricsObserverOptions,
+  metricsObserver,
+  type PublishOutcomeLabel,
+} from "./observe/metrics-observer.js";
 export { combineObservers, type GatewayReport, type Observer } from "./observe/observer.js";
 export type { EventValidator } from "./validate/event-validator.js";

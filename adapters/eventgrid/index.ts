@@ -16,6 +16,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { serverAddressOf } from "../../src/adapter/server-address.js";
 import { authFor, isPlainHttp } from "./auth.js";
 import { LIMITS, packBatches } from "./batches.js";
 import { eventGridDescriptor } from "./descriptor.js";
@@ -70,6 +71,12 @@ export function createEventGridAdapter(
 
   return {
     type: "eventgrid",
+    // The endpoint's host is the server; spans name the target, as a SAS-keyed URL is not shown.
+    telemetry: {
+      system: "eventgrid",
+      addressIsDestination: false,
+      ...serverAddressOf(options.endpoint, "https"),
+    },
     capabilities: {
       batching: true,
       orderingKeys: false,
@@ -79,7 +86,7 @@ export function createEventGridAdapter(
       maxEventBytes: limits.maxEventBytes,
     },
     encoding,
-    async publish(messages, { signal }) {
+    async publish(messages, { signal, traceHeaders }) {
       if (sender === undefined)
         return messages.map(() => terminal("An http:// endpoint needs allowInsecure: true"));
       let send: BatchSender;
@@ -112,6 +119,7 @@ export function createEventGridAdapter(
           : await send.send(
               batch.map((i) => encoded[i] as Uint8Array),
               signal,
+              traceHeaders,
             );
         for (const i of batch) outcomes[i] = outcome;
       }

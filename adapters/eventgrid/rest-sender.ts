@@ -18,7 +18,12 @@ export const BATCH_CONTENT_TYPE = "application/cloudevents-batch+json; charset=u
  * became of it; the attempt's signal bounds the credential and the request together.
  */
 export interface BatchSender {
-  send(events: readonly Uint8Array[], signal: AbortSignal): Promise<PublishOutcome>;
+  /** `traceHeaders`: the hop's trace context (`traceparent`), sent as HTTP headers of the request. */
+  send(
+    events: readonly Uint8Array[],
+    signal: AbortSignal,
+    traceHeaders?: Readonly<Record<string, string>>,
+  ): Promise<PublishOutcome>;
 }
 
 export function publishUrl(options: EventGridOptions): string {
@@ -61,12 +66,13 @@ export interface RestSenderOptions {
 
 export function restSender(options: RestSenderOptions): BatchSender {
   return {
-    async send(events, signal) {
+    async send(events, signal, traceHeaders) {
       const body = joinJsonArray(events);
       try {
         const response = await options.fetch(options.url, {
           method: "POST",
           headers: {
+            ...traceHeaders,
             "content-type": BATCH_CONTENT_TYPE,
             ...(await authHeaders(options.auth, options.namespace, signal)),
           },

@@ -15,6 +15,7 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import { retryAfterMs } from "../../src/adapter/retry-after.js";
+import { serverAddressOf } from "../../src/adapter/server-address.js";
 import {
   batchRequest,
   binaryRequest,
@@ -57,10 +58,18 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
   const mode = options.mode ?? "binary";
   const headerEncoding = options.headerEncoding ?? "percent";
 
-  async function send(url: string, message: HttpMessage, signal: AbortSignal): Promise<PublishOutcome> {
+  async function send(
+    url: string,
+    message: HttpMessage,
+    signal: AbortSignal,
+    traceHeaders: Readonly<Record<string, string>> | undefined,
+  ): Promise<PublishOutcome> {
     try {
-      // Configured headers first; the event's own (content-type, ce-*) replace any of the same name.
+      // Configured headers first, then this hop's trace context (`traceparent`); the event's own
+      // (content-type, ce-*: its extension is `ce-traceparent`) replace any of the same name.
       const headers = new Headers(options.headers);
+      if (traceHeaders !== undefined)
+        for (const [name, value] of Object.entries(traceHeaders)) headers.set(name, value);
       for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
       const response = await runtime.fetch(url, {
         method: "POST",
@@ -80,6 +89,8 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
 
   return {
     type: "http",
+    // A URL's path or query may hold a secret: spans name the target, and the host alone.
+    telemetry: { system: "http", addressIsDestination: false, ...serverAddressOf(options.url, "https") },
     capabilities: {
       batching: mode === "batch",
       orderingKeys: false,
@@ -88,18 +99,20 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
       runsOnWorkers: true,
       maxEventBytes: Number.POSITIVE_INFINITY,
     },
-    async publish(messages, { signal }) {
+    async publish(messages, { signal, traceHeaders }) {
       if (mode === "binary") {
         return Promise.all(
           messages.map((m) => {
             const encoded = binaryRequest(m.event, headerEncoding);
             if (!encoded.ok) return terminal(encoded.reason);
-            return send(urlOf(m), encoded.message, signal);
+            return send(urlOf(m), encoded.message, signal, traceHeaders);
           }),
         );
       }
       if (mode === "structured")
-        return Promise.all(messages.map((m) => send(urlOf(m), structuredRequest(m.event), signal)));
+        return Promise.all(
+          messages.map((m) => send(urlOf(m), structuredRequest(m.event), signal, traceHeaders)),
+        );
       // One batch per destination URL; every event of a batch shares its outcome.
       const byUrl = new Map<string, number[]>();
       messages.forEach((m, i) => {
@@ -112,6 +125,7 @@ export function createHttpAdapter(options: HttpOptions, runtime: AdapterRuntime)
             url,
             batchRequest(indexes.map((i) => (messages[i] as OutboundMessage).event)),
             signal,
+            traceHeaders,
           );
           for (const i of indexes) outcomes[i] = outcome;
         }),

@@ -19,8 +19,10 @@ import {
   terminal,
 } from "../../src/adapter/adapter.js";
 import type { ReadsBackDeadLetters } from "../../src/adapter/dead-letter-store.js";
+import { serverAddressOf } from "../../src/adapter/server-address.js";
 import { untilAborted } from "../../src/adapter/until-aborted.js";
 import type { NatsPayload } from "../../src/bindings/nats/encode.js";
+import { utf8Length } from "../../src/codec/utf8.js";
 import { describeError } from "../../src/errors/errors.js";
 import { type NatsDeadLetterStore, natsDeadLetterStore } from "./dead-letter-reader.js";
 import { DEFAULT_TIMEOUT_MS, natsDescriptor } from "./descriptor.js";
@@ -58,6 +60,16 @@ interface Ready extends JetStreamMessage {
   readonly index: number;
   readonly message: OutboundMessage;
   readonly payload: NatsPayload;
+  /** The publish's trace context (`traceparent`), written as NATS headers beside the binding's. */
+  readonly traceHeaders: Readonly<Record<string, string>> | undefined;
+}
+
+/** What trace headers add to a message as the server counts it (`name: value` and CRLF each). */
+function traceHeaderBytes(traceHeaders: Readonly<Record<string, string>> | undefined): number {
+  if (traceHeaders === undefined) return 0;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(traceHeaders)) bytes += utf8Length(name) + utf8Length(value) + 4;
+  return bytes;
 }
 
 export function createNatsAdapter(
@@ -97,8 +109,13 @@ export function createNatsAdapter(
     terminal(`The message is ${size} bytes; the NATS server's max_payload is ${maxPayload()}`, 413);
 
   /** Encodes and checks each message: those to send, and the outcomes of those refused before sending. */
-  function prepare(messages: readonly OutboundMessage[], outcomes: PublishOutcome[]): Ready[] {
+  function prepare(
+    messages: readonly OutboundMessage[],
+    outcomes: PublishOutcome[],
+    traceHeaders: Readonly<Record<string, string>> | undefined,
+  ): Ready[] {
     const ready: Ready[] = [];
+    const traceBytes = traceHeaderBytes(traceHeaders);
     messages.forEach((message, index) => {
       const encoded = encode(message);
       if (!encoded.ok) {
@@ -109,6 +126,9 @@ export function createNatsAdapter(
         outcomes[index] = tooLarge(encoded.size);
         return;
       }
+      // Tracing never costs an event its delivery: one that fits only without the trace headers goes without them.
+      const traced = traceBytes > 0 && encoded.size + traceBytes <= maxPayload();
+      const size = traced ? encoded.size + traceBytes : encoded.size;
       const payload = natsPayloadOf(encoded);
       ready.push({
         index,
@@ -116,7 +136,8 @@ export function createNatsAdapter(
         payload,
         subject: subjectOf(message),
         data: payload.data,
-        bytes: encoded.size,
+        bytes: size,
+        traceHeaders: traced ? traceHeaders : undefined,
       });
     });
     return ready;
@@ -131,6 +152,9 @@ export function createNatsAdapter(
    */
   function headersOf(core: NatsCore, ready: Ready): MsgHdrs {
     const headers = buildHeaders(core, ready.payload);
+    // The hop's trace context in the transport's headers (`traceparent`); the event's own travels as `ce-traceparent`.
+    if (ready.traceHeaders !== undefined)
+      for (const [name, value] of Object.entries(ready.traceHeaders)) headers.set(name, value);
     if (useJetStream) {
       // Read here, not from the encoding: a message the router encoded keeps the id it was given.
       headers.set(MSG_ID_HEADER, ready.message.messageId ?? messageIdOf(ready.message.event));
@@ -206,6 +230,11 @@ export function createNatsAdapter(
 
   return {
     type: "nats",
+    telemetry: {
+      system: "nats",
+      addressIsDestination: true,
+      ...serverAddressOf(serversOf(options)[0], "nats"),
+    },
     capabilities: {
       batching: true,
       orderingKeys: false,
@@ -226,7 +255,7 @@ export function createNatsAdapter(
       }
       const core = await sdk;
       const outcomes: PublishOutcome[] = new Array(messages.length);
-      const ready = prepare(messages, outcomes);
+      const ready = prepare(messages, outcomes, attempt.traceHeaders);
       if (ready.length > 0) {
         const results = await publishReady(ready, core, attempt.signal);
         ready.forEach((message, i) => {

@@ -13,6 +13,7 @@ import {
   retriable,
   terminal,
 } from "../../src/adapter/adapter.js";
+import { serverAddressOf } from "../../src/adapter/server-address.js";
 import { LIMITS } from "../../src/bindings/pubsub/encode.js";
 import { describeError } from "../../src/errors/errors.js";
 import { accessTokens, type ServiceAccountKey } from "./access-token.js";
@@ -21,6 +22,7 @@ import { pubsubPayloadOf, pubsubTargetEncoding } from "./encoding.js";
 import type { PubsubOptions } from "./options.js";
 import type { Publisher, PubsubMessage } from "./publisher.js";
 import { restPublisher } from "./rest-publisher.js";
+import { withTraceAttributes } from "./trace-attributes.js";
 
 export type { PubsubOptions } from "./options.js";
 
@@ -82,6 +84,12 @@ export function createPubsubAdapter(
 
   return {
     type: "pubsub",
+    // The topic is the destination; the endpoint the service (or the emulator) is reached at.
+    telemetry: {
+      system: "gcp_pubsub",
+      addressIsDestination: true,
+      ...serverAddressOf(options.apiEndpoint ?? "pubsub.googleapis.com", "https"),
+    },
     capabilities: {
       batching: true,
       orderingKeys: true,
@@ -91,7 +99,7 @@ export function createPubsubAdapter(
       maxEventBytes: LIMITS.messageBytes,
     },
     encoding,
-    async publish(messages, { signal }) {
+    async publish(messages, { signal, traceHeaders }) {
       let client: Publisher;
       try {
         client = await publisher;
@@ -112,7 +120,10 @@ export function createPubsubAdapter(
         const list = byTopic.get(topic) ?? [];
         list.push({
           index,
-          message: { ...pubsubPayloadOf(encoded), ...(orderingKey ? { orderingKey } : {}) },
+          message: {
+            ...withTraceAttributes(pubsubPayloadOf(encoded), traceHeaders),
+            ...(orderingKey ? { orderingKey } : {}),
+          },
         });
         byTopic.set(topic, list);
       });

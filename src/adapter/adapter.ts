@@ -81,6 +81,14 @@ export interface PublishOptions {
   readonly signal: AbortSignal;
   /** Epoch milliseconds by which the attempt must finish: the request's deadline or the target's timeout, whichever comes first. */
   readonly deadline: number;
+  /**
+   * The trace context of this publish (W3C `traceparent`, `tracestate`), to
+   * write into every message's transport headers (HTTP headers, NATS
+   * headers, Pub/Sub attributes) as they are; absent when no tracing SDK is
+   * registered. Never into the event: its `traceparent` extension is the
+   * producer's.
+   */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /** What the target said it did with the event. */
@@ -97,9 +105,25 @@ export type PublishOutcome =
   | { readonly status: "retriable"; readonly reason: string; readonly retryAfterMs?: number }
   | { readonly status: "terminal"; readonly reason: string; readonly targetStatus?: number | string };
 
+/** How the gateway's PRODUCER spans describe a target (OpenTelemetry messaging conventions). */
+export interface AdapterTelemetry {
+  /** `messaging.system`: nats, gcp_pubsub, eventgrid, http. */
+  readonly system: string;
+  readonly serverAddress?: string;
+  readonly serverPort?: number;
+  /**
+   * Whether a message's address names its destination (a subject, a topic)
+   * and may be shown; false when it may carry a secret (a URL): the
+   * target's name is shown instead.
+   */
+  readonly addressIsDestination: boolean;
+}
+
 export interface Adapter {
   readonly type: string;
   readonly capabilities: AdapterCapabilities;
+  /** What traces say of this target; absent: the system is the adapter's type, the destination the target's name. */
+  readonly telemetry?: AdapterTelemetry;
   /** Publishes the messages; resolves to one outcome per message, in order. Never rejects for a broker failure. */
   publish(messages: readonly OutboundMessage[], options: PublishOptions): Promise<readonly PublishOutcome[]>;
   /** How this adapter encodes (the same as its descriptor's for its options); absent: JSON format, any size. */

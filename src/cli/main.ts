@@ -36,6 +36,14 @@ const USAGE = `Usage:
       routes, to the targets that refused them; removes those delivered. Exit 1 if any were kept.
   ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
+  ce-gateway tail --pubsub projects/P/subscriptions/S [--json] [--count N]
+      The same for a Pub/Sub subscription (PUBSUB_EMULATOR_HOST for an emulator).
+  ce-gateway init [DIR] [--force]
+      Writes a new project into DIR: gateway.yaml, schemas/ with examples, wrangler.toml, a README.
+  ce-gateway send URL --type T --source S [--id ID] [--data @FILE|TEXT] [--mode binary|structured|batch]
+                  [--count N] [--concurrency C] [--batch-size B] [--header NAME:VALUE ...]
+      Sends test events, each with a new id; with --count, progress and a one-line summary.
+  ce-gateway COMMAND --help          Each command's options.
   ce-gateway --help | --version
 `;
 
@@ -65,6 +73,10 @@ async function run(argv: string[]): Promise<void> {
       return (await import("./commands/auth.js")).authCommand(rest);
     case "build":
       return (await import("./commands/build.js")).buildCommand(rest);
+    case "init":
+      return (await import("./commands/init.js")).initCommand(rest);
+    case "send":
+      return (await import("./commands/send.js")).sendCommand(rest);
     case "--version":
     case "-v": {
       const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
@@ -90,7 +102,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const usageError = (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS") === true;
     if (!(error instanceof CliExit) && !usageError) throw error;
-    process.stderr.write(`${(error as Error).message}\n`);
+    // An empty message is a command that is done (its --help printed).
+    if ((error as Error).message) process.stderr.write(`${(error as Error).message}\n`);
     process.exit(error instanceof CliExit ? error.code : 2);
   }
 }

@@ -138,6 +138,7 @@ export function compileRouting(
         typeKey: typeKeyOf(filters),
         transform,
         policy: routePolicyOf(route, orderingKey),
+        ...(route.trace?.addExtension === true && { addTraceExtension: true }),
       });
     }
   });
@@ -168,5 +169,6 @@ export function compileRouting(
     targetPolicies,
     budgetMs: config.delivery?.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     hasRoutePolicies: routes.some((route) => route.policy !== undefined),
+    addsTraceExtension: routes.some((route) => route.addTraceExtension === true),
   };
 }

@@ -194,6 +194,30 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "Node: requests beyond this many being handled at once get 503 overloaded with Retry-After at once; nothing queues.",
           },
+          metrics: {
+            type: "object",
+            additionalProperties: false,
+            required: ["token"],
+            description:
+              "Node: a Prometheus scrape on this listener, behind its own bearer token (the admin listener serves GET /metrics with an admin token whenever it is configured).",
+            properties: {
+              path: {
+                type: "string",
+                pattern: "^/[A-Za-z0-9._~/-]*$",
+                // The gateway's own GET paths stay the gateway's.
+                not: { enum: ["/events", "/healthz", "/readyz", "/status"] },
+                default: "/metrics",
+                description:
+                  "Where GET answers the scrape (not /events, /healthz, /readyz or /status); other methods on it go to the gateway.",
+              },
+              token: {
+                type: "string",
+                minLength: 16,
+                description:
+                  "The bearer token Prometheus sends (authorization.credentials in its scrape config); write it as ${env:METRICS_TOKEN}.",
+              },
+            },
+          },
         },
       },
       admin: {
@@ -274,6 +298,18 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
               description: "When this route matches, later routes are skipped.",
             },
             transform,
+            trace: {
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                addExtension: {
+                  type: "boolean",
+                  default: false,
+                  description:
+                    "An event this route sends without a `traceparent` extension gains the CloudEvents distributed-tracing extension (`traceparent`, `tracestate`) naming the trace the gateway received it in: its request span when a tracing SDK is registered, else the request's own `traceparent` header (none: nothing is added). A producer's extension is never changed. Off by default, since it changes the event; the event with the extension is what is sized against each target.",
+                },
+              },
+            },
             ...routeDeliveryProperties,
           },
         },

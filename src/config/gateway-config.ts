@@ -23,6 +23,8 @@ export interface RouteConfig extends RouteDeliveryConfig {
   readonly stop?: boolean;
   /** How the route reshapes what it sends (JSONata over the event); absent: sent as received. */
   readonly transform?: TransformConfig;
+  /** `addExtension`: an event without the distributed-tracing extension gains one (off by default: it changes the event). */
+  readonly trace?: { readonly addExtension?: boolean };
 }
 
 export interface AdminConfig {
@@ -80,6 +82,8 @@ export interface GatewayConfig {
     readonly shutdownGraceMs?: number;
     /** Node: serve https with this certificate and key (PEM files); Workers: the platform's TLS. */
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
+    /** Node: GET `path` (default /metrics) on this listener answers a Prometheus scrape, with this bearer token only. */
+    readonly metrics?: { readonly path?: string; readonly token: string };
   };
   readonly admin?: AdminConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>>;

@@ -2,6 +2,7 @@
  * The request context every stage receives: who asked, by when it must be
  * done, and the trace it belongs to.
  */
+import type { Context } from "@opentelemetry/api";
 import type { HeaderReader, IngressRequest } from "../decode/ingress-request.js";
 
 export interface Clock {
@@ -34,6 +35,12 @@ export interface RequestContext {
   readonly clock: Clock;
   readonly trace: TraceContext | undefined;
   readonly principal: Principal | undefined;
+  /**
+   * The OpenTelemetry context of the request's span, which stages start
+   * their spans under (../observe/tracing); absent outside a request (the
+   * outbox's dispatcher) and with no span started.
+   */
+  readonly telemetry?: Context | undefined;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -77,6 +84,8 @@ class IncomingRequestContext implements RequestContext {
   readonly trace: TraceContext | undefined;
   /** Set once by the admission stage, before anything else reads it. */
   principal: Principal | undefined = undefined;
+  /** Set once when the request's span starts, before any stage runs. */
+  telemetry: Context | undefined = undefined;
   readonly #request: Pick<IngressRequest, "signal">;
 
   constructor(
@@ -102,7 +111,10 @@ class IncomingRequestContext implements RequestContext {
 }
 
 /** A request's context while the admission stage may still name its principal. */
-export type AdmittingContext = RequestContext & { principal: Principal | undefined };
+export type AdmittingContext = RequestContext & {
+  principal: Principal | undefined;
+  telemetry: Context | undefined;
+};
 
 export function createRequestContext(
   request: Pick<IngressRequest, "headers" | "signal">,

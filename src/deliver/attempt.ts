@@ -4,6 +4,7 @@
  * and the one AbortSignal every wait of the attempt is bounded by. Adapters
  * receive both and keep no timeout of their own.
  */
+import type { Context } from "@opentelemetry/api";
 import type { PublishOptions } from "../adapter/adapter.js";
 import { type DeadlineTimers, perCallTimers } from "../adapter/deadline-timers.js";
 import type { RequestContext } from "../context/request-context.js";
@@ -14,6 +15,8 @@ export const targetTimedOut = (timeoutMs: number) =>
   `The target did not answer within its timeout of ${timeoutMs} ms`;
 
 export interface Attempt extends PublishOptions {
+  /** The request's trace context, under which the attempt's span starts; absent: a root (an outbox record). */
+  readonly telemetry: Context | undefined;
   /** Resolves with why the attempt ended early, so an adapter that ignores the signal cannot hold the request. */
   readonly ended: Promise<string>;
   /** Stops the timer and the watch on the client; call when the attempt is over. */
@@ -25,7 +28,7 @@ export interface Attempt extends PublishOptions {
  * request's own deadline unless its routes set a shorter budget.
  */
 export function openAttempt(
-  ctx: Pick<RequestContext, "clock" | "deadline" | "signal">,
+  ctx: Pick<RequestContext, "clock" | "deadline" | "signal" | "telemetry">,
   timeoutMs: number,
   timers: DeadlineTimers = perCallTimers,
   budgetDeadline: number = ctx.deadline,
@@ -59,6 +62,7 @@ export function openAttempt(
   return {
     signal: controller.signal,
     deadline,
+    telemetry: ctx.telemetry,
     ended,
     dispose() {
       cancelTimer?.();

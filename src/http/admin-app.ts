@@ -1,6 +1,6 @@
 /**
- * The admin listener's app: route explain, reload, status and dead-letter
- * replay, behind bearer
+ * The admin listener's app: route explain, reload, status, dead-letter
+ * replay and the metrics scrape, behind bearer
  * tokens stored as SHA-256 (several, so one can be rotated while another
  * works). Every write is audited with the token's id. It runs on its own
  * port, so nothing here is reachable from the ingest listener.
@@ -41,6 +41,8 @@ export interface AdminOptions {
     readonly tail: LiveTail;
     readonly examples?: (type: string) => Promise<readonly SchemaExample[]>;
   };
+  /** A Prometheus scrape (text format), served at GET /metrics; the entry that keeps metrics supplies it. */
+  readonly metrics?: () => Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
 /** The principal the deprecated plain-text `admin.token` is audited as. */
@@ -161,6 +163,14 @@ export function createAdminApp(options: AdminOptions): Hono {
       ),
     });
   });
+
+  const { metrics } = options;
+  if (metrics !== undefined) {
+    app.get("/metrics", async (c) => {
+      const scrape = await metrics();
+      return c.body(scrape.body, 200, { "content-type": scrape.contentType, "cache-control": "no-store" });
+    });
+  }
 
   app.notFound((c) => problemResponse(new GatewayError("not-found", `No admin resource at ${c.req.path}`)));
   app.onError((thrown) => problemResponse(asGatewayError(thrown)));

@@ -8,7 +8,12 @@ import type { TargetRegistry } from "../adapter/target-registry.js";
 import type { Admission } from "../auth/admission.js";
 import { authorizeEvents } from "../auth/authorize-events.js";
 import type { JsonLimits } from "../codec/json-limits.js";
-import { type Clock, createRequestContext, type RequestContext } from "../context/request-context.js";
+import {
+  type AdmittingContext,
+  type Clock,
+  createRequestContext,
+  type RequestContext,
+} from "../context/request-context.js";
 import { decodeRequest } from "../decode/decode-request.js";
 import type { Decoded, RequestDecoder } from "../decode/decoded.js";
 import type { IngressRequest } from "../decode/ingress-request.js";
@@ -18,6 +23,8 @@ import type { CloudEvent } from "../event/cloud-event.js";
 import type { RateLimitStage } from "../limits/rate-limit-stage.js";
 import { normalizeEvents } from "../normalize/normalize-event.js";
 import type { FailedDelivery, Observer } from "../observe/observer.js";
+import { endRequestSpan, startRequestSpan } from "../observe/tracing/request-span.js";
+import { startingTraceOf } from "../observe/tracing/trace-extension.js";
 import { type AcceptedBody, acceptedReply, summarizeDelivery } from "../respond/accepted-response.js";
 import type { GatewayReply } from "../respond/reply.js";
 import { type DeliveryPlan, planDeliveries } from "../route/plan-deliveries.js";
@@ -127,6 +134,7 @@ export function pipelineHandler(
   options: PathOptions = {},
 ) {
   const limitBeforeDecode = options.senderProvenInDecode !== true;
+  /** The request's SERVER span around the whole pipeline (../observe/tracing/request-span.ts). */
   return async function handleRequest(
     request: IngressRequest,
     pathParams: PathParams = NO_PATH_PARAMS,
@@ -136,6 +144,23 @@ export function pipelineHandler(
       timeoutMs: deps.deliveryTimeoutMs,
       newId: deps.newId,
     });
+    const span = startRequestSpan(path, request.headers);
+    ctx.telemetry = span.context;
+    let status = 500; // what an exception past the pipeline's own handling becomes
+    try {
+      const reply = await runPipeline(request, ctx, pathParams);
+      status = reply.status;
+      return reply;
+    } finally {
+      endRequestSpan(span, status, ctx.requestId);
+    }
+  };
+
+  async function runPipeline(
+    request: IngressRequest,
+    ctx: AdmittingContext,
+    pathParams: PathParams,
+  ): Promise<GatewayReply> {
     try {
       // admit -> limit -> decode -> normalize -> authorize -> validate -> route -> deliver -> respond
       // (on a signed source's path: admit -> decode -> limit -> normalize -> ...)
@@ -162,22 +187,25 @@ export function pipelineHandler(
         for (const { event, verdict } of routed.warnings)
           reportContractWarnings(deps.observer, ctx, event, verdict);
       }
-      const planned = planDeliveries(events, deps.routing, deps.targets, routed?.destinations);
+      // Only a route with `trace.addExtension` needs the trace an event started in.
+      const starting = deps.routing.addsTraceExtension === true ? startingTraceOf(ctx) : undefined;
+      const planned = planDeliveries(events, deps.routing, deps.targets, routed?.destinations, starting);
       const plan = options.acceptAsync === true ? acceptedAsync(planned) : planned;
       deps.observer.report({
         stage: "routed",
         ctx,
+        events,
         deliveries: plan.deliveries.map((d) => ({
           eventId: d.message.event.attributes.id,
           target: d.target,
           eventIndex: d.eventIndex,
         })),
-        events,
         verdicts,
       });
       const results = await deps.delivery.deliver(plan, ctx);
       const verdict = summarizeDelivery(events, results);
       if (verdict.accepted) {
+        deps.observer.report({ stage: "accepted", ctx, count: events.length });
         return options.acceptedReply === undefined
           ? acceptedReply(verdict.body, ctx.requestId)
           : sourceReply(options.acceptedReply(verdict.body), ctx.requestId);
@@ -212,5 +240,5 @@ export function pipelineHandler(
       });
       return problemReply(error, ctx.requestId);
     }
-  };
+  }
 }

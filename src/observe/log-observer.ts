@@ -39,6 +39,7 @@ function levelOf(report: GatewayReport): LogLevel {
   switch (report.stage) {
     case "received":
     case "routed":
+    case "accepted":
     case "delivered":
       return "debug";
     case "rejected":
@@ -96,6 +97,9 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
       ];
     case "routed":
       return [[level, { requestId: report.ctx.requestId, deliveries: report.deliveries }, "routed"]];
+    case "accepted":
+      // No line: received and delivered already tell it at debug; metrics count it.
+      return [];
     case "delivered": {
       const { outcome } = report;
       const fields = {

@@ -39,16 +39,22 @@ export type GatewayReport =
   | {
       readonly stage: "routed";
       readonly ctx: RequestContext;
+      /** The request's events, normalized, as received (metrics count the routes they match; the console shows them). */
+      readonly events?: readonly CloudEvent[];
       readonly deliveries: readonly {
         readonly eventId: string;
         readonly target: string;
         /** Which of `events` it delivers (a transform may have renamed its id). */
         readonly eventIndex?: number;
       }[];
-      /** The request's events, normalized, as routed (for the console's live tail). */
-      readonly events?: readonly CloudEvent[];
       /** Each event's schema verdict, in the order of `events`. */
       readonly verdicts?: readonly ContractVerdict[];
+    }
+  | {
+      /** The request is answered 2xx: its `count` events were taken by their targets (or the outbox). */
+      readonly stage: "accepted";
+      readonly ctx: RequestContext;
+      readonly count: number;
     }
   | {
       readonly stage: "delivered";
@@ -60,6 +66,12 @@ export type GatewayReport =
       readonly durationMs: number;
       /** Attempts made (retries included); 0 when the target's guard refused at once. */
       readonly attempts: number;
+      /**
+       * The retries among the attempts this report is about; absent: every
+       * attempt but the first. An outbox record's `attempts` count its whole
+       * life, while each dispatch reports only its own attempt.
+       */
+      readonly retries?: number;
     }
   | {
       /** The dedup store could not be read (the events were delivered in full) or written (a repeat may be delivered again). */

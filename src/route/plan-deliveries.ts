@@ -6,10 +6,13 @@
  */
 import type { OutboundMessage } from "../adapter/adapter.js";
 import type { TargetRegistry } from "../adapter/target-registry.js";
+import type { TraceContext } from "../context/request-context.js";
 import type { DeliveryPolicy } from "../deliver/delivery-policy.js";
 import { type FieldFailure, GatewayError } from "../errors/errors.js";
 import type { CloudEvent } from "../event/cloud-event.js";
+import { withTraceExtension } from "../observe/tracing/trace-extension.js";
 import { planMessage } from "./plan-message.js";
+import type { Route } from "./route.js";
 import { matchTargets, policyFor, type RoutingTable, routeBudgetMs } from "./routing-table.js";
 
 /** Where an event goes and as which event (a route's transform may have reshaped it). */
@@ -45,13 +48,16 @@ export interface DeliveryPlan {
  * `routed` is where the transform stage sent each event (see
  * ../transform/transform-stage.ts) when a route has a transform; without it
  * the events are matched here, as received. Addresses and sizes are those of
- * the event each target gets.
+ * the event each target gets. `startingTrace` is what a route with
+ * `trace: { addExtension: true }` adds to an event without a `traceparent`
+ * (../observe/tracing/trace-extension.ts), before it is sized.
  */
 export function planDeliveries(
   events: readonly CloudEvent[],
   table: RoutingTable,
   targets: TargetRegistry,
   routed?: readonly (readonly Destination[])[],
+  startingTrace?: TraceContext,
 ): DeliveryPlan {
   const deliveries: PlannedDelivery[] = [];
   const tooLarge: FieldFailure[] = [];
@@ -64,8 +70,14 @@ export function planDeliveries(
     event: CloudEvent,
     policy: DeliveryPolicy,
     route?: string,
+    tracing?: readonly Route[],
   ): void => {
-    const planned = planMessage(event, target, table, targets);
+    // A route sending the event to this target asks for the tracing extension.
+    const sent =
+      startingTrace !== undefined && tracing?.some((r) => r.to.includes(target)) === true
+        ? withTraceExtension(event, startingTrace)
+        : event;
+    const planned = planMessage(sent, target, table, targets);
     if (!planned.ok) {
       // A failure of an event a transform made names the route that made it.
       const failure: FieldFailure = {
@@ -95,15 +107,20 @@ export function planDeliveries(
     if (matchedRoutes !== undefined) {
       for (const route of matchedRoutes) budgetMs = Math.min(budgetMs, routeBudgetMs(route, table));
     }
+    const tracing =
+      startingTrace !== undefined && table.addsTraceExtension === true
+        ? (matchedRoutes ?? table.index.matching(event)).filter((route) => route.addTraceExtension === true)
+        : undefined;
     let count: number;
     if (destinations === undefined) {
       const matched = matchTargets(event, table);
       count = matched.length;
-      for (const target of matched) plan(eventIndex, target, event, policyFor(target, matchedRoutes, table));
+      for (const target of matched)
+        plan(eventIndex, target, event, policyFor(target, matchedRoutes, table), undefined, tracing);
     } else {
       count = destinations.length;
       for (const to of destinations)
-        plan(eventIndex, to.target, to.event, policyFor(to.target, matchedRoutes, table), to.route);
+        plan(eventIndex, to.target, to.event, policyFor(to.target, matchedRoutes, table), to.route, tracing);
     }
     if (count === 0 && table.unmatched === "reject") {
       const detail = `No route matches type "${event.attributes.type}" from "${event.attributes.source}"`;

@@ -24,6 +24,8 @@ export interface Route {
   readonly transform: CompiledTransform | undefined;
   /** Its retry, budget and dead letter, where it sets any (../deliver/delivery-policy.ts). */
   readonly policy: RoutePolicy | undefined;
+  /** `trace.addExtension`: an event it sends without a `traceparent` gains one (../observe/tracing/trace-extension.ts). */
+  readonly addTraceExtension?: boolean;
 }
 
 export type TypeKey = { readonly kind: "exact" | "prefix"; readonly value: string };

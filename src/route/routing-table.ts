@@ -30,6 +30,8 @@ export interface RoutingTable {
   readonly budgetMs: number;
   /** Whether any route sets a policy; without one, planning looks up no route per delivery. */
   readonly hasRoutePolicies: boolean;
+  /** Whether any route adds the tracing extension (`trace.addExtension`); without one, planning never looks. */
+  readonly addsTraceExtension?: boolean;
 }
 
 /** Distinct targets of every matching route, in route order (no route has a transform). */

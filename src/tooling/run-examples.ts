@@ -58,6 +58,8 @@ export async function runExamples(
   validator: EventValidator,
   examples: readonly Example[],
   standIn: () => StandInAdapter,
+  /** Called as each example's result is known (the CLI's progress). */
+  onResult: (result: ExampleResult) => void = () => {},
 ): Promise<ExampleResult[]> {
   const names = Object.keys(config.targets ?? {});
   const memories: Record<string, StandInAdapter> = Object.fromEntries(names.map((name) => [name, standIn()]));
@@ -96,12 +98,14 @@ export async function runExamples(
         if (JSON.stringify(want) !== JSON.stringify([...reached].sort()))
           failure = `expected targets [${want.join(", ")}], got ${actual}`;
       }
-      results.push({
+      const result = {
         name: example.name,
         passed: failure === undefined,
         actual,
         ...(failure === undefined ? {} : { failure }),
-      });
+      };
+      results.push(result);
+      onResult(result);
     }
   } finally {
     await gateway.close();

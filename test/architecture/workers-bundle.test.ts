@@ -120,10 +120,12 @@ describe("the Worker ce-gateway build writes, with precompiled validators", () =
     expect(forbiddenInputs(bundle.metafile)).toEqual([]);
   });
 
-  it("stays under 250 KB gzip", () => {
+  it("stays under 270 KB gzip", () => {
     const raw = new TextEncoder().encode(bundle.code);
     const gzip = gzipSync(raw).byteLength;
-    expect(gzip).toBeLessThan(250 * 1024);
+    // 250 KiB until traces: @opentelemetry/api adds about 10 KiB (its CommonJS build, which the
+    // workerd conditions resolve to, does not tree-shake).
+    expect(gzip).toBeLessThan(270 * 1024);
   });
 });
 

@@ -34,7 +34,15 @@ describe("createGateway as a library", () => {
     );
     await gateway.request("/events", { method: "POST", headers: binaryHeaders() });
     await gateway.request("/events", { method: "POST", headers: binaryHeaders({ "ce-id": "" }) });
-    expect(reports.map((r) => r.stage)).toEqual(["received", "routed", "delivered", "received", "rejected"]);
+    expect(reports.map((r) => r.stage)).toEqual([
+      "received",
+      "routed",
+      "delivered",
+      "accepted",
+      "received",
+      "rejected",
+    ]);
+    expect(reports.find((r) => r.stage === "accepted")).toMatchObject({ count: 1 });
     const delivered = reports.find((r) => r.stage === "delivered");
     expect(delivered).toMatchObject({ target: "m", eventId: "evt-1", outcome: { status: "acked" } });
     const rejected = reports.at(-1);

@@ -85,7 +85,9 @@ describe("npx wrangler deploy --dry-run with the committed wrangler.toml", () =>
     expect(embedded.log).toContain("config embedded default");
     expect(embedded.files).toContain("worker.js");
     expect(embedded.rawBytes).toBeGreaterThan(0);
-    expect(embedded.gzipBytes).toBeLessThan(250 * 1024);
+    // 250 KiB until traces: @opentelemetry/api adds about 10 KiB (its CommonJS build, which the
+    // workerd conditions resolve to, does not tree-shake).
+    expect(embedded.gzipBytes).toBeLessThan(270 * 1024);
   });
 
   it("builds the config that CE_GATEWAY_CONFIG names", () => {

@@ -97,18 +97,21 @@ export function sdkSender(options: EventGridOptions, runtime: AdapterRuntime): B
   if (!withoutEventRewriting(client)) return rest;
 
   return {
-    async send(events, signal) {
+    async send(events, signal, traceHeaders) {
       const inputs: SendCloudEventInput<unknown>[] = [];
       for (const event of events) {
         const input = sdkInputFor(event);
-        if (input === undefined) return rest.send(events, signal);
+        if (input === undefined) return rest.send(events, signal, traceHeaders);
         inputs.push(input);
       }
       const size = events.reduce((sum, e) => sum + e.length + 1, 1);
       try {
         if (sas !== undefined && auth.kind === "sas")
           sas.update(await untilAborted(auth.token(signal), signal));
-        await untilAborted(client.send(inputs, { abortSignal: signal }), signal);
+        // The hop's trace context as request headers (the SDK's own tracing policy is taken out).
+        const requestOptions =
+          traceHeaders === undefined ? {} : { requestOptions: { customHeaders: { ...traceHeaders } } };
+        await untilAborted(client.send(inputs, { abortSignal: signal, ...requestOptions }), signal);
         return acked({ via: "sdk", status: 200 });
       } catch (error) {
         const { statusCode, response } = error as SdkRestError;

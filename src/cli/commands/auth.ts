@@ -4,10 +4,19 @@
  * history and the process list would keep it); `--generate` makes a new one.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
+import { defineCommand, groupHelp, parseCommand } from "../command-spec.js";
 import { CliExit } from "../config-file.js";
 
-const USAGE = "usage: ce-gateway auth hash [--generate]   (without --generate the key is read from stdin)";
+export const authHashSpec = defineCommand({
+  name: ["auth", "hash"],
+  usage: `usage: ce-gateway auth hash [--generate]
+  Reads an API key from stdin (one trailing newline dropped) and prints its SHA-256, the value
+  auth.apiKeys[].sha256 holds.
+  --generate   make a random key instead and print it ("key: ...") and its hash ("sha256: ...")`,
+  options: { generate: { type: "boolean" } },
+  positionals: false,
+});
+const USAGE = authHashSpec.usage;
 /** 32 random bytes: as hard to guess as the hash is long. */
 const GENERATED_KEY_BYTES = 32;
 
@@ -21,8 +30,9 @@ async function readStdin(): Promise<string> {
 
 export async function authCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  groupHelp(USAGE, sub);
   if (sub !== "hash") throw new CliExit(2, USAGE);
-  const { values } = parseArgs({ args: rest, options: { generate: { type: "boolean" } }, strict: true });
+  const { values } = parseCommand(authHashSpec, rest);
   if (values.generate === true) {
     const key = randomBytes(GENERATED_KEY_BYTES).toString("base64url");
     process.stdout.write(`key: ${key}\nsha256: ${sha256Hex(key)}\n`);

@@ -10,7 +10,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../../config/config-error.js";
 import { parsePath } from "../../config/config-path.js";
@@ -21,9 +20,21 @@ import { resolveSchemas } from "../../entries/node/schemas-config.js";
 import { workersTargets } from "../../entries/workers/targets.js";
 import type { SchemaVersion } from "../../schemas/schema-version.js";
 import { standaloneModule } from "../../tooling/standalone-validators.js";
+import { defineCommand, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError } from "../config-file.js";
 
-const USAGE = "usage: ce-gateway build --target workers [--config FILE] [--out DIR]";
+export const buildSpec = defineCommand({
+  name: ["build"],
+  usage: `usage: ce-gateway build --target workers [--config FILE] [--out DIR]
+  Checks the config for Workers and writes DIR/worker.js, the Worker's main module, with the schemas
+  compiled in; \${env:NAME} stays a placeholder for the Worker's vars and secrets.
+  --target workers   what to build for (Cloudflare Workers, the only target)
+  --config FILE      the config (default: the embedded one, with ./schemas)
+  --out DIR          where to write worker.js (default .ce-gateway)`,
+  options: { target: { type: "string" }, config: { type: "string" }, out: { type: "string" } },
+  positionals: false,
+});
+const USAGE = buildSpec.usage;
 
 /** The shell's value where it has one (to check it), else the placeholder itself (checked at run time). */
 const checkingEnv = new Proxy({} as Record<string, string>, {
@@ -124,11 +135,7 @@ export function workerModule(entry: string, config: unknown, versions: readonly 
 }
 
 export async function buildCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { target: { type: "string" }, config: { type: "string" }, out: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parseCommand(buildSpec, args);
   if (values.target !== "workers") throw new CliExit(2, USAGE);
   const file = values.config || undefined;
   const { config, raw } = checkConfig(file);

@@ -4,7 +4,6 @@
  * through the config's routes, and prints what became of them. Exit 1 when
  * some were kept (still failing), so a script can tell.
  */
-import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import {
   DEFAULT_REPLAY_LIMIT,
@@ -15,9 +14,28 @@ import { MemoryOutboxStore } from "../../deliver/outbox/memory-outbox-store.js";
 import { createGateway } from "../../entries/node/create-gateway.js";
 import { isGatewayError } from "../../errors/errors.js";
 import { SecretRedactor } from "../../observe/redact.js";
+import { defineCommand, groupHelp, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+import { startProgress } from "../progress.js";
 
-const USAGE = "usage: ce-gateway deadletter replay --config FILE --from TARGET [--limit N] [--json]";
+export const deadletterReplaySpec = defineCommand({
+  name: ["deadletter", "replay"],
+  usage: `usage: ce-gateway deadletter replay --config FILE --from TARGET [--limit N] [--json]
+  Sends the dead letters TARGET holds (a memory or JetStream nats target) again, through the routes,
+  to the targets that refused them; removes those delivered. Exit 1 if any were kept.
+  --config FILE     the serving gateway's config
+  --from TARGET     the dead-letter target to read
+  --limit N         at most N dead letters, oldest first (default ${DEFAULT_REPLAY_LIMIT})
+  --json            the report as JSON`,
+  options: {
+    config: { type: "string" },
+    from: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+  positionals: false,
+});
+const USAGE = deadletterReplaySpec.usage;
 
 function formatReport(report: ReplayReport): string {
   const lines = [
@@ -32,16 +50,9 @@ function formatReport(report: ReplayReport): string {
 
 export async function deadletterCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
+  groupHelp(USAGE, action);
   if (action !== "replay") throw new CliExit(2, USAGE);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      config: { type: "string" },
-      from: { type: "string" },
-      limit: { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseCommand(deadletterReplaySpec, rest);
   if (values.config === undefined || values.from === undefined) throw new CliExit(2, USAGE);
   const limit = values.limit === undefined ? DEFAULT_REPLAY_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
@@ -57,7 +68,11 @@ export async function deadletterCommand(args: string[]): Promise<void> {
       secrets,
       ...(config.delivery?.outbox && { outbox: new MemoryOutboxStore() }),
     });
-    const report = await replayDeadLetters(gateway.state, values.from, limit);
+    const progress = startProgress("replaying", limit);
+    const report = await replayDeadLetters(gateway.state, values.from, limit, undefined, (done, total) =>
+      progress.update(done, total),
+    );
+    progress.stop();
     process.stdout.write(
       secrets.text(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report)),
     );

@@ -5,7 +5,6 @@
  * instead (explain-source.ts).
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { decodeHttpEvents } from "../../bindings/http/decode.js";
 import { compileRouting } from "../../config/compile-routing.js";
 import { ConfigError } from "../../config/config-error.js";
@@ -15,6 +14,7 @@ import { isGatewayError } from "../../errors/errors.js";
 import { toProblemBody } from "../../errors/problem-response.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { explainRouting, formatExplanation, type RoutingExplanation } from "../../route/explain.js";
+import { defineCommand, groupHelp, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
 import { explainSourceRequest } from "./explain-source.js";
 
@@ -37,6 +37,29 @@ export async function explainCommand(args: string[]): Promise<void> {
   }
 }
 
+export const routesExplainSpec = defineCommand({
+  name: ["routes", "explain"],
+  usage: `usage: ce-gateway routes explain [--config FILE] EVENT.json [--json]
+       ce-gateway routes explain --config FILE --source PATH --body FILE [--header NAME:VALUE ...] [--query Q]
+  Shows which routes an event (one event or a batch, JSON format) matches and where it would go; with
+  --source, the CloudEvents a raw request to that source becomes, and where they go.
+  --config FILE          the config (default: the embedded one)
+  --json                 the explanation as JSON
+  --source PATH          a source's path (/hooks/github): explain a raw request to it
+  --body FILE            the raw request's body
+  --header NAME:VALUE    one of its headers (repeatable); secret ones are redacted from the output
+  --query Q              its query string`,
+  options: {
+    config: { type: "string" },
+    json: { type: "boolean", default: false },
+    source: { type: "string" },
+    body: { type: "string" },
+    header: { type: "string", multiple: true },
+    query: { type: "string" },
+  },
+  positionals: true,
+});
+
 function headerMap(headers: readonly string[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const header of headers) {
@@ -47,19 +70,8 @@ function headerMap(headers: readonly string[]): Record<string, string> {
 }
 
 async function explain(args: string[], secrets: SecretRedactor): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      config: { type: "string" },
-      json: { type: "boolean", default: false },
-      source: { type: "string" },
-      body: { type: "string" },
-      header: { type: "string", multiple: true },
-      query: { type: "string" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  groupHelp(routesExplainSpec.usage, args[0]);
+  const { values, positionals } = parseCommand(routesExplainSpec, args);
   secrets.learn({ headers: headerMap(values.header ?? []), query: `?${values.query ?? ""}` });
   const [sub, eventFile, ...rest] = positionals;
   const bySource = values.source !== undefined;

@@ -9,7 +9,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import type { GatewayConfig } from "../../config/gateway-config.js";
 import { fileSchemaStore } from "../../entries/node/file-schema-store.js";
@@ -17,7 +16,33 @@ import { schemaFolder } from "../../entries/node/schemas-config.js";
 import type { SchemaVersion } from "../../schemas/schema-version.js";
 import { checkCompatibility } from "../../tooling/compatibility/index.js";
 import { standaloneModule } from "../../tooling/standalone-validators.js";
+import { defineCommand, groupHelp, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+import { startProgress } from "../progress.js";
+
+export const schemasCheckSpec = defineCommand({
+  name: ["schemas", "check"],
+  usage: `usage: ce-gateway schemas check [--config FILE] --against DIR|GIT-REF
+  Checks new schema versions against an earlier state under the configured compatibility mode;
+  exit 1 on a breaking change or on a published version that changed.
+  --config FILE      the config naming the schema folder (default: ./schemas)
+  --against WHERE    the earlier state: a folder, or a git ref (origin/main, a tag)`,
+  options: { config: { type: "string" }, against: { type: "string" } },
+  positionals: false,
+});
+
+export const schemasCompileSpec = defineCommand({
+  name: ["schemas", "compile"],
+  usage: `usage: ce-gateway schemas compile [--config FILE] [--out DIR]
+  Precompiles every schema into DIR/validators.js, for programs that cannot generate code (Workers).
+  --config FILE   the config naming the schema folder (default: ./schemas)
+  --out DIR       where to write validators.js (default ./schemas-compiled)`,
+  options: { config: { type: "string" }, out: { type: "string" } },
+  positionals: false,
+});
+
+const SCHEMAS_USAGE =
+  "usage: ce-gateway schemas compile [--config FILE] [--out DIR] | schemas check [--config FILE] --against DIR|GIT-REF";
 
 function configAt(file: string | undefined): { config: GatewayConfig; baseDir: string } {
   if (file === undefined) return { config: {}, baseDir: process.cwd() };
@@ -49,11 +74,7 @@ function checkout(ref: string, dir: string): string {
 }
 
 async function check(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { config: { type: "string" }, against: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parseCommand(schemasCheckSpec, args);
   if (values.against === undefined)
     throw new CliExit(2, "usage: ce-gateway schemas check [--config FILE] --against DIR|GIT-REF");
   const { config, baseDir } = configAt(values.config);
@@ -65,7 +86,9 @@ async function check(args: string[]): Promise<void> {
   const key = (v: SchemaVersion) => `${v.eventType}/${v.version}`;
   const known = new Map(before.map((v) => [key(v), v]));
   const problems: string[] = [];
+  const progress = startProgress("schema versions", now.length);
   for (const version of now.sort((a, b) => a.version - b.version)) {
+    progress.advance(1, key(version));
     const earlier = known.get(key(version));
     if (earlier !== undefined) {
       if (JSON.stringify(earlier.schema) !== JSON.stringify(version.schema)) {
@@ -86,17 +109,16 @@ async function check(args: string[]): Promise<void> {
       problems.push(`${key(version)}: ${change.path || "/"}: ${change.message} (${change.rule})`);
     }
   }
+  progress.stop();
   if (problems.length > 0)
     throw new CliExit(1, `${problems.length} breaking change(s) under ${mode}:\n${problems.join("\n")}`);
-  process.stdout.write(`schemas are ${mode} compatible with ${values.against}\n`);
+  process.stdout.write(
+    `${now.length} schema version(s) checked: ${mode} compatible with ${values.against}\n`,
+  );
 }
 
 async function compile(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { config: { type: "string" }, out: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parseCommand(schemasCompileSpec, args);
   const { config, baseDir } = configAt(values.config);
   const versions = await fileSchemaStore(schemaFolder(config, baseDir)).load();
   const out = resolve(values.out ?? "schemas-compiled");
@@ -109,8 +131,6 @@ export async function schemasCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === "compile") return compile(rest);
   if (sub === "check") return check(rest);
-  throw new CliExit(
-    2,
-    "usage: ce-gateway schemas compile [--config FILE] [--out DIR] | schemas check [--config FILE] --against DIR|GIT-REF",
-  );
+  groupHelp(SCHEMAS_USAGE, sub);
+  throw new CliExit(2, SCHEMAS_USAGE);
 }

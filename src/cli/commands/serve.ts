@@ -2,11 +2,22 @@
  * `ce-gateway serve [--config FILE] [--port N] [--host H]`.
  */
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.js";
 import { DEFAULT_HOST, DEFAULT_PORT, EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
 import { serveGateway, stderrLogger } from "../../entries/node/serve.js";
+import { defineCommand, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+
+export const serveSpec = defineCommand({
+  name: ["serve"],
+  usage: `usage: ce-gateway serve [--config FILE] [--port N] [--host H]
+  Runs the gateway. Without --config every valid event goes to stdout.
+  --config FILE   the config file; SIGHUP or a change to it reloads it
+  --port N        the port (then PORT, then the config's server.port, then 8080)
+  --host H        the address (then HOST, then the config's server.host, then 127.0.0.1)`,
+  options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
+  positionals: false,
+});
 
 function portFrom(value: string | undefined, what: string): number | undefined {
   if (value === undefined || value === "") return undefined;
@@ -17,11 +28,7 @@ function portFrom(value: string | undefined, what: string): number | undefined {
 }
 
 export async function serveCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parseCommand(serveSpec, args);
   const file = values.config;
   const source =
     file === undefined

@@ -1,12 +1,13 @@
 /**
  * `ce-gateway tail --nats URL --subject S [--json] [--count N]`: prints the
  * CloudEvents arriving on NATS subjects, readably (or one JSON event per line).
+ * `--pubsub projects/P/subscriptions/S` reads a Pub/Sub subscription instead.
  */
-import { parseArgs } from "node:util";
 import { decodeNatsMessage } from "../../bindings/nats/decode.js";
 import { describeError, isGatewayError } from "../../errors/errors.js";
 import { allAttributes, type CloudEvent } from "../../event/cloud-event.js";
 import { toJsonLine } from "../../event/json-format.js";
+import { defineCommand, parseCommand } from "../command-spec.js";
 import { CliExit } from "../config-file.js";
 
 const decoder = new TextDecoder();
@@ -31,19 +32,46 @@ export function formatEvent(event: CloudEvent, subject: string): string {
   ].join("\n");
 }
 
+export const tailSpec = defineCommand({
+  name: ["tail"],
+  usage: `usage: ce-gateway tail [--nats URL] [--subject S] [--json] [--count N]
+       ce-gateway tail --pubsub projects/P/subscriptions/S [--json] [--count N]
+  Prints the CloudEvents arriving on NATS or on a Pub/Sub subscription, readably.
+  --nats URL      the NATS server (default nats://127.0.0.1:4222)
+  --subject S     the subjects to watch (default >, every subject)
+  --pubsub NAME   read this Pub/Sub subscription instead (acknowledging what it prints); credentials
+                  are Application Default Credentials, or none with PUBSUB_EMULATOR_HOST (an emulator)
+  --json          one JSON-format event per line
+  --count N       exit after N events`,
+  options: {
+    nats: { type: "string", default: "nats://127.0.0.1:4222" },
+    subject: { type: "string", default: ">" },
+    pubsub: { type: "string" },
+    json: { type: "boolean", default: false },
+    count: { type: "string" },
+  },
+  positionals: false,
+});
+
+/** One event (or the reason a message is none) as tail prints it. */
+export function printMessage(decode: () => CloudEvent, where: string, json: boolean): void {
+  try {
+    const event = decode();
+    process.stdout.write(json ? `${decoder.decode(toJsonLine(event))}\n` : `${formatEvent(event, where)}\n`);
+  } catch (error) {
+    const reason = isGatewayError(error)
+      ? error.failures.map((f) => f.detail).join("; ") || error.message
+      : describeError(error);
+    process.stdout.write(`✗ not a CloudEvent on ${where}: ${reason}\n`);
+  }
+}
+
 export async function tailCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      nats: { type: "string", default: "nats://127.0.0.1:4222" },
-      subject: { type: "string", default: ">" },
-      json: { type: "boolean", default: false },
-      count: { type: "string" },
-    },
-    strict: true,
-  });
+  const { values } = parseCommand(tailSpec, args);
   const limit = values.count === undefined ? Number.POSITIVE_INFINITY : Number(values.count);
   if (!(limit > 0)) throw new CliExit(2, "--count must be a positive number");
+  if (values.pubsub !== undefined)
+    return (await import("./tail-pubsub.js")).tailPubsub(values.pubsub, limit, values.json);
   const { connect } = await import("@nats-io/transport-node");
   let nc: Awaited<ReturnType<typeof connect>>;
   try {
@@ -55,17 +83,11 @@ export async function tailCommand(args: string[]): Promise<void> {
   process.once("SIGINT", () => void nc.drain());
   process.stderr.write(`tailing ${values.subject} on ${values.nats}\n`);
   for await (const message of subscription) {
-    try {
-      const event = decodeNatsMessage(message.headers ? [...message.headers] : [], message.data);
-      process.stdout.write(
-        values.json ? `${decoder.decode(toJsonLine(event))}\n` : `${formatEvent(event, message.subject)}\n`,
-      );
-    } catch (error) {
-      const reason = isGatewayError(error)
-        ? error.failures.map((f) => f.detail).join("; ") || error.message
-        : describeError(error);
-      process.stdout.write(`✗ not a CloudEvent on ${message.subject}: ${reason}\n`);
-    }
+    printMessage(
+      () => decodeNatsMessage(message.headers ? [...message.headers] : [], message.data),
+      message.subject,
+      values.json,
+    );
   }
   await nc.close();
 }

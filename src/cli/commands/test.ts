@@ -5,7 +5,6 @@
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { createMemoryAdapter } from "../../../adapters/memory/index.js";
 import { ConfigError } from "../../config/config-error.js";
 import { EMBEDDED_DEFAULT_CONFIG } from "../../config/gateway-config.js";
@@ -13,7 +12,20 @@ import { openSchemaRegistry } from "../../entries/node/open-schema-registry.js";
 import { resolveSchemas, schemaFolder } from "../../entries/node/schemas-config.js";
 import { type Example, junitReport, runExamples, toExample } from "../../tooling/run-examples.js";
 import { acceptAllEvents } from "../../validate/event-validator.js";
+import { defineCommand, parseCommand } from "../command-spec.js";
 import { CliExit, formatConfigError, loadConfigFile } from "../config-file.js";
+import { startProgress } from "../progress.js";
+
+export const testSpec = defineCommand({
+  name: ["test"],
+  usage: `usage: ce-gateway test [--config FILE] [--junit FILE]
+  Runs each example event (<schemas dir>/<type>/examples/*.json) through the gateway and checks its
+  expectations ({ "event": ..., "expect": { "valid": true, "targets": [...] } }); exit 1 on a failure.
+  --config FILE   the config (default: the embedded one, with ./schemas)
+  --junit FILE    also write the results as a JUnit XML report`,
+  options: { config: { type: "string" }, junit: { type: "string" } },
+  positionals: false,
+});
 
 async function loadExamples(schemaDir: string): Promise<Example[]> {
   const examples: Example[] = [];
@@ -34,11 +46,7 @@ async function loadExamples(schemaDir: string): Promise<Example[]> {
 }
 
 export async function testCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { config: { type: "string" }, junit: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parseCommand(testSpec, args);
   let config = EMBEDDED_DEFAULT_CONFIG;
   try {
     if (values.config !== undefined) config = loadConfigFile(values.config);
@@ -55,12 +63,15 @@ export async function testCommand(args: string[]): Promise<void> {
     : undefined;
   try {
     const examples = await loadExamples(schemaDir);
+    const progress = startProgress("examples", examples.length);
     const results = await runExamples(
       config,
       registry?.validator ?? acceptAllEvents,
       examples,
       createMemoryAdapter,
+      (result) => progress.advance(1, result.passed ? "" : `✗ ${result.name}`),
     );
+    progress.stop();
     for (const result of results) {
       process.stdout.write(
         result.passed ? `✓ ${result.name}: ${result.actual}\n` : `✗ ${result.name}: ${result.failure}\n`,

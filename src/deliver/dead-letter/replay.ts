@@ -80,6 +80,8 @@ export async function replayDeadLetters(
   from: string,
   limit: number = DEFAULT_REPLAY_LIMIT,
   newId: () => string = () => crypto.randomUUID(),
+  /** Told how many letters are done out of how many, before each and after the last (the CLI's progress). */
+  onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ReplayReport> {
   if (!state.targets.has(from)) throw new GatewayError("not-found", `No target named "${from}"`);
   const adapter = await state.targets.get(from);
@@ -98,7 +100,8 @@ export async function replayDeadLetters(
     if (failures.length < MAX_LISTED_FAILURES) failures.push(failure);
   };
   // One at a time, oldest first: a replay is a trickle next to live traffic, and keeps its order.
-  for (const letter of letters) {
+  for (const [index, letter] of letters.entries()) {
+    onProgress(index, letters.length);
     const { event, failedTarget } = withoutDeadLetterContext(letter.event);
     const { id, source } = event.attributes;
     const where = { position: letter.position, id, source };
@@ -130,5 +133,6 @@ export async function replayDeadLetters(
       keep({ ...where, target: failedTarget, reason: describeError(error) });
     }
   }
+  onProgress(letters.length, letters.length);
   return { from, listed: letters.length, ...counts, failures };
 }

@@ -9,6 +9,8 @@
  */
 import { acked, type PublishOutcome } from "../../adapter/adapter.js";
 import type { Observer } from "../../observe/observer.js";
+import { GATEWAY_EVENT_COUNT } from "../../observe/tracing/semconv.js";
+import { inStageSpan } from "../../observe/tracing/stage-span.js";
 import type { PlannedDelivery } from "../../route/plan-deliveries.js";
 import type { DeliveryLayer, DeliveryResult } from "../delivery-layer.js";
 import type { DedupRecord, DedupStore } from "./dedup-store.js";
@@ -33,7 +35,12 @@ export function withDedup(inner: DeliveryLayer, store: DedupStore, observer: Obs
       const pairs = plan.events.map(({ attributes: { source, id } }) => ({ source, id }));
       let records: readonly (DedupRecord | undefined)[] = [];
       try {
-        records = await store.lookup(pairs);
+        records = await inStageSpan(
+          ctx.telemetry,
+          "dedup lookup",
+          { [GATEWAY_EVENT_COUNT]: pairs.length },
+          () => store.lookup(pairs),
+        );
       } catch (error) {
         observer.report({ stage: "dedup-unavailable", ctx, operation: "lookup", error });
       }
@@ -71,7 +78,9 @@ export function withDedup(inner: DeliveryLayer, store: DedupStore, observer: Obs
           },
         }));
         try {
-          await store.record(entries);
+          await inStageSpan(ctx.telemetry, "dedup record", { [GATEWAY_EVENT_COUNT]: entries.length }, () =>
+            store.record(entries),
+          );
         } catch (error) {
           observer.report({ stage: "dedup-unavailable", ctx, operation: "record", error });
         }

@@ -131,6 +131,8 @@ async function dispatchToTarget(
       outcome: tried.outcome,
       durationMs: now - started,
       attempts: record.attempts + tried.attempts,
+      // The record's first attempt ever is no retry; every later one is.
+      retries: record.attempts === 0 ? Math.max(0, tried.attempts - 1) : tried.attempts,
     });
     return nextStep(record, tried, abandoned && tried.outcome.status === "retriable", at);
   });

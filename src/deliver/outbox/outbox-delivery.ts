@@ -11,6 +11,8 @@ import { acked, type PublishOutcome, retriable } from "../../adapter/adapter.js"
 import { describeError, type FieldFailure, GatewayError } from "../../errors/errors.js";
 import type { CloudEvent } from "../../event/cloud-event.js";
 import { toJsonFormat } from "../../event/json-format.js";
+import { GATEWAY_EVENT_COUNT } from "../../observe/tracing/semconv.js";
+import { inStageSpan } from "../../observe/tracing/stage-span.js";
 import type { PlannedDelivery } from "../../route/plan-deliveries.js";
 import type { DeliveryLayer, DeliveryResult } from "../delivery-layer.js";
 import { type NewOutboxRecord, type OutboxAppender, OutboxFullError } from "./outbox-store.js";
@@ -109,7 +111,13 @@ export function withOutbox(
         plan.deliveries.length === queued.length
           ? []
           : plan.deliveries.filter((d) => d.policy.async !== true);
-      const storing = outbox.append(records).then(
+      const appending = inStageSpan(
+        ctx.telemetry,
+        "outbox append",
+        { [GATEWAY_EVENT_COUNT]: records.length },
+        () => outbox.append(records),
+      );
+      const storing = appending.then(
         (): PublishOutcome => {
           appended();
           return QUEUED;

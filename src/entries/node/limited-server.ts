@@ -79,7 +79,7 @@ function ownError(code: string | undefined, limits: NodeServerLimits): GatewayEr
  * a response has been written, then destroy the socket (a body cut short, a
  * reset, malformed HTTP).
  */
-function onClientError(limits: NodeServerLimits) {
+function onClientError(limits: NodeServerLimits, observer: LimitsObserver | undefined) {
   return (error: Error & { code?: string }, socket: HttpSocket) => {
     const inFlight = socket._httpMessage;
     const canAnswer =
@@ -87,6 +87,7 @@ function onClientError(limits: NodeServerLimits) {
     const own = ownError(error.code, limits);
     if (canAnswer) {
       if (own !== undefined) {
+        observer?.refusedAtListener(own);
         socket.end(rawProblem(own));
         // Ended, not destroyed at once: the client may still be sending, and a reset could
         // discard the answer before it reads it.
@@ -109,10 +110,19 @@ export interface ServerTls {
   readonly key: string | Buffer;
 }
 
+/** Hears what the limits do, for metrics: the requests refused here never reach the gateway's reports. */
+export interface LimitsObserver {
+  /** A request refused by a limit (431 headers-too-large, 408 request-timeout, 503 overloaded). */
+  refusedAtListener(error: GatewayError): void;
+  /** Called once: reads the requests being handled now (within maxInFlight). */
+  watchRequestsInFlight(read: () => number): void;
+}
+
 export function createLimitedServer(
   listener: RequestListener,
   limits: NodeServerLimits,
   tls?: ServerTls,
+  observer?: LimitsObserver,
 ): Server {
   const refused = new WeakSet<Socket>();
   const options = {
@@ -123,7 +133,7 @@ export function createLimitedServer(
     // How often node:http looks for requests past their timeout (default 30 s).
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.bodyTimeoutMs / 4))),
   };
-  const limited = limitedListener(listener, limits, refused);
+  const limited = limitedListener(listener, limits, refused, observer);
   // node:https's server is node:http's over TLS: the same options, events and limits.
   const server: Server =
     tls === undefined
@@ -131,7 +141,7 @@ export function createLimitedServer(
       : (createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, limited) as unknown as Server);
   // One more than the limit, so that a request over it still shows one field too many.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
-  server.on("clientError", onClientError(limits));
+  server.on("clientError", onClientError(limits, observer));
   let open = 0;
   // Over TLS, a request's socket is the TLS socket, which the server announces once the handshake is done.
   server.on(tls === undefined ? "connection" : "secureConnection", (socket: Socket) => {
@@ -152,10 +162,13 @@ function limitedListener(
   listener: RequestListener,
   limits: NodeServerLimits,
   refused: WeakSet<Socket>,
+  observer: LimitsObserver | undefined,
 ): RequestListener {
   let inFlight = 0;
+  observer?.watchRequestsInFlight(() => inFlight);
   return (request: IncomingMessage, response) => {
     const refuse = (error: GatewayError, close: boolean) => {
+      observer?.refusedAtListener(error);
       const reply = problemReply(error);
       // writeReply closes the connection itself when the body was left unread.
       writeReply(

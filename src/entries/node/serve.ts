@@ -26,6 +26,8 @@ import { createGateway } from "./create-gateway.js";
 import { gatewayListener } from "./events-listener.js";
 import { createLimitedServer } from "./limited-server.js";
 import { pinoLevelControl } from "./log-level-control.js";
+import { withMetricsEndpoint } from "./metrics/metrics-endpoint.js";
+import { PrometheusMetrics } from "./metrics/prometheus-metrics.js";
 import { openSchemaRegistry } from "./open-schema-registry.js";
 import { openOutbox } from "./outbox/open-outbox.js";
 import { folderExamples } from "./schema-examples.js";
@@ -132,16 +134,26 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const outbox = await openOutbox(options.config, baseDir);
   // The console's live tail (admin listener only): it costs nothing while nobody watches.
   const tail = options.config.admin ? new LiveTail(() => gateway.state.routing) : undefined;
+  // Metrics cost nothing unless something can scrape them: the admin listener or server.metrics.
+  const metrics =
+    options.config.admin !== undefined || options.config.server?.metrics !== undefined
+      ? new PrometheusMetrics()
+      : undefined;
   const gateway = createGateway(options.config, {
     ...(outbox && { outbox }),
     ...(options.config.server?.shutdownGraceMs !== undefined && {
       shutdownGraceMs: options.config.server.shutdownGraceMs,
     }),
-    observer: tail ? combineObservers(logObserver(logger), tail) : logObserver(logger),
+    observer: combineObservers(
+      logObserver(logger),
+      ...(metrics ? [metrics.observer()] : []),
+      ...(tail ? [tail] : []),
+    ),
     secrets,
     runtime: { writeStdout: writeProcessStdout },
     ...(schemas && { validator: schemas.validator }),
   });
+  metrics?.watch(gateway);
   const { source } = options;
   let loadedDigest = source === undefined ? undefined : digest(source.path);
 
@@ -149,9 +161,17 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     if (source === undefined)
       throw new ConfigError([{ path: "", message: "the gateway runs without a config file" }]);
     const fileDigest = digest(source.path);
-    const config = source.load(); // a file that cannot be read is a ConfigError too
-    secrets.learn(config);
-    const generation = gateway.reload(config);
+    let config: GatewayConfig;
+    let generation: number;
+    try {
+      config = source.load(); // a file that cannot be read is a ConfigError too
+      secrets.learn(config);
+      generation = gateway.reload(config);
+    } catch (error) {
+      metrics?.reloaded("failure");
+      throw error;
+    }
+    metrics?.reloaded("success");
     loadedDigest = fileDigest;
     if (
       JSON.stringify(config.admin) !== JSON.stringify(options.config.admin) ||
@@ -180,12 +200,15 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const tls = options.config.server?.tls;
   const main = await listen(
     createLimitedServer(
-      gatewayListener(gateway),
+      metrics && options.config.server?.metrics
+        ? withMetricsEndpoint(gatewayListener(gateway), metrics, options.config.server.metrics)
+        : gatewayListener(gateway),
       nodeServerLimitsOf(options.config),
       tls && {
         cert: readFileSync(resolve(baseDir, tls.certFile)),
         key: readFileSync(resolve(baseDir, tls.keyFile)),
       },
+      metrics,
     ),
     options.port,
     options.host,
@@ -210,6 +233,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
               },
             }),
             ...(source && { reload }),
+            ...(metrics && { metrics: () => metrics.scrape() }),
             ...(schemas && {
               registry: {
                 registry: schemas.registry,

@@ -16,11 +16,13 @@ import { redactResponse } from "../../http/redacted-replies.js";
 import { hasRateLimits, rateLimitsOf } from "../../limits/rate-limits.js";
 import type { Logger } from "../../observe/log-observer.js";
 import { logObserver } from "../../observe/log-observer.js";
+import { combineObservers } from "../../observe/observer.js";
 import { SecretRedactor } from "../../observe/redact.js";
 import { redactingLogger } from "../../observe/redacting-logger.js";
 import { precompiledCompiler } from "../../schemas/precompiled-compiler.js";
 import { registryValidator } from "../../schemas/registry-validator.js";
 import { SchemaRegistry } from "../../schemas/schema-registry.js";
+import { analyticsEngineObserver, isAnalyticsEngineDataset } from "./analytics-engine-metrics.js";
 import { consoleLogger } from "./console-logger.js";
 import { type DedupNamespace, dedupStoreViaDurableObject } from "./dedup-via-durable-object.js";
 import type { NatsConnectionNamespace } from "./nats-via-durable-object.js";
@@ -45,6 +47,8 @@ export interface WorkerEnv {
   readonly DEDUP?: DedupNamespace;
   /** The outbox queue's producer (delivery.outbox.type: queue; its `binding`, OUTBOX by default). */
   readonly OUTBOX?: QueueProducer;
+  /** An Analytics Engine dataset: when bound, the gateway's counters are written to it as data points. */
+  readonly METRICS?: unknown;
   readonly LOG_LEVEL?: string;
   readonly [setting: string]: unknown;
 }
@@ -130,16 +134,25 @@ function openGateway(
       errors,
     );
   }
+  // Metrics cost nothing unless a dataset is bound: the logs already carry every report.
+  let opened: Gateway | undefined;
+  const observer = isAnalyticsEngineDataset(env.METRICS)
+    ? combineObservers(
+        logObserver(logger),
+        analyticsEngineObserver(env.METRICS, () => opened),
+      )
+    : logObserver(logger);
   try {
     const gateway = createGateway(resolved.config, {
       ...(isQueueProducer(outboxQueue) && { outboxQueue: queueOutbox(outboxQueue) }),
       dedupStores: workersDedupStores(env.DEDUP),
       targetTypes: workersTargets(env.NATS),
-      observer: logObserver(logger),
+      observer,
       ...(env.RATE_LIMITS && { buckets: durableObjectBucketStore(env.RATE_LIMITS) }),
       secrets,
       ...(validator && { validator }),
     });
+    opened = gateway;
     return { gateway, logger, outboxQueue: isQueueProducer(outboxQueue) ? outboxQueue : undefined };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

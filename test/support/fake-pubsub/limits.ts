@@ -1,7 +1,8 @@
 /**
  * The real service's publish limits, checked on a decoded request: at most
  * 1,000 messages and 10 MiB per request, 10 MiB per message, 100 attributes,
- * keys <= 256 bytes and not starting with `goog`, values <= 1024 bytes, and
+ * keys <= 256 bytes and not starting with `goog` (but for the client libraries'
+ * `googclient_`), values <= 1024 bytes, and
  * no message without both data and attributes. Violations throw
  * INVALID_ARGUMENT. Sizes are counted on decoded bytes (data + attribute keys
  * and values + ordering key), the same for gRPC and REST.
@@ -65,7 +66,9 @@ export function checkPublishLimits(messages: readonly IncomingMessage[]): void {
       if (keyBytes > LIMITS.maxAttributeKeyBytes) {
         throw tooLarge("attribute_key_size", keyBytes, LIMITS.maxAttributeKeyBytes);
       }
-      if (key.startsWith("goog")) {
+      // `googclient_` is the prefix Google's own client libraries write their trace context under
+      // (@google-cloud/pubsub's OpenTelemetry support: `googclient_traceparent`); Google's emulator takes it.
+      if (key.startsWith("goog") && !key.startsWith("googclient_")) {
         throw new PubsubError(
           Code.INVALID_ARGUMENT,
           `The attribute key "${key}" is reserved: attribute keys must not start with "goog".`,
