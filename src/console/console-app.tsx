@@ -174,8 +174,22 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
   });
 
   // Everything below needs a session: pages send the browser to sign in, the rest answers 401.
+  /**
+   * Scripts (curl, the CLI) may read the live stream with the admin API's
+   * bearer token instead of a cookie: a read, so no CSRF question arises.
+   * Such a stream lasts as long as its connection.
+   */
+  const bearerReader = async (c: Context): Promise<ConsoleSession | undefined> => {
+    if (c.req.method !== "GET" || c.req.path !== "/console/stream") return undefined;
+    const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
+    const principal = token === "" ? undefined : await options.matchToken(token);
+    return principal === undefined
+      ? undefined
+      : { id: "", principal, csrf: "", expiresAt: Number.POSITIVE_INFINITY };
+  };
+
   app.use("*", async (c, next) => {
-    const session = sessions.find(getCookie(c, SESSION_COOKIE));
+    const session = sessions.find(getCookie(c, SESSION_COOKIE)) ?? (await bearerReader(c));
     if (session === undefined) {
       const wantsPage = c.req.method === "GET" && !c.req.path.startsWith("/console/api/");
       if (wantsPage && c.req.path !== "/console/stream") return c.redirect("/console/sign-in", 303);
@@ -278,12 +292,12 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
         }),
       );
     }
-    const id = c.get("session").id;
+    const { id } = c.get("session");
     return tailStream(c, {
       tail,
       filter,
       secrets: gateway.secrets,
-      signedIn: () => sessions.find(id) !== undefined,
+      signedIn: () => id === "" || sessions.find(id) !== undefined,
       backlog: c.req.query("recent") !== "0",
     });
   });

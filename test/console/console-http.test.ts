@@ -239,6 +239,19 @@ describe("console live stream", () => {
     expect(deadLetter).toMatchObject({ target: "shop", deadLetter: "dlq", status: "acked" });
   });
 
+  it("can be read with the admin bearer token instead of a cookie (scripts, the CLI)", async () => {
+    const stream = await admin("/console/stream?recent=0", {
+      headers: { authorization: `Bearer ${CONSOLE_TOKEN}` },
+    });
+    expect(stream.status).toBe(200);
+    expect((await readEvents(stream, (e) => e.event === "ready"))[0]?.event).toBe("ready");
+    const wrong = await admin("/console/stream", { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    // Only the stream: pages and actions still need a session.
+    const page = await admin("/console", { headers: { authorization: `Bearer ${CONSOLE_TOKEN}` } });
+    expect(page.status).toBe(303);
+  });
+
   it("starts with the recent backlog, unless asked for only what passes from now", async () => {
     const { cookie } = await signIn();
     const readyOf = async (path: string) => {
