@@ -267,7 +267,20 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
         if (store === undefined)
           return { target, letters: `${adapter.type}: what it holds cannot be read back, nor re-driven` };
         try {
-          return { target, letters: await store.list(DEAD_LETTERS_SHOWN) };
+          const letters = await store.list(DEAD_LETTERS_SHOWN);
+          return {
+            target,
+            letters: letters.map(({ event }) => {
+              const ext = (name: string) => String(event.extensions.get(name) ?? "");
+              return {
+                id: event.attributes.id,
+                type: event.attributes.type,
+                refusedBy: ext("deadlettertarget"),
+                attempts: ext("deadletterattempts"),
+                error: gateway.secrets.text(ext("deadlettererror")),
+              };
+            }),
+          };
         } catch (error) {
           return { target, letters: gateway.secrets.text(`cannot be read now: ${String(error)}`) };
         }

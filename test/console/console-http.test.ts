@@ -237,6 +237,11 @@ describe("console live stream", () => {
     expect(typeof shop.durationMs).toBe("number");
     const deadLetter = JSON.parse(seen.find((e) => e.event === "dead-letter")?.data ?? "{}");
     expect(deadLetter).toMatchObject({ target: "shop", deadLetter: "dlq", status: "acked" });
+    // The targets page lists what the dead letter holds, with why it was refused.
+    const targets = await (await admin("/console/targets", { headers: { cookie } })).text();
+    expect(targets).toMatch(
+      /<td>http-stream-1<\/td><td>com.example.order.created<\/td><td>shop<\/td><td>1<\/td><td>[^<]*400/,
+    );
   });
 
   it("can be read with the admin bearer token instead of a cookie (scripts, the CLI)", async () => {

@@ -5,17 +5,26 @@
  * script from the live stream while the page is open, and each dead-letter
  * target's held events with a re-drive button.
  */
-import type { StoredDeadLetter } from "../../adapter/dead-letter-store.js";
 import type { TargetStatus } from "../../adapter/target-registry.js";
 import type { GuardStatus } from "../../deliver/target-guard.js";
 import type { OutboxStatus } from "../../http/create-gateway.js";
 
 export type TargetRow = TargetStatus & { readonly delivery: GuardStatus; readonly outbox?: OutboxStatus };
 
+/** One held dead letter, as shown: its `deadletter*` extensions say who refused it and why. */
+export interface DeadLetterRow {
+  readonly id: string;
+  readonly type: string;
+  readonly refusedBy: string;
+  readonly attempts: string;
+  /** Redacted: it may quote a target's address. */
+  readonly error: string;
+}
+
 export interface DeadLetterView {
   readonly target: string;
   /** What the target holds (at most DEAD_LETTERS_SHOWN), or why it cannot be read back. */
-  readonly letters: readonly StoredDeadLetter[] | string;
+  readonly letters: readonly DeadLetterRow[] | string;
 }
 
 export const DEAD_LETTERS_SHOWN = 20;
@@ -48,18 +57,15 @@ function DeadLetters(props: { view: DeadLetterView }) {
             </tr>
           </thead>
           <tbody>
-            {letters.map(({ event }) => {
-              const ext = (name: string) => String(event.extensions.get(name) ?? "");
-              return (
-                <tr>
-                  <td>{event.attributes.id}</td>
-                  <td>{event.attributes.type}</td>
-                  <td>{ext("deadlettertarget")}</td>
-                  <td>{ext("deadletterattempts")}</td>
-                  <td>{ext("deadlettererror")}</td>
-                </tr>
-              );
-            })}
+            {letters.map((letter) => (
+              <tr>
+                <td>{letter.id}</td>
+                <td>{letter.type}</td>
+                <td>{letter.refusedBy}</td>
+                <td>{letter.attempts}</td>
+                <td>{letter.error}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
