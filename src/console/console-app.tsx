@@ -173,7 +173,6 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
     return c.redirect("/console", 303);
   });
 
-  // Everything below needs a session: pages send the browser to sign in, the rest answers 401.
   /**
    * Scripts (curl, the CLI) may read the live stream with the admin API's
    * bearer token instead of a cookie: a read, so no CSRF question arises.
@@ -188,6 +187,7 @@ export function createConsoleApp(options: ConsoleOptions): Hono<Env> {
       : { id: "", principal, csrf: "", expiresAt: Number.POSITIVE_INFINITY };
   };
 
+  // Everything below needs a session: pages send the browser to sign in, the rest answers 401.
   app.use("*", async (c, next) => {
     const session = sessions.find(getCookie(c, SESSION_COOKIE)) ?? (await bearerReader(c));
     if (session === undefined) {
