@@ -38,6 +38,9 @@ const USAGE = `Usage:
       Prints the CloudEvents arriving on NATS (default nats://127.0.0.1:4222, every subject).
   ce-gateway tail --pubsub projects/P/subscriptions/S [--json] [--count N]
       The same for a Pub/Sub subscription (PUBSUB_EMULATOR_HOST for an emulator).
+  ce-gateway tail --gateway ADMIN_URL [--token T] [--type P] [--source P] [--sql E] [--json] [--count N]
+      What passes through a running gateway: each event, its deliveries, each refused request
+      (its admin listener's live stream; the token defaults to ADMIN_TOKEN).
   ce-gateway init [DIR] [--force]
       Writes a new project into DIR: gateway.yaml, schemas/ with examples, wrangler.toml, a README.
   ce-gateway send URL --type T --source S [--id ID] [--data @FILE|TEXT] [--mode binary|structured|batch]
