@@ -15,6 +15,7 @@ import {
   routeDeliveryProperties,
   withTargetDeliveryOptions,
 } from "./delivery-schema.js";
+import { serverMetricsSchema, serverTlsSchema } from "./server-listener-schema.js";
 import { sourceSchema } from "./source-schema.js";
 
 const attributeMap = (what: string): JsonSchema => ({
@@ -162,17 +163,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "On SIGTERM: how long the outbox dispatcher's deliveries in flight may take to finish before the log is closed (what was not delivered stays in the outbox).",
           },
-          tls: {
-            type: "object",
-            additionalProperties: false,
-            required: ["certFile", "keyFile"],
-            properties: {
-              certFile: { type: "string", minLength: 1, description: "The certificate chain, PEM." },
-              keyFile: { type: "string", minLength: 1, description: "Its private key, PEM." },
-            },
-            description:
-              "Node: serve https instead of http (relative paths from the config's folder; read at start, not on reload). Workers: ignored, the platform terminates TLS.",
-          },
+          tls: serverTlsSchema,
           bodyTimeoutMs: {
             type: "integer",
             minimum: 100,
@@ -194,30 +185,7 @@ export function configSchema(catalog: TargetCatalog, sources: SourceCatalog = bu
             description:
               "Node: requests beyond this many being handled at once get 503 overloaded with Retry-After at once; nothing queues.",
           },
-          metrics: {
-            type: "object",
-            additionalProperties: false,
-            required: ["token"],
-            description:
-              "Node: a Prometheus scrape on this listener, behind its own bearer token (the admin listener serves GET /metrics with an admin token whenever it is configured).",
-            properties: {
-              path: {
-                type: "string",
-                pattern: "^/[A-Za-z0-9._~/-]*$",
-                // The gateway's own GET paths stay the gateway's.
-                not: { enum: ["/events", "/healthz", "/readyz", "/status"] },
-                default: "/metrics",
-                description:
-                  "Where GET answers the scrape (not /events, /healthz, /readyz or /status); other methods on it go to the gateway.",
-              },
-              token: {
-                type: "string",
-                minLength: 16,
-                description:
-                  "The bearer token Prometheus sends (authorization.credentials in its scrape config); write it as ${env:METRICS_TOKEN}.",
-              },
-            },
-          },
+          metrics: serverMetricsSchema,
         },
       },
       admin: {
