@@ -13,6 +13,8 @@
  *   no dead letter, or undecodable) and an outbox store that failed.
  * Every line goes through boundForLog: no client-chosen value is written whole.
  */
+
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { describeError } from "../errors/errors.js";
 import { MAX_LISTED_FAILURES } from "../errors/failure-list.js";
 import { problemTypeUri } from "../errors/problem-types.js";
@@ -221,13 +223,26 @@ function linesOf(report: GatewayReport, level: LogLevel): Line[] {
   }
 }
 
+/**
+ * The trace id of the request's span when an OpenTelemetry SDK records it:
+ * added to its log lines, so a trace and its lines find each other. Without
+ * an SDK the request has no recording span and lines stay as they are.
+ */
+function traceIdOf(report: GatewayReport): string | undefined {
+  const telemetry = "ctx" in report ? report.ctx?.telemetry : undefined;
+  if (telemetry === undefined) return undefined;
+  const span = trace.getSpanContext(telemetry);
+  return span !== undefined && isSpanContextValid(span) ? span.traceId : undefined;
+}
+
 export function logObserver(logger: Logger): Observer {
   return {
     report(report) {
       const level = levelOf(report);
       if (logger.isLevelEnabled?.(level) === false) return;
+      const traceId = traceIdOf(report);
       for (const [lineLevel, object, message] of linesOf(report, level)) {
-        const [fields, text] = boundForLog(object, message);
+        const [fields, text] = boundForLog(traceId === undefined ? object : { ...object, traceId }, message);
         logger[lineLevel](fields, text);
       }
     },

@@ -83,6 +83,8 @@ describe("request ids", () => {
       .map((l) => l.msg);
     expect(stages.join(" | ")).toMatch(/received/);
     expect(stages.join(" | ")).toMatch(/delivered/);
+    // No OpenTelemetry SDK in this process: no span records, so no line names a trace.
+    expect(lines().some((l) => "traceId" in l)).toBe(false);
     await admin("/log-level", { method: "PUT", body: JSON.stringify({ level: "info" }) });
   });
 

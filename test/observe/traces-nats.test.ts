@@ -38,7 +38,12 @@ let running: RunningGateway;
 let nc: NatsConnection;
 const received: { headers: Map<string, string>; event: CloudEvent }[] = [];
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** What the gateway logged: each line's fields. */
+const logged: Record<string, unknown>[] = [];
+const record = (fields: object) => {
+  logged.push(fields as Record<string, unknown>);
+};
+const recording = { debug: record, info: record, warn: record, error: record };
 
 beforeAll(async () => {
   provider.register();
@@ -76,7 +81,7 @@ beforeAll(async () => {
     },
     port: 0,
     host: "127.0.0.1",
-    logger: silent,
+    logger: recording,
   });
 }, 30_000);
 
@@ -122,6 +127,22 @@ const spanNamed = (name: string): ReadableSpan | undefined =>
   exporter.getFinishedSpans().find((span) => span.name === name);
 const parentOf = (traceparent: string | undefined) => traceparent?.split("-")[2];
 const traceOf = (traceparent: string | undefined) => traceparent?.split("-")[1];
+
+describe("log lines of a traced request", () => {
+  it("carry the trace id of the request's span beside its request id", async () => {
+    const response = await post(structuredEvent({ id: "logged-1", type: "com.example.parcel.logged" }), {
+      traceparent: INCOMING,
+      "x-request-id": "traced-request-1",
+    });
+    expect(response.status).toBe(202);
+    await until("the delivered line", () =>
+      logged.find((line) => line.requestId === "traced-request-1" && line.target === "bus"),
+    );
+    const lines = logged.filter((line) => line.requestId === "traced-request-1");
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.traceId === REQUEST_TRACE)).toBe(true);
+  });
+});
 
 describe("a request with traceparent, through the gateway to NATS and HTTP", () => {
   it("gives each hop the gateway's PRODUCER span as parent, in the request's trace, and keeps the event's own extension", async () => {
