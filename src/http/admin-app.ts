@@ -74,6 +74,8 @@ export function createAdminApp(options: AdminOptions): Hono {
   const secrets = options.gateway.secrets;
   // The console signs in with the same tokens, then uses its own session cookie: mounted before the bearer check.
   if (options.console !== undefined) {
+    // A typed or bookmarked trailing slash lands on the console, not on the bearer check's 401.
+    app.get("/console/", (c) => c.redirect("/console", 301));
     app.route(
       "/console",
       createConsoleApp({

@@ -86,6 +86,9 @@ describe("console sign-in and session", () => {
     const page = await admin("/console");
     expect(page.status).toBe(303);
     expect(page.headers.get("location")).toBe("/console/sign-in");
+    const slashed = await admin("/console/");
+    expect(slashed.status).toBe(301);
+    expect(slashed.headers.get("location")).toBe("/console");
     const form = await admin("/console/sign-in");
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('name="token"');
