@@ -4,29 +4,16 @@
  * from another origin, explain answering as the admin API does, and the
  * bearer-token admin API unchanged (a session cookie does not open it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleClient } from "../support/console-client.js";
-import {
-  CONSOLE_TOKEN,
-  type ConsoleGateway,
-  ORDER_TYPE,
-  startConsoleGateway,
-} from "../support/console-gateway.js";
+import { describe, expect, it } from "vitest";
+import { consoleGatewayForFile } from "../support/console-client.js";
+import { CONSOLE_TOKEN, ORDER_TYPE } from "../support/console-gateway.js";
 
-let gw: ConsoleGateway;
-const { admin, signIn } = consoleClient(() => gw);
-
-beforeAll(async () => {
-  gw = await startConsoleGateway();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const { gw, admin, signIn } = consoleGatewayForFile();
 
 describe("console actions", () => {
   it("refuses a re-drive without the CSRF token or from another origin, and runs it with both", async () => {
     // The receiver refuses until accept(): the order is dead-lettered, so there is something to re-drive.
-    expect(await gw.post({ id: "redrive-1" })).toBe(202);
+    expect(await gw().post({ id: "redrive-1" })).toBe(202);
     const { cookie, csrf } = await signIn();
     const replay = (headers: Record<string, string>) =>
       admin("/console/api/deadletters/dlq/replay", { method: "POST", headers: { cookie, ...headers } });
@@ -35,8 +22,8 @@ describe("console actions", () => {
     expect((await without.json()).code).toBe("forbidden");
     expect((await replay({ "x-csrf-token": "0".repeat(64) })).status).toBe(403);
     expect((await replay({ "x-csrf-token": csrf, origin: "https://evil.example" })).status).toBe(403);
-    gw.accept();
-    const done = await replay({ "x-csrf-token": csrf, origin: gw.adminUrl });
+    gw().accept();
+    const done = await replay({ "x-csrf-token": csrf, origin: gw().adminUrl });
     expect(done.status).toBe(200);
     const report = await done.json();
     expect(report.from).toBe("dlq");

@@ -6,27 +6,14 @@
  */
 
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LiveTail } from "../../src/console/live-tail.js";
 import { createAdminApp } from "../../src/http/admin-app.js";
 import { createGateway } from "../../src/http/create-gateway.js";
-import { consoleClient } from "../support/console-client.js";
-import {
-  CONSOLE_TOKEN,
-  type ConsoleGateway,
-  ORDER_TYPE,
-  startConsoleGateway,
-} from "../support/console-gateway.js";
+import { consoleGatewayForFile } from "../support/console-client.js";
+import { CONSOLE_TOKEN, ORDER_TYPE } from "../support/console-gateway.js";
 
-let gw: ConsoleGateway;
-const { admin, signIn } = consoleClient(() => gw);
-
-beforeAll(async () => {
-  gw = await startConsoleGateway();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const { gw, admin, signIn } = consoleGatewayForFile();
 
 describe("console sign-in and session", () => {
   it("sends a browser without a session to sign in, and refuses a wrong token", async () => {
@@ -138,7 +125,7 @@ describe("console sign-in and session", () => {
     expect((await admin("/console", { headers: { cookie } })).status).toBe(200);
     const out = await admin("/console/sign-out", {
       method: "POST",
-      headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: gw.adminUrl },
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: gw().adminUrl },
       body: new URLSearchParams({ csrf }),
     });
     expect(out.status).toBe(303);

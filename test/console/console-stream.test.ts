@@ -8,27 +8,14 @@
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LiveTail } from "../../src/console/live-tail.js";
 import { createAdminApp } from "../../src/http/admin-app.js";
 import { createGateway } from "../../src/http/create-gateway.js";
-import { consoleClient, readEvents } from "../support/console-client.js";
-import {
-  CONSOLE_TOKEN,
-  type ConsoleGateway,
-  ORDER_TYPE,
-  startConsoleGateway,
-} from "../support/console-gateway.js";
+import { consoleGatewayForFile, readEvents } from "../support/console-client.js";
+import { CONSOLE_TOKEN, ORDER_TYPE } from "../support/console-gateway.js";
 
-let gw: ConsoleGateway;
-const { admin, signIn } = consoleClient(() => gw);
-
-beforeAll(async () => {
-  gw = await startConsoleGateway();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const { gw, admin, signIn } = consoleGatewayForFile();
 
 describe("console live stream", () => {
   it("streams each event with its routes, schema verdict and each target's delivery result", async () => {
@@ -38,7 +25,7 @@ describe("console live stream", () => {
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     const posted = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      return gw.post({ id: "http-stream-1", data: { orderId: 5 } });
+      return gw().post({ id: "http-stream-1", data: { orderId: 5 } });
     })();
     const seen = await readEvents(
       stream,
@@ -108,8 +95,8 @@ describe("console live stream", () => {
     const stream = await admin(`/console/stream?sql=${sql}`, { headers: { cookie } });
     const posted = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await gw.post({ id: "filter-hidden", source: "/audit/hidden" });
-      await gw.post({ id: "filter-shown", source: "/audit/shown" });
+      await gw().post({ id: "filter-hidden", source: "/audit/hidden" });
+      await gw().post({ id: "filter-shown", source: "/audit/shown" });
     })();
     const seen = await readEvents(stream, (e) => e.event === "event" && e.data.includes("filter-shown"));
     await posted;
@@ -164,7 +151,7 @@ describe("shutdown", () => {
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("event: ready");
     const started = Date.now();
-    expect(await gw.cli.stop()).toBe(0);
+    expect(await gw().cli.stop()).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
     // The stream was ended by the gateway, not left hanging.
     let done = false;

@@ -6,8 +6,6 @@
  * context travels in its transport's headers, the event's own distributed
  * tracing extension is never changed, and a route may add one when absent.
  */
-import type { NatsConnection } from "@nats-io/nats-core";
-import { connect } from "@nats-io/transport-node";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   InMemorySpanExporter,
@@ -16,12 +14,8 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { decodeNatsMessage } from "../../src/bindings/nats/decode.js";
-import { type RunningGateway, serveGateway } from "../../src/entries/node/serve.js";
-import type { CloudEvent } from "../../src/event/cloud-event.js";
-import { STRUCTURED, structuredEvent } from "../support/gateway.js";
-import { type HttpReceiver, startHttpReceiver } from "../support/http-receiver.js";
-import { type NatsServer, startNatsServer } from "../support/nats-server.js";
+import { structuredEvent } from "../support/gateway.js";
+import { startTracedNatsGateway, type TracedNatsGateway, until } from "../support/traced-nats-gateway.js";
 
 const REQUEST_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const REQUEST_PARENT = "00f067aa0ba902b7";
@@ -32,11 +26,7 @@ const MAX_PAYLOAD = 4096;
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-let nats: NatsServer;
-let receiver: HttpReceiver;
-let running: RunningGateway;
-let nc: NatsConnection;
-const received: { headers: Map<string, string>; event: CloudEvent }[] = [];
+let t: TracedNatsGateway;
 
 /** What the gateway logged: each line's fields. */
 const logged: Record<string, unknown>[] = [];
@@ -47,26 +37,14 @@ const recording = { debug: record, info: record, warn: record, error: record };
 
 beforeAll(async () => {
   provider.register();
-  nats = await startNatsServer({ maxPayload: MAX_PAYLOAD });
-  receiver = await startHttpReceiver();
-  nc = await connect({ servers: nats.url });
-  nc.subscribe("events.>", {
-    callback: (_error, message) => {
-      const headers = new Map<string, string>();
-      for (const [name, values] of message.headers ?? []) headers.set(name.toLowerCase(), values[0] ?? "");
-      received.push({
-        headers,
-        event: decodeNatsMessage(message.headers ? [...message.headers] : [], message.data),
-      });
-    },
-  });
-  await nc.flush();
-  running = await serveGateway({
-    config: {
+  t = await startTracedNatsGateway({
+    maxPayload: MAX_PAYLOAD,
+    logger: recording,
+    config: (where) => ({
       targets: {
-        bus: { type: "nats", url: nats.url, subject: "events.{type}" },
-        web: { type: "http", url: `${receiver.url}/hook?token=not-in-spans` },
-        refusing: { type: "http", url: `${receiver.url}/refuse` },
+        bus: { type: "nats", url: where.nats, subject: "events.{type}" },
+        web: { type: "http", url: `${where.receiver}/hook?token=not-in-spans` },
+        refusing: { type: "http", url: `${where.receiver}/refuse` },
       },
       routes: [
         { name: "orders", filters: [{ prefix: { type: "com.example.parcel" } }], to: ["bus", "web"] },
@@ -78,18 +56,12 @@ beforeAll(async () => {
         },
         { name: "refused", filters: [{ exact: { type: "com.example.refused" } }], to: ["refusing"] },
       ],
-    },
-    port: 0,
-    host: "127.0.0.1",
-    logger: recording,
+    }),
   });
 }, 30_000);
 
 afterAll(async () => {
-  await running?.stop();
-  await nc?.close();
-  await receiver?.close();
-  await nats?.dispose();
+  await t?.close();
   await provider.shutdown();
   trace.disable();
   propagation.disable();
@@ -98,30 +70,11 @@ afterAll(async () => {
 
 beforeEach(() => {
   exporter.reset();
-  received.length = 0;
-  receiver.requests.length = 0;
+  t.reset();
 });
 
-async function post(
-  event: Record<string, unknown>,
-  headers: Record<string, string> = { traceparent: INCOMING },
-) {
-  return fetch(`${running.url}/events`, {
-    method: "POST",
-    headers: { ...STRUCTURED, ...headers },
-    body: JSON.stringify(event),
-  });
-}
-
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const post = (event: Record<string, unknown>, headers: Record<string, string> = { traceparent: INCOMING }) =>
+  t.post(event, headers);
 
 const spanNamed = (name: string): ReadableSpan | undefined =>
   exporter.getFinishedSpans().find((span) => span.name === name);
@@ -150,7 +103,7 @@ describe("a request with traceparent, through the gateway to NATS and HTTP", () 
       structuredEvent({ id: "order-1", type: "com.example.parcel.sent", traceparent: PRODUCERS_OWN }),
     );
     expect(response.status, await response.clone().text()).toBe(202);
-    const onNats = await until("the NATS message", () => received[0]);
+    const onNats = await until("the NATS message", () => t.received[0]);
     const server = await until("the SERVER span", () => spanNamed("POST /events"));
     const toNats = spanNamed("send bus") as ReadableSpan;
     const toWeb = spanNamed("send web") as ReadableSpan;
@@ -174,7 +127,7 @@ describe("a request with traceparent, through the gateway to NATS and HTTP", () 
       expect(producer.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
       expect(producer.status.code).not.toBe(SpanStatusCode.ERROR);
     }
-    const port = new URL(nats.url).port;
+    const port = new URL(t.nats.url).port;
     expect(toNats.attributes).toMatchObject({
       "messaging.system": "nats",
       "messaging.operation.type": "send",
@@ -202,7 +155,7 @@ describe("a request with traceparent, through the gateway to NATS and HTTP", () 
     expect(onNats.event.extensions.get("traceparent")).toBe(PRODUCERS_OWN);
 
     // The HTTP target receives traceparent as an HTTP header; the extension stays the event's.
-    const delivered = await until("the HTTP delivery", () => receiver.requests[0]);
+    const delivered = await until("the HTTP delivery", () => t.receiver.requests[0]);
     expect(traceOf(delivered.headers.traceparent)).toBe(REQUEST_TRACE);
     expect(parentOf(delivered.headers.traceparent)).toBe(toWeb.spanContext().spanId);
     // Binary mode: the event's extension is its own header, `ce-traceparent`.
@@ -212,7 +165,7 @@ describe("a request with traceparent, through the gateway to NATS and HTTP", () 
   it("starts a new trace when the request brings none, and still hands it on", async () => {
     const response = await post(structuredEvent({ id: "order-2", type: "com.example.parcel.sent" }), {});
     expect(response.status).toBe(202);
-    const onNats = await until("the NATS message", () => received[0]);
+    const onNats = await until("the NATS message", () => t.received[0]);
     const server = await until("the SERVER span", () => spanNamed("POST /events"));
     expect(server.parentSpanContext).toBeUndefined();
     expect(traceOf(onNats.headers.get("traceparent"))).toBe(server.spanContext().traceId);
@@ -236,7 +189,7 @@ describe("trace: { addExtension: true }", () => {
   it("adds the extension naming the gateway's request span to an event without one", async () => {
     const response = await post(structuredEvent({ id: "t-1", type: "com.example.traced" }));
     expect(response.status).toBe(202);
-    const onNats = await until("the NATS message", () => received[0]);
+    const onNats = await until("the NATS message", () => t.received[0]);
     const server = await until("the SERVER span", () => spanNamed("POST /events"));
     expect(onNats.event.extensions.get("traceparent")).toBe(
       `00-${REQUEST_TRACE}-${server.spanContext().spanId}-01`,
@@ -253,7 +206,7 @@ describe("trace: { addExtension: true }", () => {
       }),
     );
     expect(response.status).toBe(202);
-    const onNats = await until("the NATS message", () => received[0]);
+    const onNats = await until("the NATS message", () => t.received[0]);
     expect(onNats.event.extensions.get("traceparent")).toBe(PRODUCERS_OWN);
     expect(onNats.event.extensions.get("tracestate")).toBe("p=1");
   });

@@ -4,8 +4,8 @@
  * browser does (the session cookie and the page's CSRF token), and reading
  * the live stream's server-sent events.
  */
-import { expect } from "vitest";
-import { CONSOLE_TOKEN, type ConsoleGateway } from "./console-gateway.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { CONSOLE_TOKEN, type ConsoleGateway, startConsoleGateway } from "./console-gateway.js";
 
 export interface ConsoleSession {
   readonly cookie: string;
@@ -34,6 +34,25 @@ export function consoleClient(gateway: () => ConsoleGateway) {
   }
 
   return { admin, signIn };
+}
+
+/**
+ * A gateway with the console for the test file: started before its tests,
+ * stopped after them. `gw()` is the running gateway.
+ */
+export function consoleGatewayForFile() {
+  let running: ConsoleGateway | undefined;
+  const gw = (): ConsoleGateway => {
+    if (running === undefined) throw new Error("the console gateway is not started yet");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startConsoleGateway();
+  }, 60_000);
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return { gw, ...consoleClient(gw) };
 }
 
 /** Reads server-sent events from a response until `until` holds for one; returns all read. */
