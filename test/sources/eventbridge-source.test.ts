@@ -4,16 +4,11 @@
  * authorizes: Basic, an API-key header, OAuth client credentials (a JWT from
  * a local authorization server's key).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
 import { problemOf, text } from "../support/gateway.js";
-import {
-  type JwksServer,
-  type SigningKey,
-  signingKey,
-  signToken,
-  startJwksServer,
-} from "../support/jwks-server.js";
+import { identityProviderForFile } from "../support/identity-provider.js";
+import { signToken } from "../support/jwks-server.js";
 import { type SourceGateway, sourceGateway } from "../support/source-gateway.js";
 
 const NOW_MS = Date.UTC(2026, 10, 30, 10, 0, 0);
@@ -22,15 +17,8 @@ const NOW_MS = Date.UTC(2026, 10, 30, 10, 0, 0);
 const EC2_EVENT =
   '{"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"123456789012","time":"2026-11-30T09:59:58Z","region":"eu-west-1","resources":["arn:aws:ec2:eu-west-1:123456789012:instance/i-1234567890abcdef0"],"detail":{"instance-id":"i-1234567890abcdef0","state":"running","cpu":1.50}}';
 
-let idp: SigningKey;
-let jwks: JwksServer;
+const provider = identityProviderForFile("idp-1");
 let t: SourceGateway;
-
-beforeAll(async () => {
-  idp = await signingKey("idp-1", "RS256");
-  jwks = await startJwksServer([idp]);
-});
-afterAll(() => jwks?.close());
 afterEach(() => t?.gateway.close());
 
 const bridge = (auth: Record<string, unknown>): GatewayConfig => ({
@@ -127,11 +115,16 @@ describe("eventbridge: authorization", () => {
     const oauth = {
       issuer: "https://login.example.com/",
       audience: "https://gateway.example.com",
-      jwksUrl: jwks.url,
+      jwksUrl: provider.jwksUrl(),
     };
     t = sourceGateway(bridge({ oauth }), NOW_MS);
     const token = (claims: Record<string, unknown>) =>
-      signToken(idp, { iss: oauth.issuer, aud: oauth.audience, sub: "eventbridge-connection", ...claims });
+      signToken(provider.key(), {
+        iss: oauth.issuer,
+        aud: oauth.audience,
+        sub: "eventbridge-connection",
+        ...claims,
+      });
     expect(
       (await t.post("/hooks/aws", EC2_EVENT, { authorization: `Bearer ${await token({})}` })).status,
     ).toBe(202);
@@ -147,12 +140,12 @@ describe("eventbridge: authorization", () => {
     const oauth = {
       issuer: "https://login.example.com/",
       audience: "https://gateway.example.com",
-      jwksUrl: jwks.url,
+      jwksUrl: provider.jwksUrl(),
       requiredClaims: { client_id: "eventbridge-connection" },
     };
     t = sourceGateway(bridge({ oauth }), NOW_MS);
     const token = (client_id: string) =>
-      signToken(idp, { iss: oauth.issuer, aud: oauth.audience, sub: client_id, client_id });
+      signToken(provider.key(), { iss: oauth.issuer, aud: oauth.audience, sub: client_id, client_id });
     const answer = await t.post("/hooks/aws", EC2_EVENT, {
       authorization: `Bearer ${await token("eventbridge-connection")}`,
     });

@@ -4,16 +4,11 @@
  * deliveries with their OPTIONS handshake, and both ways a subscription
  * proves itself: a query secret and an Entra ID token (a local RSA key).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
 import { problemOf, text } from "../support/gateway.js";
-import {
-  type JwksServer,
-  type SigningKey,
-  signingKey,
-  signToken,
-  startJwksServer,
-} from "../support/jwks-server.js";
+import { identityProviderForFile } from "../support/identity-provider.js";
+import { signToken } from "../support/jwks-server.js";
 import { type SourceGateway, sourceGateway } from "../support/source-gateway.js";
 
 const NOW_MS = Date.UTC(2026, 10, 30, 10, 0, 0);
@@ -45,15 +40,8 @@ const VALIDATION = JSON.stringify([
   },
 ]);
 
-let entra: SigningKey;
-let jwks: JwksServer;
+const entra = identityProviderForFile("entra-key-1");
 let t: SourceGateway;
-
-beforeAll(async () => {
-  entra = await signingKey("entra-key-1", "RS256");
-  jwks = await startJwksServer([entra]);
-});
-afterAll(() => jwks?.close());
 afterEach(() => t?.gateway.close());
 
 const gridSource = (
@@ -172,10 +160,10 @@ describe("eventgrid: authentication", () => {
 
   const entraSource = () =>
     gridSource({
-      entraId: { tenantId: TENANT, audience: APP, jwksUrl: jwks.url },
+      entraId: { tenantId: TENANT, audience: APP, jwksUrl: entra.jwksUrl() },
     });
   const entraToken = (claims: Record<string, unknown> = {}) =>
-    signToken(entra, {
+    signToken(entra.key(), {
       iss: `https://sts.windows.net/${TENANT}/`,
       aud: APP,
       sub: "e6a1c2ad-4f7b-4f0e-8a1e-9d2f1c0b7a11",
@@ -228,7 +216,7 @@ describe("eventgrid: authentication", () => {
     t = sourceGateway(
       gridSource({
         querySecret: { values: [SECRET] },
-        entraId: { tenantId: TENANT, audience: APP, jwksUrl: jwks.url },
+        entraId: { tenantId: TENANT, audience: APP, jwksUrl: entra.jwksUrl() },
       }),
       NOW_MS,
     );

@@ -7,17 +7,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../../src/config/gateway-config.js";
 import { problemOf, text } from "../support/gateway.js";
-import {
-  type JwksServer,
-  nowSeconds,
-  type SigningKey,
-  signingKey,
-  signToken,
-  startJwksServer,
-} from "../support/jwks-server.js";
+import { identityProviderForFile } from "../support/identity-provider.js";
+import { nowSeconds, signingKey, signToken, startJwksServer } from "../support/jwks-server.js";
 import { sharedAvailable, sharedDir, sharedSkipReason } from "../support/shared-dir.js";
 import { type SourceGateway, sourceGateway } from "../support/source-gateway.js";
 
@@ -27,15 +21,8 @@ const AUDIENCE = "https://gateway.example.com/push/orders";
 const conformance = (file: string) =>
   readFileSync(join(sharedDir, "conformance", "gcp-pubsub", file), "utf8");
 
-let google: SigningKey;
-let jwks: JwksServer;
+const google = identityProviderForFile("google-key-1");
 let t: SourceGateway;
-
-beforeAll(async () => {
-  google = await signingKey("google-key-1", "RS256");
-  jwks = await startJwksServer([google]);
-});
-afterAll(() => jwks?.close());
 afterEach(() => t?.gateway.close());
 
 const pushSource = (extra: Record<string, unknown> = {}): GatewayConfig => ({
@@ -45,7 +32,7 @@ const pushSource = (extra: Record<string, unknown> = {}): GatewayConfig => ({
         path: "/push/orders",
         type: "pubsub-push",
         topic: "projects/test-project/topics/my-topic",
-        oidc: { audience: AUDIENCE, serviceAccount: SA, jwksUrl: jwks.url },
+        oidc: { audience: AUDIENCE, serviceAccount: SA, jwksUrl: google.jwksUrl() },
         ...extra,
       },
     ],
@@ -53,7 +40,7 @@ const pushSource = (extra: Record<string, unknown> = {}): GatewayConfig => ({
 });
 
 /** A token shaped as Google signs one for a push subscription. */
-const googleToken = (claims: Record<string, unknown> = {}, key = google) =>
+const googleToken = (claims: Record<string, unknown> = {}, key = google.key()) =>
   signToken(key, {
     iss: "https://accounts.google.com",
     aud: AUDIENCE,
@@ -322,7 +309,7 @@ describe.skipIf(!sharedAvailable)("pubsub-push: the OIDC token", () => {
   });
 
   it("answers 503 (Pub/Sub retries) while the keys cannot be fetched", async () => {
-    const down = await startJwksServer([google]);
+    const down = await startJwksServer([google.key()]);
     down.failing(true);
     t = sourceGateway(
       pushSource({ oidc: { audience: AUDIENCE, serviceAccount: SA, jwksUrl: down.url } }),
