@@ -6,12 +6,12 @@
  * sees a change without the CSRF token refused (403) and the console's own
  * buttons work, and writes the README's screenshot (docs/console.png).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { browserIt, chromiumMissing, launchChromium } from "../support/chromium.js";
 import { projectRoot } from "../support/cli-process.js";
 import {
   CONSOLE_TOKEN,
@@ -20,14 +20,6 @@ import {
   startConsoleGateway,
 } from "../support/console-gateway.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-];
 /**
  * The README's image is rewritten only when asked (`CE_UPDATE_SCREENSHOT=1 npx vitest run
  * test/browser/console-browser.test.ts`); otherwise the screenshot goes to a temporary file, so a
@@ -38,30 +30,14 @@ const SCREENSHOT =
     ? join(projectRoot, "docs", "console.png")
     : join(mkdtempSync(join(tmpdir(), "ce-gateway-console-")), "console.png");
 
-/** Why Chromium cannot run here, or undefined when it can. */
-function chromiumUnavailable(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed`;
-  const probe = spawnSync(CHROMIUM, [...FLAGS, "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.status !== 0) return `${CHROMIUM} --version failed: ${probe.stderr || probe.error}`;
-  return undefined;
-}
-const unavailable = chromiumUnavailable();
-// CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
-if (unavailable !== undefined && process.env.CE_REQUIRE_CHROMIUM === "1") {
-  throw new Error(`CE_REQUIRE_CHROMIUM is set but Chromium cannot run: ${unavailable}`);
-}
-const skipped = unavailable === undefined ? "" : ` (skipped: ${unavailable})`;
-const browserIt = (name: string, test: () => Promise<void>) =>
-  it.skipIf(unavailable !== undefined)(`${name}${skipped}`, test, 60_000);
-
 let gw: ConsoleGateway;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (unavailable !== undefined) return;
+  if (chromiumMissing !== undefined) return;
   gw = await startConsoleGateway();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
 }, 120_000);
 

@@ -5,40 +5,13 @@
  * is delivered and its answers (202, and a 401 problem) are readable by the
  * page; another origin's request is blocked by the browser at the preflight.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { browserIt, chromiumMissing, launchChromium } from "../support/chromium.js";
 import { type RunningCli, startCli } from "../support/cli-process.js";
 import { CORS_KEY, writeCorsConfig } from "../support/cors-config.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** Why Chromium cannot run here, or undefined when it can. */
-function chromiumUnavailable(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed`;
-  const probe = spawnSync(CHROMIUM, [...FLAGS, "--version"], { encoding: "utf8", timeout: 30_000 });
-  if (probe.status !== 0) return `${CHROMIUM} --version failed: ${probe.stderr || probe.error}`;
-  return undefined;
-}
-const unavailable = chromiumUnavailable();
-// CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
-if (unavailable !== undefined && process.env.CE_REQUIRE_CHROMIUM === "1") {
-  throw new Error(`CE_REQUIRE_CHROMIUM is set but Chromium cannot run: ${unavailable}`);
-}
-const skipped = unavailable === undefined ? "" : ` (skipped: ${unavailable})`;
 
 /** A server for the page's origin: an empty HTML page the test's scripts run in. */
 async function pageServer(): Promise<{ server: Server; origin: string }> {
@@ -63,11 +36,11 @@ let gateway: RunningCli;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (unavailable !== undefined) return;
+  if (chromiumMissing !== undefined) return;
   allowed = await pageServer();
   other = await pageServer();
   gateway = await startCli(["serve", "--config", writeCorsConfig(allowed.origin, true), "--port", "0"]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -114,8 +87,8 @@ async function postFromPage(origin: string, id: string, key: string | undefined)
 }
 
 describe("CORS in Chromium against ce-gateway serve", () => {
-  it.skipIf(unavailable !== undefined)(
-    `the allowed origin's event is delivered and its answer readable${skipped}`,
+  browserIt(
+    `the allowed origin's event is delivered and its answer readable`,
     async () => {
       const result = await postFromPage(allowed.origin, "browser-allowed-1", CORS_KEY);
       expect(result).toMatchObject({ status: 202 });
@@ -125,8 +98,8 @@ describe("CORS in Chromium against ce-gateway serve", () => {
     60_000,
   );
 
-  it.skipIf(unavailable !== undefined)(
-    `the allowed origin reads a 401 problem answer${skipped}`,
+  browserIt(
+    `the allowed origin reads a 401 problem answer`,
     async () => {
       const result = await postFromPage(allowed.origin, "browser-no-key", undefined);
       expect(result).toMatchObject({ status: 401, code: "unauthenticated" });
@@ -134,8 +107,8 @@ describe("CORS in Chromium against ce-gateway serve", () => {
     60_000,
   );
 
-  it.skipIf(unavailable !== undefined)(
-    `another origin is blocked by the browser${skipped}`,
+  browserIt(
+    `another origin is blocked by the browser`,
     async () => {
       const result = await postFromPage(other.origin, "browser-refused-1", CORS_KEY);
       expect(result.status).toBeUndefined();
