@@ -11,6 +11,7 @@
  * which would cost up to 6 bytes for a byte.
  */
 import type { NewOutboxRecord, OutboxRecord, Rescheduled } from "../../deliver/outbox/outbox-store.js";
+import { type RecordFields, recordFieldsOf } from "../../deliver/outbox/record-fields.js";
 
 /** Cloudflare Queues: a message holds at most 128 KB (1 KB = 1,000 bytes), its metadata included. */
 export const QUEUE_MESSAGE_BYTES = 128_000;
@@ -28,17 +29,12 @@ const LAST_ERROR_BYTES = 640;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface FrameHeader {
-  readonly target: string;
-  readonly route?: string;
-  readonly orderingKey?: string;
-  readonly deadLetter?: string;
-  readonly acceptedAt: number;
+/** The record's fields, where its attempts stand, and where the original's bytes end. */
+interface FrameHeader extends RecordFields {
   readonly attempts: number;
   readonly firstAttemptAt?: number;
   readonly lastAttemptAt?: number;
   readonly lastError?: string;
-  readonly eventBytes: number;
   readonly originalBytes?: number;
 }
 
@@ -58,13 +54,8 @@ function frame(header: FrameHeader, record: NewOutboxRecord): Uint8Array {
 
 function headerOf(record: NewOutboxRecord): FrameHeader {
   return {
-    target: record.target,
-    ...(record.route !== undefined && { route: record.route }),
-    ...(record.orderingKey !== undefined && { orderingKey: record.orderingKey }),
-    ...(record.deadLetter !== undefined && { deadLetter: record.deadLetter }),
-    acceptedAt: record.acceptedAt,
+    ...recordFieldsOf(record),
     attempts: 0,
-    eventBytes: record.event.length,
     ...(record.original !== undefined && { originalBytes: record.original.length }),
   };
 }

@@ -14,19 +14,10 @@
  */
 import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 import type { NewOutboxRecord } from "../../../deliver/outbox/outbox-store.js";
+import { type RecordFields, recordFieldsOf } from "../../../deliver/outbox/record-fields.js";
 
 export const RECORD_HEADER = "Outbox-Record";
 export const UNORDERED_TOKEN = "u";
-
-/** What the header holds: every field of the record but its bytes. */
-interface RecordFields {
-  readonly target: string;
-  readonly route?: string;
-  readonly orderingKey?: string;
-  readonly deadLetter?: string;
-  readonly acceptedAt: number;
-  readonly eventBytes: number;
-}
 
 const encoder = new TextEncoder();
 
@@ -51,17 +42,6 @@ export function subjectOf(prefix: string, record: NewOutboxRecord, shards: numbe
   return `${prefix}.${group}.${targetToken(record.target)}`;
 }
 
-function fieldsOf(record: NewOutboxRecord): RecordFields {
-  return {
-    target: record.target,
-    ...(record.route !== undefined && { route: record.route }),
-    ...(record.orderingKey !== undefined && { orderingKey: record.orderingKey }),
-    ...(record.deadLetter !== undefined && { deadLetter: record.deadLetter }),
-    acceptedAt: record.acceptedAt,
-    eventBytes: record.event.length,
-  };
-}
-
 /**
  * What a record's message counts against the server's max_payload (headers
  * and payload together): the header block `NATS/1.0\r\n`, the record's header
@@ -69,7 +49,7 @@ function fieldsOf(record: NewOutboxRecord): RecordFields {
  * line, then the payload.
  */
 export function recordMessageBytes(record: NewOutboxRecord): number {
-  const fields = encoder.encode(JSON.stringify(fieldsOf(record))).length;
+  const fields = encoder.encode(JSON.stringify(recordFieldsOf(record))).length;
   const headerBlock =
     "NATS/1.0\r\n".length + `${RECORD_HEADER}: \r\n`.length + fields + "Nats-Msg-Id: \r\n".length + 36 + 2;
   return headerBlock + record.event.length + (record.original?.length ?? 0);
@@ -77,7 +57,7 @@ export function recordMessageBytes(record: NewOutboxRecord): number {
 
 export function encodeRecord(record: NewOutboxRecord): { headers: MsgHdrs; payload: Uint8Array } {
   const headers = natsHeaders();
-  headers.set(RECORD_HEADER, JSON.stringify(fieldsOf(record)));
+  headers.set(RECORD_HEADER, JSON.stringify(recordFieldsOf(record)));
   const original = record.original ?? new Uint8Array(0);
   const payload = new Uint8Array(record.event.length + original.length);
   payload.set(record.event, 0);
