@@ -4,14 +4,13 @@
  * client (PUBSUB_EMULATOR_HOST) and printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { runCli } from "../support/cli-process.js";
-import { binaryHeaders } from "../support/gateway.js";
 import {
   type PubsubEmulator,
   pubsubEmulatorMissing,
   startPubsubEmulator,
 } from "../support/pubsub-emulator.js";
+import { publishTailEvents } from "../support/tail-fixture.js";
 
 const PROJECT = "tail-project";
 let emulator: PubsubEmulator;
@@ -30,37 +29,14 @@ describe.skipIf(pubsubEmulatorMissing !== undefined)("ce-gateway tail --pubsub (
   it("prints each CloudEvent the subscription receives, readably and as JSON, then exits at --count", async () => {
     const env = { PUBSUB_EMULATOR_HOST: emulator.host };
     const subscription = (name: string) => `projects/${PROJECT}/subscriptions/${name}`;
-    const gateway = createGateway({
-      targets: {
-        bin: { type: "pubsub", projectId: PROJECT, topic: "orders", apiEndpoint: emulator.host },
-        str: {
-          type: "pubsub",
-          projectId: PROJECT,
-          topic: "orders",
-          apiEndpoint: emulator.host,
-          mode: "structured",
-        },
-      },
-      routes: [
-        { name: "binary", filters: [{ exact: { type: "t.binary" } }], to: ["bin"] },
-        { name: "structured", filters: [{ exact: { type: "t.structured" } }], to: ["str"] },
-      ],
-    });
-    const post = (type: string, id: string) =>
-      gateway.request("/events", {
-        method: "POST",
-        headers: binaryHeaders({
-          "ce-type": type,
-          "ce-id": id,
-          "ce-region": "eu",
-          "content-type": "application/json",
-        }),
-        body: '{"n":1.0}',
-      });
     // The subscriptions exist: what is published now waits for tail, whenever it connects.
-    expect((await post("t.binary", "one")).status).toBe(202);
-    expect((await post("t.structured", "two")).status).toBe(202);
-    await gateway.close();
+    const published = await publishTailEvents({
+      type: "pubsub",
+      projectId: PROJECT,
+      topic: "orders",
+      apiEndpoint: emulator.host,
+    });
+    expect(published).toEqual([202, 202]);
 
     const readable = runCli(["tail", "--pubsub", subscription("tail-readable"), "--count", "2"], env);
     const json = runCli(["tail", "--pubsub", subscription("tail-json"), "--count", "2", "--json"], env);

@@ -2,10 +2,9 @@
  * `ce-gateway tail`: events published through the gateway to NATS, printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../../src/entries/node/create-gateway.js";
 import { runCli } from "../support/cli-process.js";
-import { binaryHeaders } from "../support/gateway.js";
 import { type NatsServer, startNatsServer } from "../support/nats-server.js";
+import { publishTailEvents } from "../support/tail-fixture.js";
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -20,29 +19,9 @@ describe("ce-gateway tail", () => {
     await expect
       .poll(() => readable.output().stderr + json.output().stderr, { timeout: 15_000 })
       .toMatch(/tailing tail.>[\s\S]*tailing tail.>/);
-    const gateway = createGateway({
-      targets: {
-        bin: { type: "nats", url: server.url, subject: "tail.{type}" },
-        str: { type: "nats", url: server.url, subject: "tail.structured.{type}", mode: "structured" },
-      },
-      routes: [
-        { name: "binary", filters: [{ exact: { type: "t.binary" } }], to: ["bin"] },
-        { name: "structured", filters: [{ exact: { type: "t.structured" } }], to: ["str"] },
-      ],
-    });
-    const post = (type: string, id: string) =>
-      gateway.request("/events", {
-        method: "POST",
-        headers: binaryHeaders({
-          "ce-type": type,
-          "ce-id": id,
-          "ce-region": "eu",
-          "content-type": "application/json",
-        }),
-        body: '{"n":1.0}',
-      });
-    expect((await post("t.binary", "one")).status).toBe(202);
-    expect((await post("t.structured", "two")).status).toBe(202);
+    expect(await publishTailEvents({ type: "nats", url: server.url, subject: "tail.{type}" })).toEqual([
+      202, 202,
+    ]);
     expect(await readable.exited).toBe(0);
     expect(await json.exited).toBe(0);
     const text = readable.output().stdout;
@@ -56,6 +35,5 @@ describe("ce-gateway tail", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines.map((e) => e.id)).toEqual(["one", "two"]);
-    await gateway.close();
   });
 });
