@@ -6,7 +6,7 @@
 import { AzureKeyCredential, generateSharedAccessSignature } from "@azure/eventgrid";
 import { expect } from "vitest";
 import { type SigningKey, signingKey, signToken } from "../support/jwks-server.js";
-import type { SourceCase } from "./end-to-end-cases.js";
+import type { SourceCase } from "./source-case.js";
 
 const ENTRA_ISSUER = "https://login.microsoftonline.com/tenant-1/v2.0";
 const ENTRA_AUDIENCE = "https://eventgrid.azure.net";
